@@ -1,0 +1,130 @@
+# Plain GNU make. `make help` lists the targets.
+#   make                 release build into build/ (-O2 -g)
+#   make debug           -O0 -g into build/debug/
+#   make SAN=address,undefined   sanitizer build into build/asan/ ; SAN=thread into build/tsan/
+CC      ?= cc
+PKGS    := libgit2 libpcre2-8 libxxhash
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+           -Wwrite-strings -Wformat=2 -Wcast-qual -Wno-format-nonliteral
+STD     := -std=gnu11 -D_GNU_SOURCE
+WERROR  ?= -Werror
+SAN     ?=
+DEBUG   ?=
+
+ifeq ($(SAN),)
+  ifeq ($(DEBUG),1)
+    B := build/debug
+    OPT := -O0 -g
+  else
+    B := build
+    OPT := -O2 -g
+  endif
+  SANFLAGS :=
+else ifeq ($(SAN),thread)
+  B := build/tsan
+  OPT := -O1 -g
+  SANFLAGS := -fsanitize=thread
+else
+  B := build/asan
+  OPT := -O1 -g -fno-omit-frame-pointer
+  SANFLAGS := -fsanitize=$(SAN) -fno-sanitize-recover=all
+endif
+
+DEPCHECK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok)
+PKG_CFLAGS := $(if $(DEPCHECK),$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS   := $(if $(DEPCHECK),$(shell pkg-config --libs $(PKGS)))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+CFLAGS  ?=
+CPPFLAGS := -Icommon -Igen -Iwalker $(PKG_CFLAGS)
+ALLFLAGS := $(STD) $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS  := $(PKG_LIBS) -lpthread
+
+COMMON_SRC := $(wildcard common/*.c)
+GEN_SRC    := $(wildcard gen/*.c)
+WALK_LIB   := $(filter-out walker/main.c,$(wildcard walker/*.c))
+WALK_MAIN  := walker/main.c
+BENCH_SRC  := $(wildcard bench/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+GEN_LIB_OBJ := $(call obj,$(filter-out gen/main.c,$(GEN_SRC)))
+PROGRAMS := $(B)/genfixtures $(if $(WALK_MAIN:walker/main.c=),,$(if $(wildcard walker/main.c),$(B)/walker)) \
+            $(patsubst bench/%.c,$(B)/%,$(BENCH_SRC))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+.PHONY: all debug deps deps-test deps-bench fixtures test unit e2e check asan tsan fuzz \
+        bench bench-stress bench-quick profile format format-check clean help
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory programs
+
+programs: $(PROGRAMS)
+
+debug:
+	@$(MAKE) --no-print-directory DEBUG=1 all
+
+deps:
+	@sh tools/deps.sh build
+deps-test:
+	@sh tools/deps.sh test
+deps-bench:
+	@sh tools/deps.sh bench
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLFLAGS) -c $< -o $@
+
+$(B)/genfixtures: $(call obj,$(GEN_SRC) $(COMMON_SRC))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/walker: $(call obj,$(WALK_MAIN) $(WALK_LIB) $(COMMON_SRC))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%: $(B)/obj/bench/%.o $(call obj,$(WALK_LIB) $(COMMON_SRC))
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(GEN_LIB_OBJ) $(call obj,$(WALK_LIB) $(COMMON_SRC))
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+unit-bins: $(UNIT_BINS) $(PROGRAMS)
+
+# ---- fixtures ----------------------------------------------------------------------------------
+fixtures: all
+	$(B)/genfixtures
+
+# ---- tests -------------------------------------------------------------------------------------
+# `make check` is the test command of README.md and .ci/run: unit and end-to-end tests on the
+# release build, again under AddressSanitizer+UBSan, the parallel walker under ThreadSanitizer.
+check: deps-test
+	@sh tests/run.sh
+
+test: deps-test
+	@sh tests/run.sh --quick
+
+# ---- formatting --------------------------------------------------------------------------------
+FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch])
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make                 build the release programs into build/"
+	@echo "make debug           -O0 build into build/debug/"
+	@echo "make SAN=address,undefined | SAN=thread   sanitizer builds (build/asan, build/tsan)"
+	@echo "make deps            check (and as root install) the Debian packages"
+	@echo "make fixtures        generate the default stress fixtures into fixtures/"
+	@echo "make check           the full test suite (also under ASan+UBSan and TSan)"
+	@echo "make test            the quick test suite (release build only)"
+	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
+	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
+	@echo "make format          clang-format the sources"
+	@echo "make clean           remove build/"
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,110 @@
+#include "sbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+char sbuf_empty[1];
+
+void sbuf_init(struct sbuf *sb, size_t hint)
+{
+	sb->buf = sbuf_empty;
+	sb->len = 0;
+	sb->alloc = 0;
+	if (hint)
+		sbuf_grow(sb, hint);
+}
+
+void sbuf_release(struct sbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	sbuf_init(sb, 0);
+}
+
+void sbuf_grow(struct sbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	if (extra > SBUF_MAX || need > SBUF_MAX) {
+		static const char msg[] = "fatal: buffer grew past its 1 GiB cap\n";
+		if (write(2, msg, sizeof(msg) - 1) < 0)
+			abort();
+		abort();
+	}
+	if (need <= sb->alloc)
+		return;
+	size_t n = sb->alloc ? sb->alloc : 64;
+	while (n < need)
+		n *= 2;
+	if (!sb->alloc) {
+		sb->buf = xmalloc(n);
+		sb->buf[0] = '\0';
+	} else {
+		sb->buf = xrealloc(sb->buf, n);
+	}
+	sb->alloc = n;
+}
+
+void sbuf_setlen(struct sbuf *sb, size_t len)
+{
+	if (!sb->alloc)
+		return; /* only 0 is valid for the shared empty buffer */
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
+void sbuf_add(struct sbuf *sb, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	sbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_addstr(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addch(struct sbuf *sb, int c)
+{
+	sbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	sbuf_grow(sb, 64);
+	va_start(ap, fmt);
+	int n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sb->alloc - sb->len) {
+		sbuf_grow(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
+}
+
+char *sbuf_detach(struct sbuf *sb, size_t *len)
+{
+	if (!sb->alloc)
+		sbuf_grow(sb, 0);
+	char *p = sb->buf;
+	if (len)
+		*len = sb->len;
+	sbuf_init(sb, 0);
+	return p;
+}

@@ -1,0 +1,43 @@
+/*
+ * sbuf: a growable byte buffer, always NUL-terminated, with a size cap.
+ *
+ * Calling sequence:
+ *   struct sbuf sb = SBUF_INIT;
+ *   sbuf_addf(&sb, "%d", 42); sbuf_add(&sb, p, n); ... use sb.buf / sb.len ...
+ *   sbuf_reset(&sb);            (reuse, keeps memory)
+ *   sbuf_release(&sb);          (frees memory, back to SBUF_INIT)
+ *
+ * Growth beyond SBUF_MAX (1 GiB) is a fatal error: no buffer in these tools legitimately grows that
+ * large, so hitting it is a bug, not input.
+ */
+#ifndef SBUF_H
+#define SBUF_H
+
+#include <stddef.h>
+
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+extern char sbuf_empty[];
+#define SBUF_INIT { sbuf_empty, 0, 0 }
+#define SBUF_MAX ((size_t)1 << 30)
+
+void sbuf_init(struct sbuf *sb, size_t hint);
+void sbuf_release(struct sbuf *sb);
+void sbuf_grow(struct sbuf *sb, size_t extra);
+void sbuf_add(struct sbuf *sb, const void *data, size_t len);
+void sbuf_addstr(struct sbuf *sb, const char *s);
+void sbuf_addch(struct sbuf *sb, int c);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_setlen(struct sbuf *sb, size_t len);
+static inline void sbuf_reset(struct sbuf *sb)
+{
+	sbuf_setlen(sb, 0);
+}
+/* Hand the buffer to the caller (free() it); sb is reset to SBUF_INIT. */
+char *sbuf_detach(struct sbuf *sb, size_t *len);
+
+#endif
