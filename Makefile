@@ -53,7 +53,7 @@ PROGRAMS := $(B)/genfixtures $(if $(WALK_MAIN:walker/main.c=),,$(if $(wildcard w
             $(patsubst bench/%.c,$(B)/%,$(BENCH_SRC))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all debug deps deps-test deps-bench fixtures test unit e2e check asan tsan fuzz \
+.PHONY: print-builddir unit-bins programs all debug deps deps-test deps-bench fixtures test unit e2e check asan tsan fuzz \
         bench bench-stress bench-quick profile format format-check clean help
 .DEFAULT_GOAL := all
 
@@ -128,3 +128,6 @@ help:
 	@echo "make clean           remove build/"
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+print-builddir:
+	@echo $(B)

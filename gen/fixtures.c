@@ -102,7 +102,7 @@ static void plan_monorepo(struct fx_plan *p)
 	fx_add(p, FX_DIR, "crates", 0755);
 
 	for (int c = 0; c < 10; c++) {
-		char crate[64];
+		char crate[48];
 		snprintf(crate, sizeof(crate), "crates/%s", crate_names[c]);
 		fx_add(p, FX_DIR, crate, 0755);
 		snprintf(path, sizeof(path), "%s/Cargo.toml", crate);
@@ -114,7 +114,7 @@ static void plan_monorepo(struct fx_plan *p)
 		fx_add(p, FX_DIR, path, 0755);
 
 		/* module folders 2 to 4 deep: src/mN/sN/lN/deep */
-		char dirs[64][96];
+		char dirs[64][160];
 		int nd = 0;
 		for (int t = 0; t < 4; t++) {
 			snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d", crate, t);

@@ -454,21 +454,27 @@ int main(int argc, char **argv)
 		if (!sel[i]) {
 			fprintf(stderr, "genfixtures: unknown fixture '%s': see 'genfixtures --list' (scale:N takes 1 <= N <= 1000000)\n",
 				names[i]);
+			free(sel);
+			free(params);
+			free(selname);
 			return EXIT_FAIL;
 		}
 	}
 	umask(022);
+	int status = 0;
+	int outfd = -1;
 	if (mkdir(o.out, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "genfixtures: unable to create the output directory '%s': %s\n", o.out, strerror(errno));
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto cleanup;
 	}
-	int outfd = open(o.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	outfd = open(o.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (outfd < 0) {
 		fprintf(stderr, "genfixtures: unable to open the output directory '%s': %s\n", o.out, strerror(errno));
-		return EXIT_FAIL;
+		status = EXIT_FAIL;
+		goto cleanup;
 	}
 	git_libgit2_init();
-	int status = 0;
 	for (int i = 0; i < count; i++) {
 		int rc = o.verify ? verify_one(&o, outfd, sel[i], selname[i])
 				  : generate_one(&o, outfd, sel[i], params[i], selname[i]);
@@ -479,6 +485,7 @@ int main(int argc, char **argv)
 	}
 	git_libgit2_shutdown();
 	close(outfd);
+cleanup:
 	free(sel);
 	free(params);
 	free(selname);

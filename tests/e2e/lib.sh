@@ -1,0 +1,22 @@
+# Shared helpers for the end-to-end tests. Each test script sources this file, calls `ok NAME`
+# or `fail NAME DETAIL` per check, and finishes with `finish`. tests/run.sh adds up the counts.
+: "${B:=build}"
+: "${TMPROOT:=$(mktemp -d /tmp/walker-e2e.XXXXXX)}"
+PASS=0
+FAIL=0
+ok() { PASS=$((PASS + 1)); printf '  ok   %s\n' "$1"; }
+fail() { FAIL=$((FAIL + 1)); printf '  FAIL %s\n' "$1"; [ $# -gt 1 ] && printf '       %s\n' "$2"; return 0; }
+check() { # check NAME COMMAND...: passes when the command succeeds
+	name=$1; shift
+	if "$@" >/tmp/e2e-check.$$ 2>&1; then ok "$name"; else fail "$name" "$(head -c 600 /tmp/e2e-check.$$)"; fi
+}
+check_eq() { # check_eq NAME EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected [$2] got [$3]"; fi
+}
+finish() {
+	rm -f /tmp/e2e-check.$$
+	[ -n "${RESULTS:-}" ] && echo "$PASS $FAIL" >>"$RESULTS"
+	[ "$FAIL" -eq 0 ]
+}
+# manifest field reader (jq)
+mf() { jq -r "$2" "$1"; }

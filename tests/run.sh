@@ -1,0 +1,57 @@
+#!/bin/sh
+# The test suite: what `make check` (and .ci/run) runs.
+#   tests/run.sh           release build, then AddressSanitizer+UBSan, then ThreadSanitizer
+#   tests/run.sh --quick   release build only
+# Ends with one line "N passed, N failed" and exits non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+RESULTS=$(mktemp /tmp/walker-results.XXXXXX)
+export RESULTS
+status=0
+jobs=$(nproc 2>/dev/null || echo 2)
+
+run_unit() { # run_unit BUILD_DIR
+	for t in "$1"/tests/test_*; do
+		[ -x "$t" ] || continue
+		out=$("$t" 2>&1); rc=$?
+		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | head -n1)
+		echo "${p:-0} ${f:-0}" >>"$RESULTS"
+		if [ $rc -ne 0 ]; then
+			printf '%s\n' "$out"
+			[ -z "$f" ] && echo "0 1" >>"$RESULTS"
+			status=1
+		else
+			echo "  ok   $(basename "$t") (${p:-0} tests)"
+		fi
+	done
+}
+
+run_flavour() { # run_flavour LABEL MAKEVARS...
+	label=$1; shift
+	echo "== $label"
+	if ! make --no-print-directory -j"$jobs" "$@" unit-bins >/tmp/walker-build.$$ 2>&1; then
+		cat /tmp/walker-build.$$
+		echo "0 1" >>"$RESULTS"
+		status=1
+		return
+	fi
+	b=$(make --no-print-directory "$@" print-builddir)
+	run_unit "$b"
+	for s in tests/e2e/*.sh; do
+		[ "$(basename "$s")" = lib.sh ] && continue
+		B=$b sh "$s" || status=1
+	done
+}
+
+run_flavour "release build" WERROR=-Werror
+if [ $quick -eq 0 ]; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
+fi
+rm -f /tmp/walker-build.$$
+awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS" || status=1
+rm -f "$RESULTS"
+exit $status
