@@ -49,7 +49,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 GEN_LIB_OBJ := $(call obj,$(filter-out gen/main.c,$(GEN_SRC)))
-PROGRAMS := $(B)/genfixtures $(if $(WALK_MAIN:walker/main.c=),,$(if $(wildcard walker/main.c),$(B)/walker)) \
+PROGRAMS := $(B)/genfixtures $(if $(wildcard walker/main.c),$(B)/walker) \
             $(patsubst bench/%.c,$(B)/%,$(BENCH_SRC))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
