@@ -42,6 +42,16 @@ for f in stress-patterns stress-monorepo stress-hostile stress-nested scale-300;
 	want=$(jq -r '.counts | "\(.files) \(.directories) \(.bytes) \(.lines) \(.symlinks) \(.fifos)"' "$m")
 	check_eq "$f: manifest counts match find/wc" "$want" "$(counts "$T/a/$f")"
 done
+$GEN -q --out "$T/h" stress-huge-files stress-large-file || fail "generate huge and large"
+check_eq "stress-huge-files: find counts 50,002 files" 50002 "$(find "$T/h/stress-huge-files" -type f -printf . | wc -c)"
+for f in stress-huge-files stress-large-file; do
+	m="$T/h/$f.manifest.json"
+	want=$(jq -r '.counts | "\(.files) \(.directories) \(.bytes) \(.lines) \(.symlinks) \(.fifos)"' "$m")
+	check_eq "$f: manifest counts match find/wc" "$want" "$(counts "$T/h/$f")"
+done
+check_eq "stress-large-file: the 11 MB file is listed as skipped" "oversize_11mb.rs too large" \
+	"$(jq -r '.skipped[] | "\(.file) \(.reason)"' "$T/h/stress-large-file.manifest.json")"
+rm -rf "$T/h"
 maxlen=$(cd "$T/a/stress-nested" && find . -printf '%P\n' | awk '{ if (length($0) > m) m = length($0) } END { print m }')
 if [ "$maxlen" -gt 4096 ]; then ok "stress-nested: longest path $maxlen > PATH_MAX"; else fail "stress-nested too shallow" "$maxlen"; fi
 
