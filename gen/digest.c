@@ -27,7 +27,8 @@ static int item_cmp(const void *a, const void *b)
 
 void fx_digest(struct fx_digest_item *items, size_t n, unsigned char out[16])
 {
-	qsort(items, n, sizeof(*items), item_cmp);
+	if (n)
+		qsort(items, n, sizeof(*items), item_cmp);
 	XXH3_state_t *st = XXH3_createState();
 	if (!st)
 		abort();

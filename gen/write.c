@@ -352,7 +352,8 @@ int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, i
 		free(wk[t].plants.v);
 		sbuf_release(&wk[t].buf);
 	}
-	qsort(all->v, all->n, sizeof(all->v[0]), plant_cmp);
+	if (all->n)
+		qsort(all->v, all->n, sizeof(all->v[0]), plant_cmp);
 	free(wk);
 	free(tids);
 	pthread_mutex_destroy(&w.lock);
