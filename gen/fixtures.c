@@ -40,8 +40,6 @@ static void render_huge(const struct fx_plan *p, uint32_t idx, struct sbuf *out,
 			sbuf_addf(out, "pub mod f%" PRIu32 ";\n", k);
 		return;
 	}
-	if (e->flags & FX_ADDED) /* unreachable: added files are FX_K_SRC_CLEAN */
-		return;
 	struct prng r;
 	prng_init(&r, e->seed);
 	sbuf_addf(out, "pub fn f%" PRIu32 "() -> u64 { 0x%016" PRIx64 " }\n", e->size_hint, prng_next(&r));
