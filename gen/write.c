@@ -93,6 +93,14 @@ static void hash_content(struct fx_entry *e, const void *data, size_t len)
 	memcpy(e->hash, c.digest, 16);
 }
 
+/* What the digest and the counts need to know of a file's final content. */
+static void record_content(struct fx_entry *e, const char *data, size_t len)
+{
+	hash_content(e, data, len);
+	e->bytes = len;
+	e->lines = count_lines(data, len);
+}
+
 struct writer {
 	struct fx_plan *plan;
 	int rootfd;
@@ -120,9 +128,7 @@ static int write_file(struct worker *wk, uint32_t idx, const char *path)
 	struct fx_entry *e = &w->plan->entries[idx];
 	fx_render(w->plan, idx, w->first_commit, &wk->buf, &wk->plants);
 	if (w->rootfd < 0) { /* dry run: content hashes only */
-		hash_content(e, wk->buf.buf, wk->buf.len);
-		e->bytes = wk->buf.len;
-		e->lines = count_lines(wk->buf.buf, wk->buf.len);
+		record_content(e, wk->buf.buf, wk->buf.len);
 		return 0;
 	}
 	int pfd;
@@ -149,9 +155,7 @@ static int write_file(struct worker *wk, uint32_t idx, const char *path)
 	if (close(fd) < 0 && !rc)
 		rc = err_errno("unable to write '%s'", path);
 	close_parent(w->rootfd, pfd);
-	hash_content(e, wk->buf.buf, wk->buf.len);
-	e->bytes = wk->buf.len;
-	e->lines = count_lines(wk->buf.buf, wk->buf.len);
+	record_content(e, wk->buf.buf, wk->buf.len);
 	return rc;
 }
 
@@ -383,9 +387,7 @@ int fx_apply_changeset(struct fx_plan *plan, int dirfd, struct fx_stats *st)
 				rc = err_errno("unable to write '%s'", e->path);
 			if (fd >= 0)
 				close(fd);
-			hash_content(e, buf.buf, buf.len);
-			e->bytes = buf.len;
-			e->lines = count_lines(buf.buf, buf.len);
+			record_content(e, buf.buf, buf.len);
 		}
 	}
 	sbuf_release(&buf);

@@ -154,10 +154,6 @@ static void random_rule(struct prng *r, struct sbuf *out)
 	sbuf_addch(out, '\n');
 }
 
-struct level {
-	struct ign_list *list;
-};
-
 /* Walk dir recursively as the walker does: lists from the deepest directory first, a directory
  * that is excluded is not entered. Appends kept files (relative paths) to out, NUL-separated. */
 static void walk(const char *root, const char *rel, struct ign_list **stack, int depth, struct sbuf *out)
