@@ -1,0 +1,46 @@
+/*
+ * repo: what the walker needs from the git repository around the walked root,
+ * read with libgit2: its work tree, core.ignoreCase, .git/info/exclude,
+ * core.excludesFile, and the set of tracked paths (git never ignores a tracked
+ * file).
+ *
+ * Calling sequence:
+ *   struct repo *rp;
+ *   repo_open(&rp, "/abs/walk/root");        (rp is NULL when the root is not
+ * in a work tree) repo_workdir(rp) ... repo_excludes(rp, lists) ...
+ *   repo_is_tracked(rp, "src/a.rs", 8);       (thread-safe; the index is read
+ * on first use) repo_free(rp);
+ *
+ * Paths are relative to the work tree, '/'-separated. The repository is
+ * discovered like git does, honouring GIT_DIR, GIT_WORK_TREE and
+ * GIT_CEILING_DIRECTORIES.
+ */
+#ifndef REPO_H
+#define REPO_H
+
+#include <stddef.h>
+
+struct repo;
+struct ign_list;
+
+/* Returns 0 with *out NULL when root is not inside a work tree (or the
+ * repository is bare); ERR_GIT when a repository was found but cannot be read.
+ */
+int repo_open(struct repo **out, const char *abs_root);
+void repo_free(struct repo *rp);
+
+/* The work tree's absolute real path with a trailing '/'. */
+const char *repo_workdir(const struct repo *rp);
+int repo_ignore_case(const struct repo *rp);
+
+/* .git/info/exclude and core.excludesFile, in that order of precedence; NULL
+ * entries when absent. */
+void repo_excludes(const struct repo *rp, const struct ign_list *out[2]);
+
+/* Is path (a file) in the index? Is dir ("a/b/", with its slash) the prefix of
+ * a tracked path? Thread-safe. A failure to read the index counts as "nothing
+ * tracked". */
+int repo_is_tracked(struct repo *rp, const char *path, size_t len);
+int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * scan: find the escape-pattern matches in one file's bytes and judge each
+ * (violation, allowed by a comment, test code, counted). A pure function of the
+ * bytes, the path class and the rules, so a cached result is indistinguishable
+ * from a fresh one.
+ *
+ * Calling sequence (one scan_ctx per thread):
+ *   struct scan_ctx *sc = scan_ctx_new();
+ *   struct scan_result res = SCAN_RESULT_INIT;
+ *   scan_buffer(sc, rules, buf, len, &class, idx, nidx, &res);
+ *   ... res.m[0 .. res.n) sorted by line, column, pattern ...
+ *   scan_result_reset(&res); ... scan_result_release(&res);
+ *   scan_ctx_free(sc);
+ *
+ * Matching is line-oriented: a match never spans a newline. A literal every
+ * match must contain is searched for first; the regex runs only on the lines
+ * holding it, with the subject ending at the line's end, so the engine itself
+ * cannot cross the newline. Patterns without such a literal search the whole
+ * buffer for the first possible start, then re-run bounded to that line.
+ */
+#ifndef SCAN_H
+#define SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+enum scan_outcome { SO_VIOLATION, SO_ALLOWED, SO_TEST, SO_COUNTED };
+enum scan_status { SS_OK, SS_BINARY, SS_LIMIT };
+
+#define SCAN_BINARY_PROBE                                                      \
+  8000 /* a NUL in the first 8000 bytes: binary, as git decides */
+
+struct scan_match {
+  uint32_t line, col; /* 1-based; col in bytes */
+  uint16_t pat;       /* index into rules->pats */
+  uint8_t outcome;    /* enum scan_outcome */
+};
+
+struct scan_result {
+  struct scan_match *m;
+  size_t n, alloc;
+  int status;          /* enum scan_status */
+  uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
+  uint32_t limit_line; /* ... and on which line; its other matches are still
+                          reported */
+};
+#define SCAN_RESULT_INIT                                                       \
+  { NULL, 0, 0, SS_OK, 0, 0 }
+
+struct scan_ctx;
+
+struct scan_ctx *scan_ctx_new(void);
+void scan_ctx_free(struct scan_ctx *sc);
+
+/* Scan buf[0..len) with the patterns idx[0..nidx). Resets res first. Never
+ * fails: the PCRE2 match limit is reported through res->status. */
+void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf,
+                 size_t len, const struct rules_class *c, const uint16_t *idx,
+                 size_t nidx, struct scan_result *res);
+
+static inline void scan_result_reset(struct scan_result *res) {
+  res->n = 0;
+  res->status = SS_OK;
+  res->limit_pat = 0;
+  res->limit_line = 0;
+}
+void scan_result_release(struct scan_result *res);
+
+const char *scan_outcome_name(int outcome);
+
+#endif
