@@ -33,6 +33,10 @@ endif
 DEPCHECK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok)
 PKG_CFLAGS := $(if $(DEPCHECK),$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(if $(DEPCHECK),$(shell pkg-config --libs $(PKGS)))
+# the walker loads libgit2 with dlopen, only inside a repository (walker/repo.c says why)
+WALK_LIBS  := $(if $(DEPCHECK),$(shell pkg-config --libs libpcre2-8 libxxhash)) -ldl
+GIT2_SONAME := $(if $(DEPCHECK),$(shell objdump -p "$$(pkg-config --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
+               awk '/SONAME/ {print $$2}'))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 CFLAGS  ?=
@@ -80,7 +84,9 @@ $(B)/genfixtures: $(call obj,$(GEN_SRC) $(COMMON_SRC))
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/walker: $(call obj,$(WALK_MAIN) $(WALK_LIB) $(COMMON_SRC))
-	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALLFLAGS) -o $@ $^ $(WALK_LIBS) -lpthread
+
+$(B)/obj/walker/repo.o: CPPFLAGS += $(if $(GIT2_SONAME),-DWALKER_LIBGIT2_SONAME='"$(GIT2_SONAME)"')
 
 $(B)/%: $(B)/obj/bench/%.o $(call obj,$(WALK_LIB) $(COMMON_SRC))
 	$(CC) $(ALLFLAGS) -o $@ $^ $(LDLIBS)

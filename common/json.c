@@ -53,16 +53,36 @@ void json_str(struct sbuf *out, const char *s, size_t len)
 		unsigned c = p[i];
 		char esc[8];
 		switch (c) {
-		case '"': sbuf_add(out, "\\\"", 2); i++; continue;
-		case '\\': sbuf_add(out, "\\\\", 2); i++; continue;
-		case '\n': sbuf_add(out, "\\n", 2); i++; continue;
-		case '\t': sbuf_add(out, "\\t", 2); i++; continue;
-		case '\r': sbuf_add(out, "\\r", 2); i++; continue;
-		default: break;
+		case '"':
+			sbuf_add(out, "\\\"", 2);
+			i++;
+			continue;
+		case '\\':
+			sbuf_add(out, "\\\\", 2);
+			i++;
+			continue;
+		case '\n':
+			sbuf_add(out, "\\n", 2);
+			i++;
+			continue;
+		case '\t':
+			sbuf_add(out, "\\t", 2);
+			i++;
+			continue;
+		case '\r':
+			sbuf_add(out, "\\r", 2);
+			i++;
+			continue;
+		default:
+			break;
 		}
 		if (c < 0x20) {
-			esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-			esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
+			esc[0] = '\\';
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
 			sbuf_add(out, esc, 6);
 			i++;
 			continue;
@@ -74,8 +94,12 @@ void json_str(struct sbuf *out, const char *s, size_t len)
 			continue;
 		}
 		/* invalid byte: surrogateescape */
-		esc[0] = '\\'; esc[1] = 'u'; esc[2] = 'd'; esc[3] = 'c';
-		esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
+		esc[0] = '\\';
+		esc[1] = 'u';
+		esc[2] = 'd';
+		esc[3] = 'c';
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 15];
 		sbuf_add(out, esc, 6);
 		i++;
 	}

@@ -22,7 +22,10 @@ struct sbuf {
 };
 
 extern char sbuf_empty[];
-#define SBUF_INIT { sbuf_empty, 0, 0 }
+#define SBUF_INIT                \
+	{                        \
+		sbuf_empty, 0, 0 \
+	}
 #define SBUF_MAX ((size_t)1 << 30)
 
 void sbuf_init(struct sbuf *sb, size_t hint);

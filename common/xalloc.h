@@ -14,15 +14,15 @@ char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 char *xmemdup(const void *p, size_t n) __attribute__((malloc, returns_nonnull)); /* NUL-terminated copy */
 
 /* Grow an array to hold at least `need` elements, doubling; *alloc holds the current capacity. */
-#define ALLOC_GROW(ptr, need, alloc)                                                   \
-	do {                                                                           \
-		if ((need) > (alloc)) {                                                \
-			size_t alloc_grow_n_ = (alloc) ? (alloc) * 2 : 16;             \
-			while (alloc_grow_n_ < (need))                                 \
-				alloc_grow_n_ *= 2;                                    \
-			(ptr) = xrealloc((ptr), alloc_grow_n_ * sizeof(*(ptr)));       \
-			(alloc) = alloc_grow_n_;                                       \
-		}                                                                      \
+#define ALLOC_GROW(ptr, need, alloc)                                             \
+	do {                                                                     \
+		if ((need) > (alloc)) {                                          \
+			size_t alloc_grow_n_ = (alloc) ? (alloc)*2 : 16;         \
+			while (alloc_grow_n_ < (need))                           \
+				alloc_grow_n_ *= 2;                              \
+			(ptr) = xrealloc((ptr), alloc_grow_n_ * sizeof(*(ptr))); \
+			(alloc) = alloc_grow_n_;                                 \
+		}                                                                \
 	} while (0)
 
 #endif

@@ -1,5 +1,4 @@
-/* fixtures: the layout of every fixture genfixtures knows (docs/fixtures.md
- * describes each). */
+/* fixtures: the layout of every fixture genfixtures knows (docs/fixtures.md describes each). */
 #include "fx.h"
 
 #include <inttypes.h>
@@ -7,595 +6,544 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "lang.h"
 #include "prng.h"
+#include "banned.h"
 
 enum { K_HUGE_FN = FX_K_OWN, K_HUGE_LIB, K_BIG, K_ONELINE, K_BINARY, K_LIST };
 
 #define HUGE_FILES 50000
 
-/* ---- stress-huge-files
- * ---------------------------------------------------------------------- */
+/* ---- stress-huge-files ---------------------------------------------------------------------- */
 
-static void plan_huge(struct fx_plan *p) {
-  uint32_t i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
-  p->entries[i].data = "[package]\nname = \"stress-huge-files\"\nversion = "
-                       "\"0.1.0\"\nedition = \"2021\"\n";
-  fx_add(p, FX_DIR, "src", 0755);
-  i = fx_add(p, FX_FILE, "src/lib.rs", 0644);
-  p->entries[i].kind = K_HUGE_LIB;
-  for (uint32_t k = 1; k <= HUGE_FILES; k++) {
-    i = fx_addf(p, FX_FILE, 0644, "src/f%" PRIu32 ".rs", k);
-    p->entries[i].kind = K_HUGE_FN;
-    p->entries[i].size_hint = k;
-    p->entries[i].flags |= FX_NOPLANT;
-  }
+static void plan_huge(struct fx_plan *p)
+{
+	uint32_t i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
+	p->entries[i].data = "[package]\nname = \"stress-huge-files\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+	fx_add(p, FX_DIR, "src", 0755);
+	i = fx_add(p, FX_FILE, "src/lib.rs", 0644);
+	p->entries[i].kind = K_HUGE_LIB;
+	for (uint32_t k = 1; k <= HUGE_FILES; k++) {
+		i = fx_addf(p, FX_FILE, 0644, "src/f%" PRIu32 ".rs", k);
+		p->entries[i].kind = K_HUGE_FN;
+		p->entries[i].size_hint = k;
+		p->entries[i].flags |= FX_NOPLANT;
+	}
 }
 
-static void render_huge(const struct fx_plan *p, uint32_t idx, struct sbuf *out,
-                        struct fx_plants *pl) {
-  const struct fx_entry *e = &p->entries[idx];
-  (void)pl;
-  if (e->kind == K_HUGE_LIB) {
-    for (uint32_t k = 1; k <= HUGE_FILES; k++)
-      sbuf_addf(out, "pub mod f%" PRIu32 ";\n", k);
-    return;
-  }
-  struct prng r;
-  prng_init(&r, e->seed);
-  sbuf_addf(out, "pub fn f%" PRIu32 "() -> u64 { 0x%016" PRIx64 " }\n",
-            e->size_hint, prng_next(&r));
+static void render_huge(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
+{
+	const struct fx_entry *e = &p->entries[idx];
+	(void)pl;
+	if (e->kind == K_HUGE_LIB) {
+		for (uint32_t k = 1; k <= HUGE_FILES; k++)
+			sbuf_addf(out, "pub mod f%" PRIu32 ";\n", k);
+		return;
+	}
+	struct prng r;
+	prng_init(&r, e->seed);
+	sbuf_addf(out, "pub fn f%" PRIu32 "() -> u64 { 0x%016" PRIx64 " }\n", e->size_hint, prng_next(&r));
 }
 
-/* ---- stress-monorepo
- * ------------------------------------------------------------------------ */
+/* ---- stress-monorepo ------------------------------------------------------------------------ */
 
-static const char *const crate_names[10] = {"core",    "net",   "store", "cli",
-                                            "proto",   "codec", "sched", "auth",
-                                            "metrics", "web"};
+static const char *const crate_names[10] = { "core",  "net",   "store", "cli",     "proto",
+					     "codec", "sched", "auth",  "metrics", "web" };
 
-static const char monorepo_gitignore[] =
-    "# build output of every tool in the workspace\n"
-    "target/\n"
-    "node_modules/\n"
-    "*.log\n"
-    "!keep.log\n"
-    "# generated sources at any depth\n"
-    "**/generated/\n"
-    "/dist\n"
-    "docs/**/*.tmp\n"
-    "trailing-space.txt \n";
+static const char monorepo_gitignore[] = "# build output of every tool in the workspace\n"
+					 "target/\n"
+					 "node_modules/\n"
+					 "*.log\n"
+					 "!keep.log\n"
+					 "# generated sources at any depth\n"
+					 "**/generated/\n"
+					 "/dist\n"
+					 "docs/**/*.tmp\n"
+					 "trailing-space.txt \n";
 
 static const char monorepo_dotignore[] =
-    "# read by ripgrep, fd and walker, not by git: kept consistent with "
-    ".gitignore so that the\n"
-    "# walked set equals git's own list (what .ignore adds on its own is "
-    "covered by unit tests)\n"
-    "target/\n"
-    "*.log\n"
-    "!keep.log\n";
+	"# read by ripgrep, fd and walker, not by git: kept consistent with .gitignore so that the\n"
+	"# walked set equals git's own list (what .ignore adds on its own is covered by unit tests)\n"
+	"target/\n"
+	"*.log\n"
+	"!keep.log\n";
 
-static const char crate_gitignore[] =
-    "# editor backups, except the one we keep\n*.bak\n!important.bak\n";
+static const char crate_gitignore[] = "# editor backups, except the one we keep\n*.bak\n!important.bak\n";
 
-static void add_ignored_src(struct fx_plan *p, const char *path, int lang) {
-  uint32_t i = fx_add_src(p, path, FX_K_SRC_DENSE, lang, 0, 30);
-  p->entries[i].flags |= FX_IGNORED;
+static void add_ignored_src(struct fx_plan *p, const char *path, int lang)
+{
+	uint32_t i = fx_add_src(p, path, FX_K_SRC_DENSE, lang, 0, 30);
+	p->entries[i].flags |= FX_IGNORED;
 }
 
-static void add_ignored_data(struct fx_plan *p, const char *path,
-                             const char *data) {
-  uint32_t i = fx_add(p, FX_FILE, path, 0644);
-  p->entries[i].data = data;
-  p->entries[i].flags |= FX_IGNORED;
+static void add_ignored_data(struct fx_plan *p, const char *path, const char *data)
+{
+	uint32_t i = fx_add(p, FX_FILE, path, 0644);
+	p->entries[i].data = data;
+	p->entries[i].flags |= FX_IGNORED;
 }
 
-static void plan_monorepo(struct fx_plan *p) {
-  struct prng r;
-  prng_init(&r, p->seed ^ 0x6d6f6e6fULL);
-  char path[512];
-  uint32_t i;
+static void plan_monorepo(struct fx_plan *p)
+{
+	struct prng r;
+	prng_init(&r, p->seed ^ 0x6d6f6e6fULL);
+	char path[512];
+	uint32_t i;
 
-  i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
-  p->entries[i].kind = K_LIST;
-  i = fx_add(p, FX_FILE, ".gitignore", 0644);
-  p->entries[i].data = monorepo_gitignore;
-  i = fx_add(p, FX_FILE, ".ignore", 0644);
-  p->entries[i].data = monorepo_dotignore;
-  fx_add(p, FX_DIR, "crates", 0755);
+	i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
+	p->entries[i].kind = K_LIST;
+	i = fx_add(p, FX_FILE, ".gitignore", 0644);
+	p->entries[i].data = monorepo_gitignore;
+	i = fx_add(p, FX_FILE, ".ignore", 0644);
+	p->entries[i].data = monorepo_dotignore;
+	fx_add(p, FX_DIR, "crates", 0755);
 
-  for (int c = 0; c < 10; c++) {
-    char crate[48];
-    snprintf(crate, sizeof(crate), "crates/%s", crate_names[c]);
-    fx_add(p, FX_DIR, crate, 0755);
-    snprintf(path, sizeof(path), "%s/Cargo.toml", crate);
-    i = fx_add(p, FX_FILE, path, 0644);
-    p->entries[i].data = "[package]\nname = \"member\"\nversion = "
-                         "\"0.1.0\"\nedition = \"2021\"\n";
-    snprintf(path, sizeof(path), "%s/src", crate);
-    fx_add(p, FX_DIR, path, 0755);
-    snprintf(path, sizeof(path), "%s/tests", crate);
-    fx_add(p, FX_DIR, path, 0755);
+	for (int c = 0; c < 10; c++) {
+		char crate[48];
+		snprintf(crate, sizeof(crate), "crates/%s", crate_names[c]);
+		fx_add(p, FX_DIR, crate, 0755);
+		snprintf(path, sizeof(path), "%s/Cargo.toml", crate);
+		i = fx_add(p, FX_FILE, path, 0644);
+		p->entries[i].data = "[package]\nname = \"member\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
+		snprintf(path, sizeof(path), "%s/src", crate);
+		fx_add(p, FX_DIR, path, 0755);
+		snprintf(path, sizeof(path), "%s/tests", crate);
+		fx_add(p, FX_DIR, path, 0755);
 
-    /* module folders 2 to 4 deep: src/mN/sN/lN/deep */
-    char dirs[64][160];
-    int nd = 0;
-    for (int t = 0; t < 4; t++) {
-      snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d", crate, t);
-      fx_add(p, FX_DIR, dirs[nd++], 0755);
-      for (int s = 0; s < 3; s++) {
-        snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d", crate, t, s);
-        fx_add(p, FX_DIR, dirs[nd++], 0755);
-        if (s < 2) {
-          snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d", crate, t, s,
-                   s);
-          fx_add(p, FX_DIR, dirs[nd++], 0755);
-          if (s == 0) {
-            snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d/deep",
-                     crate, t, s, s);
-            fx_add(p, FX_DIR, dirs[nd++], 0755);
-          }
-        }
-      }
-    }
-    /* 500 source files: lib.rs, 459 in the module tree, 40 under tests/ */
-    snprintf(path, sizeof(path), "%s/src/lib.rs", crate);
-    i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, 10);
-    for (int k = 0; k < 459; k++) {
-      snprintf(path, sizeof(path), "%s/item_%03d.rs", dirs[k % nd], k);
-      i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0,
-                     prng_range(&r, 4, 16));
-      if (prng_below(&r, 10))
-        p->entries[i].flags |= FX_NOPLANT;
-    }
-    for (int k = 0; k < 40; k++) {
-      snprintf(path, sizeof(path), "%s/tests/it_%02d.rs", crate, k);
-      i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 1,
-                     prng_range(&r, 4, 16));
-      if (prng_below(&r, 4))
-        p->entries[i].flags |= FX_NOPLANT;
-    }
-    /* generated code, ignored by the pattern "**" "/generated/" */
-    if (c % 5 == 0) {
-      snprintf(path, sizeof(path), "%s/src/m1/generated", crate);
-      fx_add(p, FX_DIR, path, 0755);
-      for (int k = 0; k < 20; k++) {
-        snprintf(path, sizeof(path), "%s/src/m1/generated/gen_%02d.rs", crate,
-                 k);
-        add_ignored_src(p, path, LANG_RUST);
-      }
-    }
-    if (c == 3) {
-      snprintf(path, sizeof(path), "%s/.gitignore", crate);
-      i = fx_add(p, FX_FILE, path, 0644);
-      p->entries[i].data = crate_gitignore;
-      snprintf(path, sizeof(path), "%s/notes.bak", crate);
-      add_ignored_data(p, path, "old notes\n");
-      snprintf(path, sizeof(path), "%s/src/m0/lib.rs.bak", crate);
-      add_ignored_data(p, path, "fn old() { x.unwrap(); }\n");
-      snprintf(path, sizeof(path), "%s/important.bak", crate);
-      i = fx_add(p, FX_FILE, path, 0644);
-      p->entries[i].data = "kept on purpose\n";
-    }
-  }
+		/* module folders 2 to 4 deep: src/mN/sN/lN/deep */
+		char dirs[64][160];
+		int nd = 0;
+		for (int t = 0; t < 4; t++) {
+			snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d", crate, t);
+			fx_add(p, FX_DIR, dirs[nd++], 0755);
+			for (int s = 0; s < 3; s++) {
+				snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d", crate, t, s);
+				fx_add(p, FX_DIR, dirs[nd++], 0755);
+				if (s < 2) {
+					snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d", crate, t, s, s);
+					fx_add(p, FX_DIR, dirs[nd++], 0755);
+					if (s == 0) {
+						snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d/deep", crate, t,
+							 s, s);
+						fx_add(p, FX_DIR, dirs[nd++], 0755);
+					}
+				}
+			}
+		}
+		/* 500 source files: lib.rs, 459 in the module tree, 40 under tests/ */
+		snprintf(path, sizeof(path), "%s/src/lib.rs", crate);
+		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, 10);
+		for (int k = 0; k < 459; k++) {
+			snprintf(path, sizeof(path), "%s/item_%03d.rs", dirs[k % nd], k);
+			i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, prng_range(&r, 4, 16));
+			if (prng_below(&r, 10))
+				p->entries[i].flags |= FX_NOPLANT;
+		}
+		for (int k = 0; k < 40; k++) {
+			snprintf(path, sizeof(path), "%s/tests/it_%02d.rs", crate, k);
+			i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 1, prng_range(&r, 4, 16));
+			if (prng_below(&r, 4))
+				p->entries[i].flags |= FX_NOPLANT;
+		}
+		/* generated code, ignored by the pattern "**" "/generated/" */
+		if (c % 5 == 0) {
+			snprintf(path, sizeof(path), "%s/src/m1/generated", crate);
+			fx_add(p, FX_DIR, path, 0755);
+			for (int k = 0; k < 20; k++) {
+				snprintf(path, sizeof(path), "%s/src/m1/generated/gen_%02d.rs", crate, k);
+				add_ignored_src(p, path, LANG_RUST);
+			}
+		}
+		if (c == 3) {
+			snprintf(path, sizeof(path), "%s/.gitignore", crate);
+			i = fx_add(p, FX_FILE, path, 0644);
+			p->entries[i].data = crate_gitignore;
+			snprintf(path, sizeof(path), "%s/notes.bak", crate);
+			add_ignored_data(p, path, "old notes\n");
+			snprintf(path, sizeof(path), "%s/src/m0/lib.rs.bak", crate);
+			add_ignored_data(p, path, "fn old() { x.unwrap(); }\n");
+			snprintf(path, sizeof(path), "%s/important.bak", crate);
+			i = fx_add(p, FX_FILE, path, 0644);
+			p->entries[i].data = "kept on purpose\n";
+		}
+	}
 
-  /* build output: target/ (2,000 files) */
-  fx_add(p, FX_DIR, "target", 0755);
-  fx_add(p, FX_DIR, "target/debug", 0755);
-  fx_add(p, FX_DIR, "target/debug/deps", 0755);
-  fx_add(p, FX_DIR, "target/debug/build", 0755);
-  for (int k = 0; k < 1500; k++) {
-    snprintf(path, sizeof(path), "target/debug/deps/libdep_%04d.d", k);
-    add_ignored_data(p, path, "target/debug/deps/libdep.rlib: src/lib.rs\n");
-  }
-  for (int k = 0; k < 50; k++) {
-    snprintf(path, sizeof(path), "target/debug/build/script-%02d", k);
-    fx_add(p, FX_DIR, path, 0755);
-    for (int m = 0; m < 10; m++) {
-      snprintf(path, sizeof(path), "target/debug/build/script-%02d/out_%d.rs",
-               k, m);
-      add_ignored_src(p, path, LANG_RUST);
-    }
-  }
+	/* build output: target/ (2,000 files) */
+	fx_add(p, FX_DIR, "target", 0755);
+	fx_add(p, FX_DIR, "target/debug", 0755);
+	fx_add(p, FX_DIR, "target/debug/deps", 0755);
+	fx_add(p, FX_DIR, "target/debug/build", 0755);
+	for (int k = 0; k < 1500; k++) {
+		snprintf(path, sizeof(path), "target/debug/deps/libdep_%04d.d", k);
+		add_ignored_data(p, path, "target/debug/deps/libdep.rlib: src/lib.rs\n");
+	}
+	for (int k = 0; k < 50; k++) {
+		snprintf(path, sizeof(path), "target/debug/build/script-%02d", k);
+		fx_add(p, FX_DIR, path, 0755);
+		for (int m = 0; m < 10; m++) {
+			snprintf(path, sizeof(path), "target/debug/build/script-%02d/out_%d.rs", k, m);
+			add_ignored_src(p, path, LANG_RUST);
+		}
+	}
 
-  /* TypeScript package with node_modules (1,000 ignored files full of matches)
-   */
-  fx_add(p, FX_DIR, "web", 0755);
-  fx_add(p, FX_DIR, "web/src", 0755);
-  i = fx_add(p, FX_FILE, "web/package.json", 0644);
-  p->entries[i].data = "{\n  \"name\": \"web\",\n  \"private\": true\n}\n";
-  for (int k = 0; k < 24; k++) {
-    snprintf(path, sizeof(path),
-             k < 20 ? "web/src/view_%02d.ts" : "web/src/view_%02d.test.ts", k);
-    i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_TS, k >= 20,
-                   prng_range(&r, 8, 30));
-  }
-  fx_add(p, FX_DIR, "web/node_modules", 0755);
-  for (int k = 0; k < 200; k++) {
-    snprintf(path, sizeof(path), "web/node_modules/pkg-%03d", k);
-    fx_add(p, FX_DIR, path, 0755);
-    for (int m = 0; m < 5; m++) {
-      snprintf(path, sizeof(path), "web/node_modules/pkg-%03d/mod_%d.js", k, m);
-      add_ignored_src(p, path, LANG_JS);
-    }
-  }
+	/* TypeScript package with node_modules (1,000 ignored files full of matches) */
+	fx_add(p, FX_DIR, "web", 0755);
+	fx_add(p, FX_DIR, "web/src", 0755);
+	i = fx_add(p, FX_FILE, "web/package.json", 0644);
+	p->entries[i].data = "{\n  \"name\": \"web\",\n  \"private\": true\n}\n";
+	for (int k = 0; k < 24; k++) {
+		snprintf(path, sizeof(path), k < 20 ? "web/src/view_%02d.ts" : "web/src/view_%02d.test.ts", k);
+		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_TS, k >= 20, prng_range(&r, 8, 30));
+	}
+	fx_add(p, FX_DIR, "web/node_modules", 0755);
+	for (int k = 0; k < 200; k++) {
+		snprintf(path, sizeof(path), "web/node_modules/pkg-%03d", k);
+		fx_add(p, FX_DIR, path, 0755);
+		for (int m = 0; m < 5; m++) {
+			snprintf(path, sizeof(path), "web/node_modules/pkg-%03d/mod_%d.js", k, m);
+			add_ignored_src(p, path, LANG_JS);
+		}
+	}
 
-  /* Go, Python and shell tooling */
-  fx_add(p, FX_DIR, "tools", 0755);
-  fx_add(p, FX_DIR, "tools/go", 0755);
-  for (int k = 0; k < 24; k++) {
-    snprintf(path, sizeof(path),
-             k < 20 ? "tools/go/cmd_%02d.go" : "tools/go/cmd_%02d_test.go", k);
-    fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_GO, k >= 20,
-               prng_range(&r, 8, 30));
-  }
-  fx_add(p, FX_DIR, "scripts", 0755);
-  for (int k = 0; k < 12; k++) {
-    snprintf(path, sizeof(path),
-             k < 10 ? "scripts/task_%02d.py" : "scripts/test_task_%02d.py", k);
-    fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_PY, k >= 10,
-               prng_range(&r, 8, 30));
-  }
-  for (int k = 0; k < 6; k++) {
-    snprintf(path, sizeof(path), "scripts/run_%02d.sh", k);
-    fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_SH, 0, prng_range(&r, 8, 30));
-  }
+	/* Go, Python and shell tooling */
+	fx_add(p, FX_DIR, "tools", 0755);
+	fx_add(p, FX_DIR, "tools/go", 0755);
+	for (int k = 0; k < 24; k++) {
+		snprintf(path, sizeof(path), k < 20 ? "tools/go/cmd_%02d.go" : "tools/go/cmd_%02d_test.go", k);
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_GO, k >= 20, prng_range(&r, 8, 30));
+	}
+	fx_add(p, FX_DIR, "scripts", 0755);
+	for (int k = 0; k < 12; k++) {
+		snprintf(path, sizeof(path), k < 10 ? "scripts/task_%02d.py" : "scripts/test_task_%02d.py", k);
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_PY, k >= 10, prng_range(&r, 8, 30));
+	}
+	for (int k = 0; k < 6; k++) {
+		snprintf(path, sizeof(path), "scripts/run_%02d.sh", k);
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_SH, 0, prng_range(&r, 8, 30));
+	}
 
-  /* logs (*.log but keep.log), dist (anchored /dist), drafts (docs, any depth,
-   * *.tmp) */
-  fx_add(p, FX_DIR, "logs", 0755);
-  for (int k = 0; k < 100; k++) {
-    snprintf(path, sizeof(path), "logs/run-%03d.log", k);
-    add_ignored_data(p, path, "INFO started\nINFO finished\n");
-  }
-  i = fx_add(p, FX_FILE, "logs/keep.log", 0644);
-  p->entries[i].data = "kept: negated by !keep.log\n";
-  fx_add(p, FX_DIR, "dist", 0755);
-  for (int k = 0; k < 10; k++) {
-    snprintf(path, sizeof(path), "dist/bundle_%d.js", k);
-    add_ignored_src(p, path, LANG_JS);
-  }
-  fx_add(p, FX_DIR, "web/src/dist",
-         0755); /* /dist is anchored: this one is not ignored */
-  fx_add_src(p, "web/src/dist/entry.ts", FX_K_SRC_CLEAN, LANG_TS, 0, 12);
-  fx_add(p, FX_DIR, "docs", 0755);
-  fx_add(p, FX_DIR, "docs/guide", 0755);
-  fx_add(p, FX_DIR, "docs/guide/deep", 0755);
-  i = fx_add(p, FX_FILE, "docs/guide/intro.md", 0644);
-  p->entries[i].data = "# Guide\n\nNothing to scan here.\n";
-  add_ignored_data(p, "docs/guide/draft.tmp", "draft\n");
-  add_ignored_data(p, "docs/guide/deep/older.tmp", "older draft\n");
-  i = fx_add(p, FX_FILE, "draft.tmp",
-             0644); /* the docs pattern does not reach the root */
-  p->entries[i].data = "root draft\n";
-  add_ignored_data(p, "trailing-space.txt",
-                   "ignored: the trailing space of its pattern is dropped\n");
+	/* logs (*.log but keep.log), dist (anchored /dist), drafts (docs, any depth, *.tmp) */
+	fx_add(p, FX_DIR, "logs", 0755);
+	for (int k = 0; k < 100; k++) {
+		snprintf(path, sizeof(path), "logs/run-%03d.log", k);
+		add_ignored_data(p, path, "INFO started\nINFO finished\n");
+	}
+	i = fx_add(p, FX_FILE, "logs/keep.log", 0644);
+	p->entries[i].data = "kept: negated by !keep.log\n";
+	fx_add(p, FX_DIR, "dist", 0755);
+	for (int k = 0; k < 10; k++) {
+		snprintf(path, sizeof(path), "dist/bundle_%d.js", k);
+		add_ignored_src(p, path, LANG_JS);
+	}
+	fx_add(p, FX_DIR, "web/src/dist", 0755); /* /dist is anchored: this one is not ignored */
+	fx_add_src(p, "web/src/dist/entry.ts", FX_K_SRC_CLEAN, LANG_TS, 0, 12);
+	fx_add(p, FX_DIR, "docs", 0755);
+	fx_add(p, FX_DIR, "docs/guide", 0755);
+	fx_add(p, FX_DIR, "docs/guide/deep", 0755);
+	i = fx_add(p, FX_FILE, "docs/guide/intro.md", 0644);
+	p->entries[i].data = "# Guide\n\nNothing to scan here.\n";
+	add_ignored_data(p, "docs/guide/draft.tmp", "draft\n");
+	add_ignored_data(p, "docs/guide/deep/older.tmp", "older draft\n");
+	i = fx_add(p, FX_FILE, "draft.tmp", 0644); /* the docs pattern does not reach the root */
+	p->entries[i].data = "root draft\n";
+	add_ignored_data(p, "trailing-space.txt", "ignored: the trailing space of its pattern is dropped\n");
 }
 
-static void render_monorepo(const struct fx_plan *p, uint32_t idx,
-                            struct sbuf *out, struct fx_plants *pl) {
-  (void)p;
-  (void)idx;
-  (void)pl;
-  sbuf_addstr(out, "[workspace]\nresolver = \"2\"\nmembers = [\n");
-  for (int c = 0; c < 10; c++)
-    sbuf_addf(out, "    \"crates/%s\",\n", crate_names[c]);
-  sbuf_addstr(out, "]\n");
+static void render_monorepo(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
+{
+	(void)p;
+	(void)idx;
+	(void)pl;
+	sbuf_addstr(out, "[workspace]\nresolver = \"2\"\nmembers = [\n");
+	for (int c = 0; c < 10; c++)
+		sbuf_addf(out, "    \"crates/%s\",\n", crate_names[c]);
+	sbuf_addstr(out, "]\n");
 }
 
-/* ---- stress-large-file
- * ---------------------------------------------------------------------- */
+/* ---- stress-large-file ---------------------------------------------------------------------- */
 
-static void plan_large(struct fx_plan *p) {
-  char path[64];
-  for (uint32_t mb = 1; mb <= 5; mb++) {
-    snprintf(path, sizeof(path), "big_%" PRIu32 "mb.rs", mb);
-    uint32_t i = fx_add(p, FX_FILE, path, 0644);
-    p->entries[i].kind = K_BIG;
-    p->entries[i].lang = LANG_RUST;
-    p->entries[i].size_hint = mb << 20;
-  }
-  uint32_t i = fx_add(p, FX_FILE, "oversize_11mb.rs", 0644);
-  p->entries[i].kind = K_BIG;
-  p->entries[i].lang = LANG_RUST;
-  p->entries[i].size_hint = 11u << 20;
-  p->entries[i].flags |= FX_SKIP_SIZE;
-  i = fx_add(p, FX_FILE, "one_line_2mb.ts", 0644);
-  p->entries[i].kind = K_ONELINE;
-  p->entries[i].size_hint = 2u << 20;
-  i = fx_add_src(p, "no_final_newline.py", FX_K_SRC_DENSE, LANG_PY, 0, 400);
-  p->entries[i].flags |= FX_NO_EOL;
+static void plan_large(struct fx_plan *p)
+{
+	char path[64];
+	for (uint32_t mb = 1; mb <= 5; mb++) {
+		snprintf(path, sizeof(path), "big_%" PRIu32 "mb.rs", mb);
+		uint32_t i = fx_add(p, FX_FILE, path, 0644);
+		p->entries[i].kind = K_BIG;
+		p->entries[i].lang = LANG_RUST;
+		p->entries[i].size_hint = mb << 20;
+	}
+	uint32_t i = fx_add(p, FX_FILE, "oversize_11mb.rs", 0644);
+	p->entries[i].kind = K_BIG;
+	p->entries[i].lang = LANG_RUST;
+	p->entries[i].size_hint = 11u << 20;
+	p->entries[i].flags |= FX_SKIP_SIZE;
+	i = fx_add(p, FX_FILE, "one_line_2mb.ts", 0644);
+	p->entries[i].kind = K_ONELINE;
+	p->entries[i].size_hint = 2u << 20;
+	i = fx_add_src(p, "no_final_newline.py", FX_K_SRC_DENSE, LANG_PY, 0, 400);
+	p->entries[i].flags |= FX_NO_EOL;
 }
 
-static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out,
-                       struct fx_plants *pl) {
-  const struct fx_entry *e = &p->entries[idx];
-  struct prng r;
-  prng_init(&r, e->seed);
-  if (e->kind == K_ONELINE) {
-    /* one line of TypeScript; every 64 KiB an `as unknown` cast, a violation */
-    uint32_t n = 0;
-    size_t next = 65536;
-    while (out->len < e->size_hint) {
-      if (out->len >= next) {
-        sbuf_addstr(out, "const c = x ");
-        fx_plants_add(pl, idx, 1, (uint32_t)out->len + 1, "as_unknown",
-                      FX_VIOLATION);
-        sbuf_addstr(out, "as unknown as T; ");
-        next += 65536;
-      }
-      sbuf_addf(out, "const v%u = w%u + %u; ", n, prng_below(&r, 1000),
-                prng_below(&r, 1000));
-      n++;
-    }
-    sbuf_addch(out, '\n');
-    return;
-  }
-  struct lang_file f;
-  struct fx_plants *sink = (e->flags & FX_SKIP_SIZE) ? NULL : pl;
-  lang_file_begin(&f, e->lang, 0, &r, out, sink, idx);
-  size_t next = 100000;
-  while (out->len < e->size_hint) {
-    if (out->len >= next) {
-      lang_scenario(&f);
-      next += 100000 + prng_below(&r, 50000);
-    } else {
-      lang_filler(&f);
-    }
-  }
-  lang_file_end(&f);
+static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
+{
+	const struct fx_entry *e = &p->entries[idx];
+	struct prng r;
+	prng_init(&r, e->seed);
+	if (e->kind == K_ONELINE) {
+		/* one line of TypeScript; every 64 KiB an `as unknown` cast, a violation */
+		uint32_t n = 0;
+		size_t next = 65536;
+		while (out->len < e->size_hint) {
+			if (out->len >= next) {
+				sbuf_addstr(out, "const c = x ");
+				fx_plants_add(pl, idx, 1, (uint32_t)out->len + 1, "as_unknown", FX_VIOLATION);
+				sbuf_addstr(out, "as unknown as T; ");
+				next += 65536;
+			}
+			sbuf_addf(out, "const v%u = w%u + %u; ", n, prng_below(&r, 1000), prng_below(&r, 1000));
+			n++;
+		}
+		sbuf_addch(out, '\n');
+		return;
+	}
+	struct lang_file f;
+	struct fx_plants *sink = (e->flags & FX_SKIP_SIZE) ? NULL : pl;
+	lang_file_begin(&f, e->lang, 0, &r, out, sink, idx);
+	size_t next = 100000;
+	while (out->len < e->size_hint) {
+		if (out->len >= next) {
+			lang_scenario(&f);
+			next += 100000 + prng_below(&r, 50000);
+		} else {
+			lang_filler(&f);
+		}
+	}
+	lang_file_end(&f);
 }
 
-/* ---- stress-patterns
- * ------------------------------------------------------------------------ */
+/* ---- stress-patterns ------------------------------------------------------------------------ */
 
 struct pat_group {
-  int lang;
-  int count;
-  const char *fmt; /* %02d */
-  int test;
+	int lang;
+	int count;
+	const char *fmt; /* %02d */
+	int test;
 };
 
 static const struct pat_group pat_groups[] = {
-    {LANG_RUST, 26, "rust/src/mod_%02d.rs", 0},
-    {LANG_RUST, 6, "rust/tests/it_%02d.rs", 1},
-    {LANG_GO, 8, "go/pkg/file_%02d.go", 0},
-    {LANG_GO, 2, "go/pkg/file_%02d_test.go", 1},
-    {LANG_C, 6, "c/src/unit_%02d.c", 0},
-    {LANG_C, 4, "c/src/unit_%02d.cc", 0},
-    {LANG_TS, 10, "ts/src/mod_%02d.ts", 0},
-    {LANG_TS, 2, "ts/src/mod_%02d.test.ts", 1},
-    {LANG_JS, 6, "js/lib/lib_%02d.js", 0},
-    {LANG_JS, 2, "js/__tests__/lib_%02d.spec.js", 1},
-    {LANG_PY, 10, "py/pkg/mod_%02d.py", 0},
-    {LANG_PY, 2, "py/pkg/test_mod_%02d.py", 1},
-    {LANG_RB, 6, "rb/lib/lib_%02d.rb", 0},
-    {LANG_RB, 2, "rb/spec/lib_%02d_spec.rb", 1},
-    {LANG_SH, 8, "sh/bin/tool_%02d.sh", 0},
+	{ LANG_RUST, 26, "rust/src/mod_%02d.rs", 0 }, { LANG_RUST, 6, "rust/tests/it_%02d.rs", 1 },
+	{ LANG_GO, 8, "go/pkg/file_%02d.go", 0 },     { LANG_GO, 2, "go/pkg/file_%02d_test.go", 1 },
+	{ LANG_C, 6, "c/src/unit_%02d.c", 0 },        { LANG_C, 4, "c/src/unit_%02d.cc", 0 },
+	{ LANG_TS, 10, "ts/src/mod_%02d.ts", 0 },     { LANG_TS, 2, "ts/src/mod_%02d.test.ts", 1 },
+	{ LANG_JS, 6, "js/lib/lib_%02d.js", 0 },      { LANG_JS, 2, "js/__tests__/lib_%02d.spec.js", 1 },
+	{ LANG_PY, 10, "py/pkg/mod_%02d.py", 0 },     { LANG_PY, 2, "py/pkg/test_mod_%02d.py", 1 },
+	{ LANG_RB, 6, "rb/lib/lib_%02d.rb", 0 },      { LANG_RB, 2, "rb/spec/lib_%02d_spec.rb", 1 },
+	{ LANG_SH, 8, "sh/bin/tool_%02d.sh", 0 },
 };
 
-static void add_dirs_of(struct fx_plan *p, const char *path) {
-  /* add every missing parent directory of path (plans are small; linear search
-   * is fine) */
-  char buf[512];
-  snprintf(buf, sizeof(buf), "%s", path);
-  for (char *s = buf; (s = strchr(s, '/')); s++) {
-    *s = '\0';
-    int found = 0;
-    for (size_t i = 0; i < p->n && !found; i++)
-      found = p->entries[i].type == FX_DIR && !strcmp(p->entries[i].path, buf);
-    if (!found)
-      fx_add(p, FX_DIR, buf, 0755);
-    *s = '/';
-  }
+static void add_dirs_of(struct fx_plan *p, const char *path)
+{
+	/* add every missing parent directory of path (plans are small; linear search is fine) */
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		int found = 0;
+		for (size_t i = 0; i < p->n && !found; i++)
+			found = p->entries[i].type == FX_DIR && !strcmp(p->entries[i].path, buf);
+		if (!found)
+			fx_add(p, FX_DIR, buf, 0755);
+		*s = '/';
+	}
 }
 
-static void plan_patterns(struct fx_plan *p) {
-  struct prng r;
-  prng_init(&r, p->seed ^ 0x70617474ULL);
-  char path[256];
-  for (size_t g = 0; g < sizeof(pat_groups) / sizeof(pat_groups[0]); g++) {
-    for (int k = 0; k < pat_groups[g].count; k++) {
-      snprintf(path, sizeof(path), pat_groups[g].fmt, k);
-      add_dirs_of(p, path);
-      fx_add_src(p, path, FX_K_SRC_DENSE, pat_groups[g].lang,
-                 pat_groups[g].test, prng_range(&r, 70, 130));
-    }
-  }
+static void plan_patterns(struct fx_plan *p)
+{
+	struct prng r;
+	prng_init(&r, p->seed ^ 0x70617474ULL);
+	char path[256];
+	for (size_t g = 0; g < sizeof(pat_groups) / sizeof(pat_groups[0]); g++) {
+		for (int k = 0; k < pat_groups[g].count; k++) {
+			snprintf(path, sizeof(path), pat_groups[g].fmt, k);
+			add_dirs_of(p, path);
+			fx_add_src(p, path, FX_K_SRC_DENSE, pat_groups[g].lang, pat_groups[g].test,
+				   prng_range(&r, 70, 130));
+		}
+	}
 }
 
-/* ---- stress-nested
- * -------------------------------------------------------------------------- */
+/* ---- stress-nested -------------------------------------------------------------------------- */
 
 #define NESTED_LEVELS 180
 
-static void plan_nested(struct fx_plan *p) {
-  char path[NESTED_LEVELS * 32];
-  size_t len = 0;
-  path[0] = '\0';
-  for (int d = 0; d < NESTED_LEVELS; d++) {
-    len += (size_t)snprintf(path + len, sizeof(path) - len,
-                            "%slevel-%03d-nested-directory", d ? "/" : "", d);
-    fx_add(p, FX_DIR, path, 0755);
-    if (d % 20 == 19 || d == NESTED_LEVELS - 1) {
-      char file[sizeof(path) + 16];
-      snprintf(file, sizeof(file), "%s/deep.rs", path);
-      fx_add_src(p, file, FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-    }
-  }
+static void plan_nested(struct fx_plan *p)
+{
+	char path[NESTED_LEVELS * 32];
+	size_t len = 0;
+	path[0] = '\0';
+	for (int d = 0; d < NESTED_LEVELS; d++) {
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "%slevel-%03d-nested-directory", d ? "/" : "",
+					d);
+		fx_add(p, FX_DIR, path, 0755);
+		if (d % 20 == 19 || d == NESTED_LEVELS - 1) {
+			char file[sizeof(path) + 16];
+			snprintf(file, sizeof(file), "%s/deep.rs", path);
+			fx_add_src(p, file, FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+		}
+	}
 }
 
-/* ---- stress-hostile
- * ------------------------------------------------------------------------- */
+/* ---- stress-hostile ------------------------------------------------------------------------- */
 
-static void add_link(struct fx_plan *p, const char *path, const char *target) {
-  uint32_t i = fx_add(p, FX_LINK, path, 0777);
-  p->entries[i].data = target;
+static void add_link(struct fx_plan *p, const char *path, const char *target)
+{
+	uint32_t i = fx_add(p, FX_LINK, path, 0777);
+	p->entries[i].data = target;
 }
 
-static void plan_hostile(struct fx_plan *p) {
-  uint32_t i;
-  add_link(p, "loop-self", ".");
-  add_link(p, "loop-a", "loop-b");
-  add_link(p, "loop-b", "loop-a");
-  add_link(p, "outside", "..");
-  add_link(p, "outside-abs", "/etc");
-  add_link(p, "dangling", "does-not-exist");
-  add_link(p, "link-to-file.rs", "ok/plain.rs");
-  fx_add(p, FX_FIFO, "fifo", 0644);
-  fx_add(p, FX_DIR, "ok", 0755);
-  fx_add_src(p, "ok/plain.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
-  i = fx_add_src(p, "secret.rs", FX_K_SRC_CLEAN, LANG_RUST, 0, 5);
-  p->entries[i].flags |= FX_UNREADABLE;
-  i = fx_add(p, FX_DIR, "locked", 0755);
-  p->entries[i].flags |= FX_UNREADABLE;
-  fx_add_src(p, "locked/inside.rs", FX_K_SRC_CLEAN, LANG_RUST, 0, 5);
-  i = fx_add(p, FX_FILE, "empty.rs", 0644);
-  p->entries[i].data = "";
-  i = fx_add(p, FX_FILE, "binary.rs", 0644);
-  p->entries[i].kind = K_BINARY;
-  p->entries[i].flags |= FX_SKIP_BINARY;
-  fx_add_src(p, "with space.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  fx_add_src(p, "new\nline.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  fx_add_src(p, "tab\there.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  fx_add_src(p, "bad-\xff\xfe-utf8.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  fx_add_src(p, "-rf.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  fx_add_src(p, "quote\"and\\slash.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
-  i = fx_add_src(p, "crlf.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
-  p->entries[i].flags |= FX_CRLF;
-  i = fx_add_src(p, "bom.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
-  p->entries[i].flags |= FX_BOM;
-  i = fx_add_src(p, "crlf.py", FX_K_SRC_DENSE, LANG_PY, 0, 20);
-  p->entries[i].flags |= FX_CRLF;
+static void plan_hostile(struct fx_plan *p)
+{
+	uint32_t i;
+	add_link(p, "loop-self", ".");
+	add_link(p, "loop-a", "loop-b");
+	add_link(p, "loop-b", "loop-a");
+	add_link(p, "outside", "..");
+	add_link(p, "outside-abs", "/etc");
+	add_link(p, "dangling", "does-not-exist");
+	add_link(p, "link-to-file.rs", "ok/plain.rs");
+	fx_add(p, FX_FIFO, "fifo", 0644);
+	fx_add(p, FX_DIR, "ok", 0755);
+	fx_add_src(p, "ok/plain.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
+	i = fx_add_src(p, "secret.rs", FX_K_SRC_CLEAN, LANG_RUST, 0, 5);
+	p->entries[i].flags |= FX_UNREADABLE;
+	i = fx_add(p, FX_DIR, "locked", 0755);
+	p->entries[i].flags |= FX_UNREADABLE;
+	fx_add_src(p, "locked/inside.rs", FX_K_SRC_CLEAN, LANG_RUST, 0, 5);
+	i = fx_add(p, FX_FILE, "empty.rs", 0644);
+	p->entries[i].data = "";
+	i = fx_add(p, FX_FILE, "binary.rs", 0644);
+	p->entries[i].kind = K_BINARY;
+	p->entries[i].flags |= FX_SKIP_BINARY;
+	fx_add_src(p, "with space.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	fx_add_src(p, "new\nline.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	fx_add_src(p, "tab\there.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	fx_add_src(p, "bad-\xff\xfe-utf8.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	fx_add_src(p, "-rf.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	fx_add_src(p, "quote\"and\\slash.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 12);
+	i = fx_add_src(p, "crlf.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
+	p->entries[i].flags |= FX_CRLF;
+	i = fx_add_src(p, "bom.rs", FX_K_SRC_DENSE, LANG_RUST, 0, 20);
+	p->entries[i].flags |= FX_BOM;
+	i = fx_add_src(p, "crlf.py", FX_K_SRC_DENSE, LANG_PY, 0, 20);
+	p->entries[i].flags |= FX_CRLF;
 }
 
-static void render_hostile(const struct fx_plan *p, uint32_t idx,
-                           struct sbuf *out, struct fx_plants *pl) {
-  (void)pl;
-  const struct fx_entry *e = &p->entries[idx];
-  struct prng r;
-  prng_init(&r, e->seed);
-  /* binary: a NUL in the first block, and a pattern that must not be reported
-   */
-  sbuf_add(out,
-           "\x7f"
-           "ELF\x02\x01\x01\0\0\0\0",
-           12);
-  for (int k = 0; k < 256; k++)
-    sbuf_addch(out, (int)(prng_next(&r) & 0xff));
-  sbuf_addstr(out, "\nlet v = opt.unwrap();\n");
+static void render_hostile(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
+{
+	(void)pl;
+	const struct fx_entry *e = &p->entries[idx];
+	struct prng r;
+	prng_init(&r, e->seed);
+	/* binary: a NUL in the first block, and a pattern that must not be reported */
+	sbuf_add(out,
+		 "\x7f"
+		 "ELF\x02\x01\x01\0\0\0\0",
+		 12);
+	for (int k = 0; k < 256; k++)
+		sbuf_addch(out, (int)(prng_next(&r) & 0xff));
+	sbuf_addstr(out, "\nlet v = opt.unwrap();\n");
 }
 
-/* ---- scale:N
- * --------------------------------------------------------------------------------
- */
+/* ---- scale:N -------------------------------------------------------------------------------- */
 
-static void plan_scale(struct fx_plan *p) {
-  uint64_t n = p->param;
-  uint64_t leaves = (n + 15) / 16;
-  int depth = 0;
-  for (uint64_t cap = 1; cap < leaves; cap *= 4)
-    depth++;
-  struct prng r;
-  prng_init(&r, p->seed ^ 0x7363616cULL);
-  char path[512];
-  static const int langs[10] = {LANG_RUST, LANG_RUST, LANG_RUST, LANG_RUST,
-                                LANG_RUST, LANG_RUST, LANG_RUST, LANG_PY,
-                                LANG_GO,   LANG_TS};
-  for (uint64_t leaf = 0; leaf < leaves; leaf++) {
-    /* the leaf's directory: base-4 digits of its number, one folder per digit
-     */
-    size_t len = 0;
-    path[0] = '\0';
-    for (int d = depth - 1; d >= 0; d--) {
-      unsigned digit = (unsigned)((leaf >> (2 * d)) & 3);
-      len += (size_t)snprintf(path + len, sizeof(path) - len, "%sd%u",
-                              len ? "/" : "", digit);
-      /* a folder is new when all lower digits are zero */
-      if ((leaf & ((UINT64_C(1) << (2 * d)) - 1)) == 0)
-        fx_add(p, FX_DIR, path, 0755);
-    }
-    for (uint64_t k = leaf * 16; k < n && k < leaf * 16 + 16; k++) {
-      int lang = langs[prng_below(&r, 10)];
-      char file[600];
-      snprintf(file, sizeof(file), "%s%sf%06" PRIu64 ".%s", path,
-               len ? "/" : "", k, lang_ext(lang));
-      uint32_t i = fx_add_src(p, file, FX_K_SRC_SPARSE, lang, 0,
-                              prng_range(&r, 10, 200));
-      if (prng_below(&r, 10))
-        p->entries[i].flags |= FX_NOPLANT;
-    }
-  }
+static void plan_scale(struct fx_plan *p)
+{
+	uint64_t n = p->param;
+	uint64_t leaves = (n + 15) / 16;
+	int depth = 0;
+	for (uint64_t cap = 1; cap < leaves; cap *= 4)
+		depth++;
+	struct prng r;
+	prng_init(&r, p->seed ^ 0x7363616cULL);
+	char path[512];
+	static const int langs[10] = { LANG_RUST, LANG_RUST, LANG_RUST, LANG_RUST, LANG_RUST,
+				       LANG_RUST, LANG_RUST, LANG_PY,   LANG_GO,   LANG_TS };
+	for (uint64_t leaf = 0; leaf < leaves; leaf++) {
+		/* the leaf's directory: base-4 digits of its number, one folder per digit */
+		size_t len = 0;
+		path[0] = '\0';
+		for (int d = depth - 1; d >= 0; d--) {
+			unsigned digit = (unsigned)((leaf >> (2 * d)) & 3);
+			len += (size_t)snprintf(path + len, sizeof(path) - len, "%sd%u", len ? "/" : "", digit);
+			/* a folder is new when all lower digits are zero */
+			if ((leaf & ((UINT64_C(1) << (2 * d)) - 1)) == 0)
+				fx_add(p, FX_DIR, path, 0755);
+		}
+		for (uint64_t k = leaf * 16; k < n && k < leaf * 16 + 16; k++) {
+			int lang = langs[prng_below(&r, 10)];
+			char file[600];
+			snprintf(file, sizeof(file), "%s%sf%06" PRIu64 ".%s", path, len ? "/" : "", k, lang_ext(lang));
+			uint32_t i = fx_add_src(p, file, FX_K_SRC_SPARSE, lang, 0, prng_range(&r, 10, 200));
+			if (prng_below(&r, 10))
+				p->entries[i].flags |= FX_NOPLANT;
+		}
+	}
 }
 
-static void render_none(const struct fx_plan *p, uint32_t idx, struct sbuf *out,
-                        struct fx_plants *pl) {
-  (void)p;
-  (void)idx;
-  (void)out;
-  (void)pl;
+static void render_none(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
+{
+	(void)p;
+	(void)idx;
+	(void)out;
+	(void)pl;
 }
 
-/* ---- registry
- * -------------------------------------------------------------------------------
- */
+/* ---- registry ------------------------------------------------------------------------------- */
 
 static const struct fx_def defs[] = {
-    {"stress-huge-files",
-     "50,000 one-line Rust files in one directory, a lib.rs declaring them, a "
-     "Cargo.toml",
-     1, 1, plan_huge, render_huge},
-    {"stress-monorepo",
-     "10 crates x 500 files, Go/TS/Python/shell, nested .gitignore and "
-     ".ignore, ignored build output",
-     1, 1, plan_monorepo, render_monorepo},
-    {"stress-large-file",
-     "1-5 MB files, one over the 10 MB limit, a single 2 MB line, no final "
-     "newline",
-     1, 1, plan_large, render_big},
-    {"stress-patterns",
-     "100 files in 8 languages dense in escape patterns, near-misses and "
-     "justifications",
-     1, 1, plan_patterns, render_none},
-    {"stress-nested",
-     "180 nested directories: the full path exceeds PATH_MAX (4096)", 0, 0,
-     plan_nested, render_none},
-    {"stress-hostile",
-     "symlink loops, links out of the tree, FIFO, unreadable entries, hostile "
-     "names, CRLF, BOM",
-     0, 0, plan_hostile, render_hostile},
-    {"scale",
-     "scale:N, N files (1..1000000) about 20 entries a folder, 10-200 lines a "
-     "file",
-     0, 1, plan_scale, render_none},
+	{ "stress-huge-files", "50,000 one-line Rust files in one directory, a lib.rs declaring them, a Cargo.toml", 1,
+	  1, plan_huge, render_huge },
+	{ "stress-monorepo",
+	  "10 crates x 500 files, Go/TS/Python/shell, nested .gitignore and .ignore, ignored build output", 1, 1,
+	  plan_monorepo, render_monorepo },
+	{ "stress-large-file", "1-5 MB files, one over the 10 MB limit, a single 2 MB line, no final newline", 1, 1,
+	  plan_large, render_big },
+	{ "stress-patterns", "100 files in 8 languages dense in escape patterns, near-misses and justifications", 1, 1,
+	  plan_patterns, render_none },
+	{ "stress-nested", "180 nested directories: the full path exceeds PATH_MAX (4096)", 0, 0, plan_nested,
+	  render_none },
+	{ "stress-hostile", "symlink loops, links out of the tree, FIFO, unreadable entries, hostile names, CRLF, BOM",
+	  0, 0, plan_hostile, render_hostile },
+	{ "scale", "scale:N, N files (1..1000000) about 20 entries a folder, 10-200 lines a file", 0, 1, plan_scale,
+	  render_none },
 };
 
-const struct fx_def *fx_defs(size_t *count) {
-  *count = sizeof(defs) / sizeof(defs[0]);
-  return defs;
+const struct fx_def *fx_defs(size_t *count)
+{
+	*count = sizeof(defs) / sizeof(defs[0]);
+	return defs;
 }
 
-const struct fx_def *fx_find(const char *arg, uint64_t *param, char *name,
-                             size_t name_size) {
-  *param = 0;
-  if (!strncmp(arg, "scale:", 6) || !strncmp(arg, "scale-", 6)) {
-    const char *s = arg + 6;
-    char *end;
-    if (*s < '0' || *s > '9')
-      return NULL;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || v < 1 || v > 1000000)
-      return NULL;
-    *param = v;
-    snprintf(name, name_size, "scale-%llu", v);
-    return &defs[sizeof(defs) / sizeof(defs[0]) - 1];
-  }
-  for (size_t i = 0; i + 1 < sizeof(defs) / sizeof(defs[0]); i++) {
-    if (!strcmp(arg, defs[i].name)) {
-      snprintf(name, name_size, "%s", defs[i].name);
-      return &defs[i];
-    }
-  }
-  return NULL;
+const struct fx_def *fx_find(const char *arg, uint64_t *param, char *name, size_t name_size)
+{
+	*param = 0;
+	if (!strncmp(arg, "scale:", 6) || !strncmp(arg, "scale-", 6)) {
+		const char *s = arg + 6;
+		char *end;
+		if (*s < '0' || *s > '9')
+			return NULL;
+		unsigned long long v = strtoull(s, &end, 10);
+		if (*end || v < 1 || v > 1000000)
+			return NULL;
+		*param = v;
+		snprintf(name, name_size, "scale-%llu", v);
+		return &defs[sizeof(defs) / sizeof(defs[0]) - 1];
+	}
+	for (size_t i = 0; i + 1 < sizeof(defs) / sizeof(defs[0]); i++) {
+		if (!strcmp(arg, defs[i].name)) {
+			snprintf(name, name_size, "%s", defs[i].name);
+			return &defs[i];
+		}
+	}
+	return NULL;
 }

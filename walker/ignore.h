@@ -2,16 +2,15 @@
  * ign: gitignore rules, matched exactly as git does (gitignore(5)).
  *
  * Calling sequence:
- *   struct ign_list *l = ign_list_parse(text, len, "src/", "src/.gitignore",
- * icase); int r = ign_list_match(l, "src/a/b.o", 9, basename_offset, is_dir);
- *       r < 0: excluded by the last matching pattern, r > 0: re-included by a
- * negation, r == 0: no pattern of this list matches (ask the next list)
+ *   struct ign_list *l = ign_list_parse(text, len, "src/", "src/.gitignore", icase);
+ *   int r = ign_list_match(l, "src/a/b.o", 9, basename_offset, is_dir);
+ *       r < 0: excluded by the last matching pattern, r > 0: re-included by a negation,
+ *       r == 0: no pattern of this list matches (ask the next list)
  *   ign_list_free(l);
  *
- * Paths are relative to the repository (or walk) root, '/'-separated, without a
- * leading slash, NUL-terminated at path[len]; base_off is the offset of the
- * last component. Lists are immutable after parsing and safe to share between
- * threads.
+ * Paths are relative to the repository (or walk) root, '/'-separated, without a leading slash,
+ * NUL-terminated at path[len]; base_off is the offset of the last component.
+ * Lists are immutable after parsing and safe to share between threads.
  */
 #ifndef IGNORE_H
 #define IGNORE_H
@@ -20,19 +19,15 @@
 
 struct ign_list;
 
-/* Parse ignore-file text; base is the directory of the file relative to the
- * root ("" or "dir/"). Never fails: malformed lines are taken literally, as git
- * does. Returns NULL when no pattern. */
-struct ign_list *ign_list_parse(const char *text, size_t len, const char *base,
-                                const char *source, int icase);
+/* Parse ignore-file text; base is the directory of the file relative to the root ("" or "dir/").
+ * Never fails: malformed lines are taken literally, as git does. Returns NULL when no pattern. */
+struct ign_list *ign_list_parse(const char *text, size_t len, const char *base, const char *source, int icase);
 void ign_list_free(struct ign_list *l);
-int ign_list_match(const struct ign_list *l, const char *path, size_t len,
-                   size_t base_off, int is_dir);
+int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_t base_off, int is_dir);
 size_t ign_list_count(const struct ign_list *l);
 
-/* git's wildmatch on NUL-terminated strings; with pathname set (WM_PATHNAME)
- * '*', '?' and brackets do not match '/', and "**" between slashes spans
- * directories. Returns 1 on match. */
+/* git's wildmatch on NUL-terminated strings; with pathname set (WM_PATHNAME) '*', '?' and brackets
+ * do not match '/', and "**" between slashes spans directories. Returns 1 on match. */
 int ign_wildmatch(const char *pat, const char *text, int pathname, int icase);
 
 #endif

@@ -20,459 +20,476 @@
 #include "walk.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-    "usage: walker [OPTIONS] [PATH...]          (default PATH: .)\n"
-    "\n"
-    "Find escape hatches (unsafe blocks, .unwrap(), @ts-ignore, # type: "
-    "ignore, ...) in a tree and\n"
-    "report those without the required justification comment. Honours "
-    ".gitignore, .ignore,\n"
-    ".git/info/exclude and core.excludesFile exactly as git does; tracked "
-    "files are never ignored.\n"
-    "\n"
-    "Patterns:\n"
-    "      --config FILE       read patterns from FILE (default: the nearest "
-    ".walker.conf from PATH\n"
-    "                          up to the repository root)\n"
-    "      --no-defaults       no built-in patterns and no config file; only "
-    "-e patterns\n"
-    "  -e, --pattern NAME=RE   add a count pattern for every file "
-    "(repeatable)\n"
-    "      --list-patterns     print the effective patterns and exit\n"
-    "Walking:\n"
-    "  -j, --jobs N            worker threads (default: the available cores)\n"
-    "      --mode MODE         auto (default), sequential or parallel\n"
-    "      --hidden            include dot-files and dot-directories\n"
-    "      --no-ignore         honour no ignore file\n"
-    "  -L, --follow            follow symlinks (loops are detected and "
-    "reported)\n"
-    "      --one-file-system   do not cross file-system boundaries\n"
-    "      --max-depth N       descend at most N directories below PATH\n"
-    "      --unsorted          print in the order found (faster on huge "
-    "trees)\n"
-    "Reading:\n"
-    "      --max-filesize SIZE skip larger files (default 10M; suffixes K, M, "
-    "G)\n"
-    "      --binary            scan binary files too (default: skip a file "
-    "with a NUL in its first 8000 bytes)\n"
-    "      --mmap-min SIZE     map files of at least SIZE instead of reading "
-    "them (default 1M)\n"
-    "Output:\n"
-    "      --format FMT        text (default) or json\n"
-    "      --limit N           show at most N violations in text (default 15)\n"
-    "      --all               show every violation\n"
-    "      --color WHEN        auto (default), always or never\n"
-    "      --stats             add counters and timings\n"
-    "  -h, --help              this text\n"
-    "      --version           print the version\n"
-    "\n"
-    "Exit status: 0 no violation, 1 violations, 2 usage or config error, or "
-    "nothing could be read.\n"
-    "\n"
-    "Examples:\n"
-    "  walker                                   check the current repository\n"
-    "  walker --format json src | jq .counts    per-pattern counts as JSON\n"
-    "  walker --no-defaults -e unwrap='\\.unwrap\\(\\)' .   count one pattern, "
-    "like rg -P --count-matches\n";
+static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (default PATH: .)\n"
+				 "\n"
+				 "Find escape hatches (unsafe blocks, .unwrap(), @ts-ignore, # type: "
+				 "ignore, ...) in a tree and\n"
+				 "report those without the required justification comment. Honours "
+				 ".gitignore, .ignore,\n"
+				 ".git/info/exclude and core.excludesFile exactly as git does; tracked "
+				 "files are never ignored.\n"
+				 "\n"
+				 "Patterns:\n"
+				 "      --config FILE       read patterns from FILE (default: the nearest "
+				 ".walker.conf from PATH\n"
+				 "                          up to the repository root)\n"
+				 "      --no-defaults       no built-in patterns and no config file; only "
+				 "-e patterns\n"
+				 "  -e, --pattern NAME=RE   add a count pattern for every file "
+				 "(repeatable)\n"
+				 "      --list-patterns     print the effective patterns and exit\n"
+				 "Walking:\n"
+				 "  -j, --jobs N            worker threads (default: the available cores)\n"
+				 "      --mode MODE         auto (default), sequential or parallel\n"
+				 "      --hidden            include dot-files and dot-directories\n"
+				 "      --no-ignore         honour no ignore file\n"
+				 "  -L, --follow            follow symlinks (loops are detected and "
+				 "reported)\n"
+				 "      --one-file-system   do not cross file-system boundaries\n"
+				 "      --max-depth N       descend at most N directories below PATH\n"
+				 "      --unsorted          print in the order found (faster on huge "
+				 "trees)\n"
+				 "Reading:\n"
+				 "      --max-filesize SIZE skip larger files (default 10M; suffixes K, M, "
+				 "G)\n"
+				 "      --binary            scan binary files too (default: skip a file "
+				 "with a NUL in its first 8000 bytes)\n"
+				 "      --mmap-min SIZE     map files of at least SIZE instead of reading "
+				 "them (default 1M)\n"
+				 "Output:\n"
+				 "      --format FMT        text (default) or json\n"
+				 "      --limit N           show at most N violations in text (default 15)\n"
+				 "      --all               show every violation\n"
+				 "      --color WHEN        auto (default), always or never\n"
+				 "      --stats             add counters and timings\n"
+				 "  -h, --help              this text\n"
+				 "      --version           print the version\n"
+				 "\n"
+				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, or "
+				 "nothing could be read.\n"
+				 "\n"
+				 "Examples:\n"
+				 "  walker                                   check the current repository\n"
+				 "  walker --format json src | jq .counts    per-pattern counts as JSON\n"
+				 "  walker --no-defaults -e unwrap='\\.unwrap\\(\\)' .   count one pattern, "
+				 "like rg -P --count-matches\n";
 
-static int usage_error(const char *fmt, const char *arg) {
-  fprintf(stderr, "walker: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\ntry 'walker --help'\n");
-  return 2;
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "walker: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\ntry 'walker --help'\n");
+	return 2;
 }
 
-static int parse_size(const char *s, uint64_t *out) {
-  char *end;
-  errno = 0;
-  if (!*s || *s == '-')
-    return -1;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s)
-    return -1;
-  uint64_t mul = 1;
-  if (*end == 'K' || *end == 'k')
-    mul = 1024, end++;
-  else if (*end == 'M' || *end == 'm')
-    mul = 1024 * 1024, end++;
-  else if (*end == 'G' || *end == 'g')
-    mul = 1024ull * 1024 * 1024, end++;
-  if (*end || v > UINT64_MAX / mul)
-    return -1;
-  *out = v * mul;
-  return 0;
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	uint64_t mul = 1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1024ull * 1024 * 1024, end++;
+	if (*end || v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
 }
 
-static int parse_long(const char *s, long min, long max, long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || !*s || *end || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || !*s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
 }
 
-static int cores(void) {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    int n = CPU_COUNT(&set);
-    if (n > 0)
-      return n;
-  }
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (int)n : 1;
+static int cores(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+		int n = CPU_COUNT(&set);
+		if (n > 0)
+			return n;
+	}
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
 }
 
 /* The nearest .walker.conf from dir upward, stopping at the directory that
  * holds .git; when no repository is above, only dir itself is looked at.
  * Returns a malloc'd path or NULL. */
-static char *find_config(const char *path) {
-  char *real = realpath(path, NULL);
-  if (!real)
-    return NULL;
-  struct stat st;
-  if (stat(real, &st) == 0 && !S_ISDIR(st.st_mode)) {
-    char *sl = strrchr(real, '/');
-    if (sl && sl != real)
-      *sl = '\0';
-  }
-  /* is there a repository above? */
-  struct sbuf p = SBUF_INIT;
-  int in_repo = 0;
-  sbuf_addstr(&p, real);
-  for (;;) {
-    size_t keep = p.len;
-    sbuf_addstr(&p, "/.git");
-    int found = lstat(p.buf, &st) == 0;
-    sbuf_setlen(&p, keep);
-    if (found) {
-      in_repo = 1;
-      break;
-    }
-    char *sl = strrchr(p.buf, '/');
-    if (!sl || sl == p.buf)
-      break;
-    sbuf_setlen(&p, (size_t)(sl - p.buf));
-  }
-  char *hit = NULL;
-  sbuf_reset(&p);
-  sbuf_addstr(&p, real);
-  for (;;) {
-    size_t keep = p.len;
-    sbuf_addstr(&p, "/" RULES_CONFIG_NAME);
-    if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode)) {
-      hit = xstrdup(p.buf);
-      break;
-    }
-    sbuf_setlen(&p, keep);
-    sbuf_addstr(&p, "/.git");
-    int top = lstat(p.buf, &st) == 0;
-    sbuf_setlen(&p, keep);
-    char *sl = strrchr(p.buf, '/');
-    if (!in_repo || top || !sl || sl == p.buf)
-      break;
-    sbuf_setlen(&p, (size_t)(sl - p.buf));
-  }
-  sbuf_release(&p);
-  free(real);
-  return hit;
+static char *find_config(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return NULL;
+	struct stat st;
+	if (stat(real, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		char *sl = strrchr(real, '/');
+		if (sl && sl != real)
+			*sl = '\0';
+	}
+	/* is there a repository above? */
+	struct sbuf p = SBUF_INIT;
+	int in_repo = 0;
+	sbuf_addstr(&p, real);
+	for (;;) {
+		size_t keep = p.len;
+		sbuf_addstr(&p, "/.git");
+		int found = lstat(p.buf, &st) == 0;
+		sbuf_setlen(&p, keep);
+		if (found) {
+			in_repo = 1;
+			break;
+		}
+		char *sl = strrchr(p.buf, '/');
+		if (!sl || sl == p.buf)
+			break;
+		sbuf_setlen(&p, (size_t)(sl - p.buf));
+	}
+	char *hit = NULL;
+	sbuf_reset(&p);
+	sbuf_addstr(&p, real);
+	for (;;) {
+		size_t keep = p.len;
+		sbuf_addstr(&p, "/" RULES_CONFIG_NAME);
+		if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			hit = xstrdup(p.buf);
+			break;
+		}
+		sbuf_setlen(&p, keep);
+		sbuf_addstr(&p, "/.git");
+		int top = lstat(p.buf, &st) == 0;
+		sbuf_setlen(&p, keep);
+		char *sl = strrchr(p.buf, '/');
+		if (!in_repo || top || !sl || sl == p.buf)
+			break;
+		sbuf_setlen(&p, (size_t)(sl - p.buf));
+	}
+	sbuf_release(&p);
+	free(real);
+	return hit;
 }
 
-static void list_patterns(const struct rules *r) {
-  for (size_t i = 0; i < r->n; i++) {
-    const struct rules_pattern *p = &r->pats[i];
-    printf("%s\t%s\t%s", p->name, rules_action_name(p->action), p->regex);
-    if (p->action == RA_COMMENT)
-      for (size_t k = 0; k < p->nmarkers; k++)
-        printf("\t%s", p->markers[k]);
-    if (p->action == RA_COUNT)
-      printf("\tthreshold %u", p->threshold);
-    printf("\t[");
-    int any = 0;
-    for (int l = 0; l < RL_COUNT; l++)
-      if (!p->nglobs && (p->langs & (1u << l)))
-        printf("%s%s", any++ ? " " : "", rules_lang_name(l));
-    for (size_t g = 0; g < p->nglobs; g++)
-      printf("%s%s", any++ ? " " : "", p->globs[g]);
-    printf("]%s\t(%s)\n", p->in_tests ? " tests too" : "", p->origin);
-  }
+static void list_patterns(const struct rules *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rules_pattern *p = &r->pats[i];
+		printf("%s\t%s\t%s", p->name, rules_action_name(p->action), p->regex);
+		if (p->action == RA_COMMENT)
+			for (size_t k = 0; k < p->nmarkers; k++)
+				printf("\t%s", p->markers[k]);
+		if (p->action == RA_COUNT)
+			printf("\tthreshold %u", p->threshold);
+		printf("\t[");
+		int any = 0;
+		for (int l = 0; l < RL_COUNT; l++)
+			if (!p->nglobs && (p->langs & (1u << l)))
+				printf("%s%s", any++ ? " " : "", rules_lang_name(l));
+		for (size_t g = 0; g < p->nglobs; g++)
+			printf("%s%s", any++ ? " " : "", p->globs[g]);
+		printf("]%s\t(%s)\n", p->in_tests ? " tests too" : "", p->origin);
+	}
 }
 
-static int write_all(int fd, const char *buf, size_t len) {
-  while (len) {
-    ssize_t k = write(fd, buf, len);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      return -1;
-    buf += k;
-    len -= (size_t)k;
-  }
-  return 0;
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t k = write(fd, buf, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		buf += k;
+		len -= (size_t)k;
+	}
+	return 0;
 }
 
 enum {
-  OPT_CONFIG = 256,
-  OPT_NO_DEFAULTS,
-  OPT_LIST,
-  OPT_MODE,
-  OPT_HIDDEN,
-  OPT_NO_IGNORE,
-  OPT_ONE_FS,
-  OPT_MAX_DEPTH,
-  OPT_UNSORTED,
-  OPT_MAX_FILESIZE,
-  OPT_BINARY,
-  OPT_MMAP_MIN,
-  OPT_FORMAT,
-  OPT_LIMIT,
-  OPT_ALL,
-  OPT_COLOR,
-  OPT_STATS,
-  OPT_VERSION,
-  OPT_SPAWN,
+	OPT_CONFIG = 256,
+	OPT_NO_DEFAULTS,
+	OPT_LIST,
+	OPT_MODE,
+	OPT_HIDDEN,
+	OPT_NO_IGNORE,
+	OPT_ONE_FS,
+	OPT_MAX_DEPTH,
+	OPT_UNSORTED,
+	OPT_MAX_FILESIZE,
+	OPT_BINARY,
+	OPT_MMAP_MIN,
+	OPT_FORMAT,
+	OPT_LIMIT,
+	OPT_ALL,
+	OPT_COLOR,
+	OPT_STATS,
+	OPT_VERSION,
+	OPT_SPAWN,
+	OPT_FILES,
 };
 
-int main(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"config", required_argument, NULL, OPT_CONFIG},
-      {"no-defaults", no_argument, NULL, OPT_NO_DEFAULTS},
-      {"pattern", required_argument, NULL, 'e'},
-      {"list-patterns", no_argument, NULL, OPT_LIST},
-      {"jobs", required_argument, NULL, 'j'},
-      {"mode", required_argument, NULL, OPT_MODE},
-      {"hidden", no_argument, NULL, OPT_HIDDEN},
-      {"no-ignore", no_argument, NULL, OPT_NO_IGNORE},
-      {"follow", no_argument, NULL, 'L'},
-      {"one-file-system", no_argument, NULL, OPT_ONE_FS},
-      {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-      {"unsorted", no_argument, NULL, OPT_UNSORTED},
-      {"max-filesize", required_argument, NULL, OPT_MAX_FILESIZE},
-      {"binary", no_argument, NULL, OPT_BINARY},
-      {"mmap-min", required_argument, NULL, OPT_MMAP_MIN},
-      {"format", required_argument, NULL, OPT_FORMAT},
-      {"limit", required_argument, NULL, OPT_LIMIT},
-      {"all", no_argument, NULL, OPT_ALL},
-      {"color", required_argument, NULL, OPT_COLOR},
-      {"colour", required_argument, NULL, OPT_COLOR},
-      {"stats", no_argument, NULL, OPT_STATS},
-      {"spawn-threshold", required_argument, NULL, OPT_SPAWN},
-      {"help", no_argument, NULL, 'h'},
-      {"version", no_argument, NULL, OPT_VERSION},
-      {NULL, 0, NULL, 0},
-  };
-  struct walk_opts wo = WALK_OPTS_INIT;
-  struct report_opts ro = REPORT_OPTS_INIT;
-  const char *config = NULL;
-  int no_defaults = 0, list = 0, json = 0, color = -1;
-  uint64_t max_filesize = 10ull * 1024 * 1024;
-  int binary = 0;
-  const char **cli_pats = NULL;
-  size_t ncli = 0;
-  long v;
-  uint64_t u;
-  int c;
-  wo.jobs = cores();
-  while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_CONFIG:
-      config = optarg;
-      break;
-    case OPT_NO_DEFAULTS:
-      no_defaults = 1;
-      break;
-    case 'e':
-      cli_pats = xrealloc(cli_pats, (ncli + 1) * sizeof(*cli_pats));
-      cli_pats[ncli++] = optarg;
-      break;
-    case OPT_LIST:
-      list = 1;
-      break;
-    case 'j':
-      if (parse_long(optarg, 1, 1024, &v))
-        return usage_error(
-            "-j '%s': expected a number of threads from 1 to 1024", optarg);
-      wo.jobs = (int)v;
-      break;
-    case OPT_MODE:
-      if (!strcmp(optarg, "auto"))
-        wo.mode = WM_AUTO;
-      else if (!strcmp(optarg, "sequential"))
-        wo.mode = WM_SEQUENTIAL;
-      else if (!strcmp(optarg, "parallel"))
-        wo.mode = WM_PARALLEL;
-      else
-        return usage_error("--mode '%s': use auto, sequential or parallel",
-                           optarg);
-      break;
-    case OPT_HIDDEN:
-      wo.hidden = 1;
-      break;
-    case OPT_NO_IGNORE:
-      wo.no_ignore = 1;
-      break;
-    case 'L':
-      wo.follow = 1;
-      break;
-    case OPT_ONE_FS:
-      wo.one_fs = 1;
-      break;
-    case OPT_MAX_DEPTH:
-      if (parse_long(optarg, 0, LONG_MAX, &v))
-        return usage_error("--max-depth '%s': expected a number from 0",
-                           optarg);
-      wo.max_depth = v;
-      break;
-    case OPT_UNSORTED:
-      wo.unsorted = 1;
-      break;
-    case OPT_MAX_FILESIZE:
-      if (parse_size(optarg, &max_filesize))
-        return usage_error("--max-filesize '%s': expected a size such as 10M",
-                           optarg);
-      break;
-    case OPT_BINARY:
-      binary = 1;
-      break;
-    case OPT_MMAP_MIN:
-      if (parse_size(optarg, &u))
-        return usage_error("--mmap-min '%s': expected a size such as 1M",
-                           optarg);
-      wo.mmap_min = u < 1 ? 1 : u;
-      break;
-    case OPT_FORMAT:
-      if (!strcmp(optarg, "json"))
-        json = 1;
-      else if (!strcmp(optarg, "text"))
-        json = 0;
-      else
-        return usage_error("--format '%s': use text or json", optarg);
-      break;
-    case OPT_LIMIT:
-      if (parse_long(optarg, 0, LONG_MAX, &v))
-        return usage_error("--limit '%s': expected a number from 0", optarg);
-      ro.limit = v;
-      break;
-    case OPT_ALL:
-      ro.limit = -1;
-      break;
-    case OPT_COLOR:
-      if (!strcmp(optarg, "auto"))
-        color = -1;
-      else if (!strcmp(optarg, "always"))
-        color = 1;
-      else if (!strcmp(optarg, "never"))
-        color = 0;
-      else
-        return usage_error("--color '%s': use auto, always or never", optarg);
-      break;
-    case OPT_STATS:
-      ro.stats = 1;
-      wo.timing = 1;
-      break;
-    case OPT_SPAWN:
-      if (parse_long(optarg, 0, 100000000, &v))
-        return usage_error("--spawn-threshold '%s': expected a number", optarg);
-      wo.spawn_threshold = (unsigned)v;
-      break;
-    case 'h':
-      fputs(usage_text, stdout);
-      return 0;
-    case OPT_VERSION:
-      printf("walker %s\n", WALKER_VERSION);
-      return 0;
-    default:
-      fprintf(stderr, "try 'walker --help'\n");
-      return 2;
-    }
-  }
-  int npaths = optind < argc ? argc - optind : 1;
-  const char **paths = xmalloc((size_t)npaths * sizeof(*paths));
-  for (int i = 0; i < npaths; i++)
-    paths[i] = optind < argc ? argv[optind + i] : ".";
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "no-defaults", no_argument, NULL, OPT_NO_DEFAULTS },
+		{ "pattern", required_argument, NULL, 'e' },
+		{ "list-patterns", no_argument, NULL, OPT_LIST },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "hidden", no_argument, NULL, OPT_HIDDEN },
+		{ "no-ignore", no_argument, NULL, OPT_NO_IGNORE },
+		{ "follow", no_argument, NULL, 'L' },
+		{ "one-file-system", no_argument, NULL, OPT_ONE_FS },
+		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "unsorted", no_argument, NULL, OPT_UNSORTED },
+		{ "max-filesize", required_argument, NULL, OPT_MAX_FILESIZE },
+		{ "binary", no_argument, NULL, OPT_BINARY },
+		{ "mmap-min", required_argument, NULL, OPT_MMAP_MIN },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "spawn-threshold", required_argument, NULL, OPT_SPAWN },
+		{ "files", no_argument, NULL, OPT_FILES },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct walk_opts wo = WALK_OPTS_INIT;
+	struct report_opts ro = REPORT_OPTS_INIT;
+	const char *config = NULL;
+	int no_defaults = 0, list = 0, json = 0, color = -1;
+	uint64_t max_filesize = 10ull * 1024 * 1024;
+	int binary = 0;
+	const char **cli_pats = NULL;
+	size_t ncli = 0;
+	long v;
+	uint64_t u;
+	int c;
+	wo.jobs = cores();
+	while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CONFIG:
+			config = optarg;
+			break;
+		case OPT_NO_DEFAULTS:
+			no_defaults = 1;
+			break;
+		case 'e':
+			cli_pats = xrealloc(cli_pats, (ncli + 1) * sizeof(*cli_pats));
+			cli_pats[ncli++] = optarg;
+			break;
+		case OPT_LIST:
+			list = 1;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &v))
+				return usage_error("-j '%s': expected a number of threads from 1 to 1024", optarg);
+			wo.jobs = (int)v;
+			break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "auto"))
+				wo.mode = WM_AUTO;
+			else if (!strcmp(optarg, "sequential"))
+				wo.mode = WM_SEQUENTIAL;
+			else if (!strcmp(optarg, "parallel"))
+				wo.mode = WM_PARALLEL;
+			else
+				return usage_error("--mode '%s': use auto, sequential or parallel", optarg);
+			break;
+		case OPT_HIDDEN:
+			wo.hidden = 1;
+			break;
+		case OPT_NO_IGNORE:
+			wo.no_ignore = 1;
+			break;
+		case 'L':
+			wo.follow = 1;
+			break;
+		case OPT_ONE_FS:
+			wo.one_fs = 1;
+			break;
+		case OPT_MAX_DEPTH:
+			if (parse_long(optarg, 0, LONG_MAX, &v))
+				return usage_error("--max-depth '%s': expected a number from 0", optarg);
+			wo.max_depth = v;
+			break;
+		case OPT_UNSORTED:
+			wo.unsorted = 1;
+			break;
+		case OPT_MAX_FILESIZE:
+			if (parse_size(optarg, &max_filesize))
+				return usage_error("--max-filesize '%s': expected a size such as 10M", optarg);
+			break;
+		case OPT_BINARY:
+			binary = 1;
+			break;
+		case OPT_MMAP_MIN:
+			if (parse_size(optarg, &u))
+				return usage_error("--mmap-min '%s': expected a size such as 1M", optarg);
+			wo.mmap_min = u < 1 ? 1 : u;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json"))
+				json = 1;
+			else if (!strcmp(optarg, "text"))
+				json = 0;
+			else
+				return usage_error("--format '%s': use text or json", optarg);
+			break;
+		case OPT_LIMIT:
+			if (parse_long(optarg, 0, LONG_MAX, &v))
+				return usage_error("--limit '%s': expected a number from 0", optarg);
+			ro.limit = v;
+			break;
+		case OPT_ALL:
+			ro.limit = -1;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				color = -1;
+			else if (!strcmp(optarg, "always"))
+				color = 1;
+			else if (!strcmp(optarg, "never"))
+				color = 0;
+			else
+				return usage_error("--color '%s': use auto, always or never", optarg);
+			break;
+		case OPT_STATS:
+			ro.stats = 1;
+			wo.timing = 1;
+			break;
+		case OPT_FILES:
+			wo.list_files = 1;
+			break;
+		case OPT_SPAWN:
+			if (parse_long(optarg, 0, 100000000, &v))
+				return usage_error("--spawn-threshold '%s': expected a number", optarg);
+			wo.spawn_threshold = (unsigned)v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("walker %s\n", WALKER_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "try 'walker --help'\n");
+			return 2;
+		}
+	}
+	int npaths = optind < argc ? argc - optind : 1;
+	const char **paths = xmalloc((size_t)npaths * sizeof(*paths));
+	for (int i = 0; i < npaths; i++)
+		paths[i] = optind < argc ? argv[optind + i] : ".";
 
-  struct rules *r;
-  rules_new(&r, !no_defaults);
-  int rc = 0;
-  char *found = NULL;
-  if (!no_defaults) {
-    if (config) {
-      rc = rules_load_config(r, config);
-    } else if ((found = find_config(paths[0]))) {
-      rc = rules_load_config(r, found);
-    }
-  }
-  for (size_t i = 0; !rc && i < ncli; i++)
-    rc = rules_add_cli(r, cli_pats[i]);
-  free(cli_pats);
-  free(found);
-  if (!rc && !r->n)
-    rc = err_set(ERR_USAGE,
-                 "no patterns: --no-defaults needs at least one -e NAME=REGEX");
-  if (!rc)
-    rc = rules_compile(r, max_filesize, binary);
-  if (rc) {
-    fprintf(stderr, "walker: %s\n", err_msg());
-    rules_free(r);
-    free(paths);
-    return 2;
-  }
-  if (list) {
-    list_patterns(r);
-    rules_free(r);
-    free(paths);
-    return 0;
-  }
+	struct rules *r;
+	rules_new(&r, !no_defaults);
+	int rc = 0;
+	char *found = NULL;
+	if (!no_defaults) {
+		if (config) {
+			rc = rules_load_config(r, config);
+		} else if ((found = find_config(paths[0]))) {
+			rc = rules_load_config(r, found);
+		}
+	}
+	for (size_t i = 0; !rc && i < ncli; i++)
+		rc = rules_add_cli(r, cli_pats[i]);
+	free(cli_pats);
+	free(found);
+	if (!rc && !r->n)
+		rc = err_set(ERR_USAGE, "no patterns: --no-defaults needs at least one -e NAME=REGEX");
+	if (!rc)
+		rc = rules_compile(r, max_filesize, binary);
+	if (rc) {
+		fprintf(stderr, "walker: %s\n", err_msg());
+		rules_free(r);
+		free(paths);
+		return 2;
+	}
+	if (list) {
+		list_patterns(r);
+		rules_free(r);
+		free(paths);
+		return 0;
+	}
 
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  struct walk_result all;
-  memset(&all, 0, sizeof(all));
-  int failed_roots = 0;
-  for (int i = 0; i < npaths; i++) {
-    struct walk_result one;
-    if (walk_run(&wo, r, paths[i], &one) < 0) {
-      fprintf(stderr, "walker: %s\n", err_msg());
-      failed_roots++;
-      continue;
-    }
-    walk_result_merge(&all, &one, wo.unsorted);
-  }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  ro.wall_s =
-      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-  ro.color = color < 0 ? isatty(1) && !getenv("NO_COLOR") : color;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct walk_result all;
+	memset(&all, 0, sizeof(all));
+	int failed_roots = 0;
+	for (int i = 0; i < npaths; i++) {
+		struct walk_result one;
+		if (walk_run(&wo, r, paths[i], &one) < 0) {
+			fprintf(stderr, "walker: %s\n", err_msg());
+			failed_roots++;
+			continue;
+		}
+		walk_result_merge(&all, &one, wo.unsorted);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ro.wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ro.color = color < 0 ? isatty(1) && !getenv("NO_COLOR") : color;
 
-  struct report_summary sum;
-  report_summarize(r, &all, &sum);
-  struct sbuf out = SBUF_INIT, warn = SBUF_INIT;
-  if (json) {
-    report_json(&out, r, &all, &sum, &ro);
-    struct sbuf ignored = SBUF_INIT;
-    report_text(&ignored, &warn, r, &all, &sum, &ro);
-    sbuf_release(&ignored);
-  } else {
-    report_text(&out, &warn, r, &all, &sum, &ro);
-  }
-  int status = report_passed(&sum) ? 0 : 1;
-  if (failed_roots == npaths ||
-      (all.stats.files_scanned == 0 && all.stats.unreadable > 0 &&
-       sum.violations == 0))
-    status = 2;
-  if (warn.len)
-    write_all(2, warn.buf, warn.len);
-  if (write_all(1, out.buf, out.len)) {
-    if (errno != EPIPE)
-      fprintf(stderr, "walker: unable to write the report: %s\n",
-              strerror(errno));
-    status = 2;
-  }
-  sbuf_release(&out);
-  sbuf_release(&warn);
-  report_summary_release(&sum);
-  walk_result_release(&all);
-  rules_free(r);
-  free(paths);
-  return status;
+	if (wo.list_files) {
+		struct sbuf o = SBUF_INIT;
+		for (size_t i = 0; i < all.n; i++) {
+			if (all.files[i].status != WF_OK)
+				continue;
+			report_path_text(&o, all.files[i].path, all.files[i].pathlen);
+			sbuf_addch(&o, '\n');
+		}
+		int st = write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
+		sbuf_release(&o);
+		walk_result_release(&all);
+		rules_free(r);
+		free(paths);
+		return st;
+	}
+	struct report_summary sum;
+	report_summarize(r, &all, &sum);
+	struct sbuf out = SBUF_INIT, warn = SBUF_INIT;
+	if (json) {
+		report_json(&out, r, &all, &sum, &ro);
+		struct sbuf ignored = SBUF_INIT;
+		report_text(&ignored, &warn, r, &all, &sum, &ro);
+		sbuf_release(&ignored);
+	} else {
+		report_text(&out, &warn, r, &all, &sum, &ro);
+	}
+	int status = report_passed(&sum) ? 0 : 1;
+	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
+		status = 2;
+	if (warn.len)
+		write_all(2, warn.buf, warn.len);
+	if (write_all(1, out.buf, out.len)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "walker: unable to write the report: %s\n", strerror(errno));
+		status = 2;
+	}
+	sbuf_release(&out);
+	sbuf_release(&warn);
+	report_summary_release(&sum);
+	walk_result_release(&all);
+	rules_free(r);
+	free(paths);
+	return status;
 }

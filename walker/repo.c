@@ -2,12 +2,15 @@
  * tracked-path set. */
 #include "repo.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <ctype.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,220 +27,458 @@
 
 /* An open-addressing set of strings kept in one block. */
 struct strset {
-  uint32_t *slots; /* offset + 1 into text; 0 = empty */
-  size_t mask;
-  struct sbuf text; /* each string followed by NUL */
-  size_t n;
+	uint32_t *slots; /* offset + 1 into text; 0 = empty */
+	size_t mask;
+	struct sbuf text; /* each string followed by NUL */
+	size_t n;
 };
 
 struct repo {
-  git_repository *git;
-  char *workdir;
-  int icase;
-  struct ign_list *exclude, *global;
-  pthread_mutex_t lock;
-  atomic_int loaded;
-  struct strset files, dirs;
+	git_repository *git;
+	char *workdir;
+	int icase;
+	struct ign_list *exclude, *global;
+	char *abs_root;
+	pthread_mutex_t lock;
+	pthread_t thread;
+	int thread_started;
+	atomic_int loaded;
+	struct strset files, dirs;
 };
+
+/*
+ * libgit2 is loaded with dlopen, and only when a repository is found above the root. Linked
+ * normally it drags in TLS, SSH and Kerberos libraries whose loading and start-up (the CA bundle
+ * is parsed in git_libgit2_init) cost about 5 ms per run: more than the whole walk of a small tree.
+ */
+#ifndef WALKER_LIBGIT2_SONAME
+#define WALKER_LIBGIT2_SONAME "libgit2.so"
+#endif
+#define GIT_FUNCS(X)                                                                                        \
+	X(git_libgit2_init)                                                                                 \
+	X(git_libgit2_shutdown) X(git_repository_open_ext) X(git_error_last) X(git_repository_is_bare)      \
+		X(git_repository_workdir) X(git_repository_free) X(git_repository_config_snapshot)          \
+			X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose) X(git_config_free) \
+				X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
+					X(git_index_get_byindex) X(git_index_free)
+
+static struct {
+#define DECL(f) __typeof__(f) *f;
+	GIT_FUNCS(DECL)
+#undef DECL
+} lg;
+static pthread_once_t lg_once = PTHREAD_ONCE_INIT;
+static int lg_ok;
+
+static void lg_load(void)
+{
+	void *h = dlopen(WALKER_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		h = dlopen("libgit2.so", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+#define LOAD(f)                         \
+	*(void **)&lg.f = dlsym(h, #f); \
+	if (!lg.f)                      \
+		return;
+	GIT_FUNCS(LOAD)
+#undef LOAD
+	lg.git_libgit2_init();
+	lg_ok = 1;
+}
+
+/* The nearest directory at or above dir holding a .git (directory or file), stopping at a
+ * GIT_CEILING_DIRECTORIES entry; written to top with a trailing '/'. Returns 0 when none. */
+static int find_dotgit(const char *dir, struct sbuf *top)
+{
+	const char *ceil = getenv("GIT_CEILING_DIRECTORIES");
+	struct sbuf p = SBUF_INIT;
+	sbuf_addstr(&p, dir);
+	while (p.len > 1 && p.buf[p.len - 1] == '/')
+		sbuf_setlen(&p, p.len - 1);
+	int found = 0;
+	for (;;) {
+		struct stat st;
+		size_t keep = p.len;
+		sbuf_addstr(&p, p.len == 1 ? ".git" : "/.git");
+		found = lstat(p.buf, &st) == 0;
+		sbuf_setlen(&p, keep);
+		if (found)
+			break;
+		char *sl = strrchr(p.buf, '/');
+		if (!sl || p.len == 1)
+			break;
+		sbuf_setlen(&p, sl == p.buf ? 1 : (size_t)(sl - p.buf));
+		int stop = 0;
+		for (const char *c = ceil; c && *c && !stop;) {
+			const char *e = strchr(c, ':');
+			size_t n = e ? (size_t)(e - c) : strlen(c);
+			while (n > 1 && c[n - 1] == '/')
+				n--;
+			stop = n == p.len && !memcmp(c, p.buf, n);
+			c += n;
+			while (*c && *c != ':')
+				c++;
+			if (*c == ':')
+				c++;
+		}
+		if (stop)
+			break;
+	}
+	if (found) {
+		sbuf_reset(top);
+		sbuf_add(top, p.buf, p.len);
+		if (top->buf[top->len - 1] != '/')
+			sbuf_addch(top, '/');
+	}
+	sbuf_release(&p);
+	return found;
+}
 
 static void strset_grow(struct strset *s);
 
-static size_t strset_find(const struct strset *s, const char *p, size_t len,
-                          uint64_t h) {
-  size_t i = (size_t)h & s->mask;
-  for (;;) {
-    uint32_t v = s->slots[i];
-    if (!v)
-      return i;
-    const char *t = s->text.buf + v - 1;
-    if (!memcmp(t, p, len) && t[len] == '\0')
-      return i;
-    i = (i + 1) & s->mask;
-  }
+static size_t strset_find(const struct strset *s, const char *p, size_t len, uint64_t h)
+{
+	size_t i = (size_t)h & s->mask;
+	for (;;) {
+		uint32_t v = s->slots[i];
+		if (!v)
+			return i;
+		const char *t = s->text.buf + v - 1;
+		if (!memcmp(t, p, len) && t[len] == '\0')
+			return i;
+		i = (i + 1) & s->mask;
+	}
 }
 
-static void strset_add(struct strset *s, const char *p, size_t len) {
-  if (!s->slots || (s->n + 1) * 2 > s->mask + 1)
-    strset_grow(s);
-  uint64_t h = XXH3_64bits(p, len);
-  size_t i = strset_find(s, p, len, h);
-  if (s->slots[i])
-    return;
-  if (s->text.len + len + 1 >= UINT32_MAX)
-    return; /* over 4 GiB of paths: the rest count as untracked */
-  s->slots[i] = (uint32_t)s->text.len + 1;
-  sbuf_add(&s->text, p, len);
-  sbuf_addch(&s->text, '\0');
-  s->n++;
+static void strset_add(struct strset *s, const char *p, size_t len)
+{
+	if (!s->slots || (s->n + 1) * 2 > s->mask + 1)
+		strset_grow(s);
+	uint64_t h = XXH3_64bits(p, len);
+	size_t i = strset_find(s, p, len, h);
+	if (s->slots[i])
+		return;
+	if (s->text.len + len + 1 >= UINT32_MAX)
+		return; /* over 4 GiB of paths: the rest count as untracked */
+	s->slots[i] = (uint32_t)s->text.len + 1;
+	sbuf_add(&s->text, p, len);
+	sbuf_addch(&s->text, '\0');
+	s->n++;
 }
 
-static void strset_grow(struct strset *s) {
-  size_t cap = s->slots ? (s->mask + 1) * 2 : 1024;
-  uint32_t *old = s->slots;
-  size_t oldcap = old ? s->mask + 1 : 0;
-  s->slots = xcalloc(cap, sizeof(*s->slots));
-  s->mask = cap - 1;
-  for (size_t i = 0; i < oldcap; i++) {
-    if (!old[i])
-      continue;
-    const char *t = s->text.buf + old[i] - 1;
-    size_t len = strlen(t);
-    s->slots[strset_find(s, t, len, XXH3_64bits(t, len))] = old[i];
-  }
-  free(old);
+static void strset_grow(struct strset *s)
+{
+	size_t cap = s->slots ? (s->mask + 1) * 2 : 1024;
+	uint32_t *old = s->slots;
+	size_t oldcap = old ? s->mask + 1 : 0;
+	s->slots = xcalloc(cap, sizeof(*s->slots));
+	s->mask = cap - 1;
+	for (size_t i = 0; i < oldcap; i++) {
+		if (!old[i])
+			continue;
+		const char *t = s->text.buf + old[i] - 1;
+		size_t len = strlen(t);
+		s->slots[strset_find(s, t, len, XXH3_64bits(t, len))] = old[i];
+	}
+	free(old);
 }
 
-static int strset_has(const struct strset *s, const char *p, size_t len) {
-  if (!s->slots)
-    return 0;
-  return s->slots[strset_find(s, p, len, XXH3_64bits(p, len))] != 0;
+static int strset_has(const struct strset *s, const char *p, size_t len)
+{
+	if (!s->slots)
+		return 0;
+	return s->slots[strset_find(s, p, len, XXH3_64bits(p, len))] != 0;
 }
 
-static void strset_release(struct strset *s) {
-  free(s->slots);
-  sbuf_release(&s->text);
-  memset(s, 0, sizeof(*s));
+static void strset_release(struct strset *s)
+{
+	free(s->slots);
+	sbuf_release(&s->text);
+	memset(s, 0, sizeof(*s));
 }
 
-static struct ign_list *read_ignore_file(const char *path, int icase) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return NULL;
-  struct stat st;
-  if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > EXCLUDE_MAX) {
-    close(fd);
-    return NULL;
-  }
-  char *text = xmalloc((size_t)st.st_size + 1);
-  size_t got = 0;
-  while (got < (size_t)st.st_size) {
-    ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      break;
-    got += (size_t)k;
-  }
-  close(fd);
-  struct ign_list *l = ign_list_parse(text, got, "", path, icase);
-  free(text);
-  return l;
+static struct ign_list *read_ignore_file(const char *path, int icase)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > EXCLUDE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	struct ign_list *l = ign_list_parse(text, got, "", path, icase);
+	free(text);
+	return l;
 }
 
-int repo_open(struct repo **out, const char *abs_root) {
-  *out = NULL;
-  git_libgit2_init();
-  git_repository *g = NULL;
-  int e =
-      git_repository_open_ext(&g, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-  if (e == GIT_ENOTFOUND)
-    return 0;
-  if (e < 0) {
-    const git_error *ge = git_error_last();
-    return err_set(ERR_GIT, "unable to open the git repository around '%s': %s",
-                   abs_root, ge && ge->message ? ge->message : "unknown error");
-  }
-  if (git_repository_is_bare(g) || !git_repository_workdir(g)) {
-    git_repository_free(g);
-    return 0;
-  }
-  struct repo *rp = xcalloc(1, sizeof(*rp));
-  rp->git = g;
-  char *real = realpath(git_repository_workdir(g), NULL);
-  struct sbuf wd = SBUF_INIT;
-  sbuf_addstr(&wd, real ? real : git_repository_workdir(g));
-  free(real);
-  if (!wd.len || wd.buf[wd.len - 1] != '/')
-    sbuf_addch(&wd, '/');
-  rp->workdir = sbuf_detach(&wd, NULL);
-  pthread_mutex_init(&rp->lock, NULL);
-
-  git_config *cfg = NULL;
-  if (git_repository_config_snapshot(&cfg, g) == 0) {
-    int b = 0;
-    if (git_config_get_bool(&b, cfg, "core.ignorecase") == 0)
-      rp->icase = b;
-    git_buf gb = {0};
-    if (git_config_get_path(&gb, cfg, "core.excludesfile") == 0) {
-      rp->global = read_ignore_file(gb.ptr, rp->icase);
-      git_buf_dispose(&gb);
-    } else {
-      /* git's default: $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore
-       */
-      struct sbuf p = SBUF_INIT;
-      const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-      if (xdg && *xdg)
-        sbuf_addf(&p, "%s/git/ignore", xdg);
-      else if (home && *home)
-        sbuf_addf(&p, "%s/.config/git/ignore", home);
-      if (p.len)
-        rp->global = read_ignore_file(p.buf, rp->icase);
-      sbuf_release(&p);
-    }
-    git_config_free(cfg);
-  }
-  struct sbuf ex = SBUF_INIT;
-  sbuf_addf(&ex, "%s/info/exclude", git_repository_commondir(g));
-  rp->exclude = read_ignore_file(ex.buf, rp->icase);
-  sbuf_release(&ex);
-  *out = rp;
-  return 0;
+/* Could any git config file set core.excludesFile or core.ignoreCase (or include one that does)?
+ * When none can, libgit2 is not needed for the configuration. */
+static int config_may_matter(const char *gitdir)
+{
+	if (getenv("GIT_CONFIG_GLOBAL") || getenv("GIT_CONFIG_SYSTEM") || getenv("GIT_CONFIG_NOSYSTEM") ||
+	    getenv("GIT_CONFIG_COUNT") || getenv("GIT_CONFIG_PARAMETERS"))
+		return 1;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct sbuf p[4] = { SBUF_INIT, SBUF_INIT, SBUF_INIT, SBUF_INIT };
+	sbuf_addf(&p[0], "%s/config", gitdir);
+	if (home && *home)
+		sbuf_addf(&p[1], "%s/.gitconfig", home);
+	if (xdg && *xdg)
+		sbuf_addf(&p[2], "%s/git/config", xdg);
+	else if (home && *home)
+		sbuf_addf(&p[2], "%s/.config/git/config", home);
+	sbuf_addstr(&p[3], "/etc/gitconfig");
+	int matters = 0;
+	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "worktreeconfig" };
+	for (int i = 0; i < 4 && !matters; i++) {
+		if (!p[i].len)
+			continue;
+		int fd = open(p[i].buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+			matters = fstat(fd, &st) == 0 && S_ISREG(st.st_mode); /* huge: let libgit2 read it */
+			close(fd);
+			continue;
+		}
+		char *text = xmalloc((size_t)st.st_size + 1);
+		ssize_t k = read(fd, text, (size_t)st.st_size);
+		close(fd);
+		size_t n = k > 0 ? (size_t)k : 0;
+		for (size_t j = 0; j < n; j++)
+			text[j] = (char)tolower((unsigned char)text[j]);
+		text[n] = '\0';
+		for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]) && !matters; j++)
+			matters = memmem(text, n, keys[j], strlen(keys[j])) != NULL;
+		free(text);
+	}
+	for (int i = 0; i < 4; i++)
+		sbuf_release(&p[i]);
+	return matters;
 }
 
-void repo_free(struct repo *rp) {
-  if (!rp)
-    return;
-  git_repository_free(rp->git);
-  free(rp->workdir);
-  ign_list_free(rp->exclude);
-  ign_list_free(rp->global);
-  strset_release(&rp->files);
-  strset_release(&rp->dirs);
-  pthread_mutex_destroy(&rp->lock);
-  free(rp);
-  git_libgit2_shutdown();
+static struct ign_list *default_global_excludes(int icase)
+{
+	/* git's default core.excludesFile: $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore */
+	struct sbuf p = SBUF_INIT;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		sbuf_addf(&p, "%s/git/ignore", xdg);
+	else if (home && *home)
+		sbuf_addf(&p, "%s/.config/git/ignore", home);
+	struct ign_list *l = p.len ? read_ignore_file(p.buf, icase) : NULL;
+	sbuf_release(&p);
+	return l;
 }
 
-const char *repo_workdir(const struct repo *rp) { return rp->workdir; }
-
-int repo_ignore_case(const struct repo *rp) { return rp->icase; }
-
-void repo_excludes(const struct repo *rp, const struct ign_list *out[2]) {
-  out[0] = rp->exclude;
-  out[1] = rp->global;
+static int open_git(struct repo *rp, const char *abs_root)
+{
+	pthread_once(&lg_once, lg_load);
+	if (!lg_ok)
+		return err_set(ERR_GIT, "'%s' is inside a git repository, but %s cannot be loaded: install libgit2 or use --no-ignore",
+			       abs_root, WALKER_LIBGIT2_SONAME);
+	int e = lg.git_repository_open_ext(&rp->git, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (e == GIT_ENOTFOUND)
+		return 1;
+	if (e < 0) {
+		const git_error *ge = lg.git_error_last();
+		return err_set(ERR_GIT, "unable to open the git repository around '%s': %s", abs_root,
+			       ge && ge->message ? ge->message : "unknown error");
+	}
+	if (lg.git_repository_is_bare(rp->git) || !lg.git_repository_workdir(rp->git))
+		return 1;
+	return 0;
 }
 
-static void load_index(struct repo *rp) {
-  if (atomic_load_explicit(&rp->loaded, memory_order_acquire))
-    return;
-  pthread_mutex_lock(&rp->lock);
-  if (!atomic_load_explicit(&rp->loaded, memory_order_relaxed)) {
-    git_index *ix = NULL;
-    if (git_repository_index(&ix, rp->git) == 0) {
-      size_t n = git_index_entrycount(ix);
-      for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(ix, i);
-        if (!e || !e->path)
-          continue;
-        size_t len = strlen(e->path);
-        strset_add(&rp->files, e->path, len);
-        for (size_t k = 0; k < len; k++)
-          if (e->path[k] == '/')
-            strset_add(&rp->dirs, e->path, k + 1);
-      }
-      git_index_free(ix);
-    }
-    atomic_store_explicit(&rp->loaded, 1, memory_order_release);
-  }
-  pthread_mutex_unlock(&rp->lock);
+static void *index_main(void *arg);
+
+int repo_open(struct repo **out, const char *abs_root)
+{
+	*out = NULL;
+	struct sbuf top = SBUF_INIT;
+	int envgit = getenv("GIT_DIR") || getenv("GIT_WORK_TREE") || getenv("GIT_COMMON_DIR");
+	if (!envgit && !find_dotgit(abs_root, &top)) {
+		sbuf_release(&top);
+		return 0;
+	}
+	struct repo *rp = xcalloc(1, sizeof(*rp));
+	pthread_mutex_init(&rp->lock, NULL);
+	rp->abs_root = xstrdup(abs_root);
+	struct stat st;
+	struct sbuf gd = SBUF_INIT;
+	sbuf_addf(&gd, "%s.git", top.buf);
+	int fast = !envgit && lstat(gd.buf, &st) == 0 && S_ISDIR(st.st_mode) && !config_may_matter(gd.buf);
+	if (fast) {
+		/* a plain .git directory and no config that could change the ignore rules: libgit2 is only
+		 * needed for the index, loaded in the background when the walk starts */
+		rp->workdir = sbuf_detach(&top, NULL);
+		sbuf_addstr(&gd, "/info/exclude");
+		rp->exclude = read_ignore_file(gd.buf, 0);
+		rp->global = default_global_excludes(0);
+		sbuf_release(&gd);
+		*out = rp;
+		return 0;
+	}
+	sbuf_release(&gd);
+	sbuf_release(&top);
+	int rc = open_git(rp, abs_root);
+	if (rc) {
+		repo_free(rp);
+		return rc < 0 ? rc : 0;
+	}
+	git_repository *g = rp->git;
+	char *real = realpath(lg.git_repository_workdir(g), NULL);
+	struct sbuf wd = SBUF_INIT;
+	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
+	free(real);
+	if (!wd.len || wd.buf[wd.len - 1] != '/')
+		sbuf_addch(&wd, '/');
+	rp->workdir = sbuf_detach(&wd, NULL);
+	git_config *cfg = NULL;
+	int have_global = 0;
+	if (lg.git_repository_config_snapshot(&cfg, g) == 0) {
+		int b = 0;
+		if (lg.git_config_get_bool(&b, cfg, "core.ignorecase") == 0)
+			rp->icase = b;
+		git_buf gb = { 0 };
+		if (lg.git_config_get_path(&gb, cfg, "core.excludesfile") == 0) {
+			rp->global = read_ignore_file(gb.ptr, rp->icase);
+			lg.git_buf_dispose(&gb);
+			have_global = 1;
+		}
+		lg.git_config_free(cfg);
+	}
+	if (!have_global)
+		rp->global = default_global_excludes(rp->icase);
+	struct sbuf ex = SBUF_INIT;
+	sbuf_addf(&ex, "%s/info/exclude", lg.git_repository_commondir(g));
+	rp->exclude = read_ignore_file(ex.buf, rp->icase);
+	sbuf_release(&ex);
+	*out = rp;
+	return 0;
 }
 
-int repo_is_tracked(struct repo *rp, const char *path, size_t len) {
-  load_index(rp);
-  return strset_has(&rp->files, path, len);
+void repo_free(struct repo *rp)
+{
+	if (!rp)
+		return;
+	if (rp->thread_started)
+		pthread_join(rp->thread, NULL);
+	if (rp->git)
+		lg.git_repository_free(rp->git);
+	free(rp->workdir);
+	free(rp->abs_root);
+	ign_list_free(rp->exclude);
+	ign_list_free(rp->global);
+	strset_release(&rp->files);
+	strset_release(&rp->dirs);
+	pthread_mutex_destroy(&rp->lock);
+	free(rp);
 }
 
-int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len) {
-  load_index(rp);
-  return strset_has(&rp->dirs, dir, len);
+const char *repo_workdir(const struct repo *rp)
+{
+	return rp->workdir;
+}
+
+int repo_ignore_case(const struct repo *rp)
+{
+	return rp->icase;
+}
+
+void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
+{
+	out[0] = rp->exclude;
+	out[1] = rp->global;
+}
+
+static void read_index(struct repo *rp)
+{
+	if (!rp->git && open_git(rp, rp->abs_root))
+		return;
+	git_index *ix = NULL;
+	if (lg.git_repository_index(&ix, rp->git) == 0) {
+		size_t n = lg.git_index_entrycount(ix);
+		for (size_t i = 0; i < n; i++) {
+			const git_index_entry *e = lg.git_index_get_byindex(ix, i);
+			if (!e || !e->path)
+				continue;
+			size_t len = strlen(e->path);
+			strset_add(&rp->files, e->path, len);
+			for (size_t k = 0; k < len; k++)
+				if (e->path[k] == '/')
+					strset_add(&rp->dirs, e->path, k + 1);
+		}
+		lg.git_index_free(ix);
+	}
+}
+
+static void *index_main(void *arg)
+{
+	struct repo *rp = arg;
+	read_index(rp);
+	atomic_store_explicit(&rp->loaded, 1, memory_order_release);
+	return NULL;
+}
+
+void repo_index_prefetch(struct repo *rp)
+{
+	pthread_mutex_lock(&rp->lock);
+	if (!rp->thread_started && !atomic_load(&rp->loaded)) {
+		if (pthread_create(&rp->thread, NULL, index_main, rp) == 0)
+			rp->thread_started = 1;
+	}
+	pthread_mutex_unlock(&rp->lock);
+}
+
+int repo_index_ready(const struct repo *rp)
+{
+	return atomic_load_explicit(&rp->loaded, memory_order_acquire);
+}
+
+static void load_index(struct repo *rp)
+{
+	if (atomic_load_explicit(&rp->loaded, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&rp->lock);
+	if (rp->thread_started) {
+		/* the background load is under way: wait for it */
+		pthread_mutex_unlock(&rp->lock);
+		while (!atomic_load_explicit(&rp->loaded, memory_order_acquire)) {
+			struct timespec ts = { 0, 100000 };
+			nanosleep(&ts, NULL);
+		}
+		return;
+	}
+	if (!atomic_load_explicit(&rp->loaded, memory_order_relaxed)) {
+		read_index(rp);
+		atomic_store_explicit(&rp->loaded, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&rp->lock);
+}
+
+int repo_is_tracked(struct repo *rp, const char *path, size_t len)
+{
+	load_index(rp);
+	return strset_has(&rp->files, path, len);
+}
+
+int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
+{
+	load_index(rp);
+	return strset_has(&rp->dirs, dir, len);
 }

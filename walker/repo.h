@@ -41,6 +41,9 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2]);
  * a tracked path? Thread-safe. A failure to read the index counts as "nothing
  * tracked". */
 int repo_is_tracked(struct repo *rp, const char *path, size_t len);
+/* Start reading the index in the background (the walk goes on meanwhile); ready: loaded yet? */
+void repo_index_prefetch(struct repo *rp);
+int repo_index_ready(const struct repo *rp);
 int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len);
 
 #endif

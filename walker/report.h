@@ -20,37 +20,35 @@
 #include "walk.h"
 
 struct report_opts {
-  long limit;    /* violations shown in text; -1: all */
-  int color;     /* ANSI colours in text */
-  int stats;     /* add the stats */
-  double wall_s; /* whole run, for the stats */
+	long limit;    /* violations shown in text; -1: all */
+	int color;     /* ANSI colours in text */
+	int stats;     /* add the stats */
+	double wall_s; /* whole run, for the stats */
 };
-#define REPORT_OPTS_INIT                                                       \
-  { 15, 0, 0, 0.0 }
+#define REPORT_OPTS_INIT      \
+	{                     \
+		15, 0, 0, 0.0 \
+	}
 
 struct report_summary {
-  uint64_t *source, *test; /* matches per pattern */
-  uint64_t violations;     /* match violations */
-  uint64_t over_threshold; /* count patterns over their threshold */
-  uint64_t allowed, in_tests, counted, skipped, unreadable, limited;
+	uint64_t *source, *test; /* matches per pattern */
+	uint64_t violations;     /* match violations */
+	uint64_t over_threshold; /* count patterns over their threshold */
+	uint64_t allowed, in_tests, counted, skipped, unreadable, limited;
 };
 
-void report_summarize(const struct rules *r, const struct walk_result *res,
-                      struct report_summary *sum);
+void report_summarize(const struct rules *r, const struct walk_result *res, struct report_summary *sum);
 void report_summary_release(struct report_summary *sum);
-static inline int report_passed(const struct report_summary *s) {
-  return s->violations == 0 && s->over_threshold == 0;
+static inline int report_passed(const struct report_summary *s)
+{
+	return s->violations == 0 && s->over_threshold == 0;
 }
 
 /* out gets the report, warn the per-file warnings (stderr), both appended. */
-void report_text(struct sbuf *out, struct sbuf *warn, const struct rules *r,
-                 const struct walk_result *res,
-                 const struct report_summary *sum,
-                 const struct report_opts *ro);
-void report_json(struct sbuf *out, const struct rules *r,
-                 const struct walk_result *res,
-                 const struct report_summary *sum,
-                 const struct report_opts *ro);
+void report_text(struct sbuf *out, struct sbuf *warn, const struct rules *r, const struct walk_result *res,
+		 const struct report_summary *sum, const struct report_opts *ro);
+void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		 const struct report_summary *sum, const struct report_opts *ro);
 
 /* A path for text output: as is when it is printable UTF-8 without '"' or '\\',
  * else C-quoted

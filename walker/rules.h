@@ -22,54 +22,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rules_lang {
-  RL_RUST,
-  RL_GO,
-  RL_C,
-  RL_JS,
-  RL_PY,
-  RL_RB,
-  RL_SH,
-  RL_OTHER,
-  RL_COUNT
-};
+enum rules_lang { RL_RUST, RL_GO, RL_C, RL_JS, RL_PY, RL_RB, RL_SH, RL_OTHER, RL_COUNT };
 enum rules_action { RA_COUNT, RA_COMMENT, RA_FORBID };
 
 #define RULES_MAX_PATTERNS 1024
 #define RULES_CONFIG_NAME ".walker.conf"
 
 struct rules_pattern {
-  char *name;
-  char *regex;
-  int action;         /* enum rules_action */
-  unsigned threshold; /* count: a violation when source matches exceed it */
-  char **markers;     /* comment: any of these on the line or the comment lines
+	char *name;
+	char *regex;
+	int action;         /* enum rules_action */
+	unsigned threshold; /* count: a violation when source matches exceed it */
+	char **markers;     /* comment: any of these on the line or the comment lines
                          above */
-  size_t nmarkers;
-  char *advice;
-  uint32_t langs; /* bit (1u << rules_lang) per language it applies to */
-  char **globs;   /* or a file whose name (or path, when the glob has a '/')
+	size_t nmarkers;
+	char *advice;
+	uint32_t langs; /* bit (1u << rules_lang) per language it applies to */
+	char **globs;   /* or a file whose name (or path, when the glob has a '/')
                      matches */
-  size_t nglobs;
-  int in_tests; /* matches in test code are judged like source code */
-  char *origin; /* "built-in", "-e" or "FILE:LINE" of its section */
-  /* filled by rules_compile */
-  void *code; /* pcre2_code_8 * */
-  char *lit;  /* a literal every match contains, or NULL */
-  size_t litlen;
+	size_t nglobs;
+	int in_tests; /* matches in test code are judged like source code */
+	char *origin; /* "built-in", "-e" or "FILE:LINE" of its section */
+	/* filled by rules_compile */
+	void *code; /* pcre2_code_8 * */
+	char *lit;  /* a literal every match contains, or NULL */
+	size_t litlen;
 };
 
 struct rules {
-  struct rules_pattern *pats;
-  size_t n, alloc;
-  uint64_t max_filesize;
-  int binary;
-  uint16_t *by_lang[RL_COUNT]; /* indices of glob-free patterns per language */
-  size_t nby_lang[RL_COUNT];
-  int has_globs;
-  unsigned char
-      digest[16]; /* XXH3-128 of the version and the effective rule set */
-  int compiled;
+	struct rules_pattern *pats;
+	size_t n, alloc;
+	uint64_t max_filesize;
+	int binary;
+	uint16_t *by_lang[RL_COUNT]; /* indices of glob-free patterns per language */
+	size_t nby_lang[RL_COUNT];
+	int has_globs;
+	unsigned char digest[16]; /* XXH3-128 of the version and the effective rule set */
+	int compiled;
 };
 
 /* Create a rule set, with the built-in defaults when with_defaults. */
@@ -79,8 +68,7 @@ void rules_free(struct rules *r);
 /* Apply a config file (docs/patterns.md). Returns 0, or ERR_CONFIG / ERR_IO
  * with "FILE:LINE: ..." */
 int rules_load_config(struct rules *r, const char *path);
-int rules_parse_config(struct rules *r, const char *text, size_t len,
-                       const char *path);
+int rules_parse_config(struct rules *r, const char *text, size_t len, const char *path);
 
 /* "NAME=REGEX": a count pattern for every file. Returns 0 or ERR_USAGE. */
 int rules_add_cli(struct rules *r, const char *spec);
@@ -94,21 +82,19 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary);
 size_t rules_required_literal(const char *regex, char *out, size_t cap);
 
 struct rules_class {
-  uint8_t lang; /* enum rules_lang */
-  uint8_t test; /* the whole file is test code by its path */
+	uint8_t lang; /* enum rules_lang */
+	uint8_t test; /* the whole file is test code by its path */
 };
 
 /* Classify a path ('/'-separated, relative to the repository or walk root);
  * base_off is the offset of its last component. */
-void rules_classify(const char *path, size_t len, size_t base_off,
-                    struct rules_class *out);
+void rules_classify(const char *path, size_t len, size_t base_off, struct rules_class *out);
 
 /* The indices of the patterns that apply to a file, in rule order, into idx
  * (capacity RULES_MAX_PATTERNS). Returns their number; 0 means the file need
  * not be read. */
-size_t rules_applicable(const struct rules *r, const char *path, size_t len,
-                        size_t base_off, const struct rules_class *c,
-                        uint16_t *idx);
+size_t rules_applicable(const struct rules *r, const char *path, size_t len, size_t base_off,
+			const struct rules_class *c, uint16_t *idx);
 
 const char *rules_lang_name(int lang);
 const char *rules_action_name(int action);

@@ -10,316 +10,318 @@
 #include "banned.h"
 #include "xalloc.h"
 
-#define MATCH_LIMIT                                                            \
-  5000000u /* PCRE2 steps per match attempt: pathological regexes stop here */
+#define MATCH_LIMIT 5000000u /* PCRE2 steps per match attempt: pathological regexes stop here */
 #define DEPTH_LIMIT 100000u
 #define JIT_STACK_MAX (1u << 20)
 
 struct hit {
-  size_t off;
-  uint16_t pat;
+	size_t off;
+	uint16_t pat;
 };
 
 struct range {
-  size_t start, end;
+	size_t start, end;
 };
 
 struct scan_ctx {
-  pcre2_match_data *md;
-  pcre2_match_context *mc;
-  pcre2_jit_stack *js;
-  struct hit *hits;
-  size_t nhits, ahits;
-  struct range *tests;
-  size_t ntests, atests;
-  /* the file being scanned */
-  const char *buf;
-  size_t len;
-  struct scan_result *res;
-  int limited;
-  size_t limit_off;
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
+	struct hit *hits;
+	size_t nhits, ahits;
+	struct range *tests;
+	size_t ntests, atests;
+	/* the file being scanned */
+	const char *buf;
+	size_t len;
+	struct scan_result *res;
+	int limited;
+	size_t limit_off;
 };
 
-struct scan_ctx *scan_ctx_new(void) {
-  struct scan_ctx *sc = xcalloc(1, sizeof(*sc));
-  sc->md = pcre2_match_data_create(1, NULL);
-  sc->mc = pcre2_match_context_create(NULL);
-  sc->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
-  if (!sc->md || !sc->mc)
-    xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
-  pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
-  pcre2_set_depth_limit(sc->mc, DEPTH_LIMIT);
-  if (sc->js)
-    pcre2_jit_stack_assign(sc->mc, NULL, sc->js);
-  return sc;
+struct scan_ctx *scan_ctx_new(void)
+{
+	struct scan_ctx *sc = xcalloc(1, sizeof(*sc));
+	sc->md = pcre2_match_data_create(1, NULL);
+	sc->mc = pcre2_match_context_create(NULL);
+	sc->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (!sc->md || !sc->mc)
+		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
+	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
+	pcre2_set_depth_limit(sc->mc, DEPTH_LIMIT);
+	if (sc->js)
+		pcre2_jit_stack_assign(sc->mc, NULL, sc->js);
+	return sc;
 }
 
-void scan_ctx_free(struct scan_ctx *sc) {
-  if (!sc)
-    return;
-  pcre2_match_data_free(sc->md);
-  pcre2_match_context_free(sc->mc);
-  pcre2_jit_stack_free(sc->js);
-  free(sc->hits);
-  free(sc->tests);
-  free(sc);
+void scan_ctx_free(struct scan_ctx *sc)
+{
+	if (!sc)
+		return;
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mc);
+	pcre2_jit_stack_free(sc->js);
+	free(sc->hits);
+	free(sc->tests);
+	free(sc);
 }
 
-void scan_result_release(struct scan_result *res) {
-  free(res->m);
-  res->m = NULL;
-  res->n = res->alloc = 0;
-  scan_result_reset(res);
+void scan_result_release(struct scan_result *res)
+{
+	free(res->m);
+	res->m = NULL;
+	res->n = res->alloc = 0;
+	scan_result_reset(res);
 }
 
-const char *scan_outcome_name(int outcome) {
-  static const char *const names[] = {"violation", "allowed", "test",
-                                      "counted"};
-  return outcome >= 0 && outcome <= SO_COUNTED ? names[outcome] : "?";
+const char *scan_outcome_name(int outcome)
+{
+	static const char *const names[] = { "violation", "allowed", "test", "counted" };
+	return outcome >= 0 && outcome <= SO_COUNTED ? names[outcome] : "?";
 }
 
-static void add_hit(struct scan_ctx *sc, size_t off, uint16_t pat) {
-  ALLOC_GROW(sc->hits, sc->nhits + 1, sc->ahits);
-  sc->hits[sc->nhits].off = off;
-  sc->hits[sc->nhits].pat = pat;
-  sc->nhits++;
+static void add_hit(struct scan_ctx *sc, size_t off, uint16_t pat)
+{
+	ALLOC_GROW(sc->hits, sc->nhits + 1, sc->ahits);
+	sc->hits[sc->nhits].off = off;
+	sc->hits[sc->nhits].pat = pat;
+	sc->nhits++;
 }
 
-static size_t line_start(const char *buf, size_t floor, size_t off) {
-  const char *nl = off > floor ? memrchr(buf + floor, '\n', off - floor) : NULL;
-  return nl ? (size_t)(nl - buf) + 1 : floor;
+static size_t line_start(const char *buf, size_t floor, size_t off)
+{
+	const char *nl = off > floor ? memrchr(buf + floor, '\n', off - floor) : NULL;
+	return nl ? (size_t)(nl - buf) + 1 : floor;
 }
 
-static size_t line_end(const char *buf, size_t len, size_t off) {
-  const char *nl = memchr(buf + off, '\n', len - off);
-  return nl ? (size_t)(nl - buf) : len;
+static size_t line_end(const char *buf, size_t len, size_t off)
+{
+	const char *nl = memchr(buf + off, '\n', len - off);
+	return nl ? (size_t)(nl - buf) : len;
 }
 
 /* All matches of pattern pi within the line [ls, le): the subject ends at le.
  * Returns -1 when a PCRE2 limit stopped it. */
-static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi,
-                      size_t ls, size_t le) {
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-  size_t start = ls;
-  for (;;) {
-    int rc =
-        pcre2_match(code, (PCRE2_SPTR)sc->buf, le, start, 0, sc->md, sc->mc);
-    if (rc == PCRE2_ERROR_NOMATCH)
-      return 0;
-    if (rc < 0) {
-      if (!sc->limited) {
-        sc->limited = 1;
-        sc->limit_off = start;
-        sc->res->limit_pat = pi;
-      }
-      return -1;
-    }
-    add_hit(sc, ov[0], pi);
-    if (ov[1] > ov[0]) {
-      start = ov[1];
-    } else {
-      start = ov[0] + 1;
-      while (start < le && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
-        start++;
-    }
-    if (start > le)
-      return 0;
-  }
+static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, size_t ls, size_t le)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+	size_t start = ls;
+	for (;;) {
+		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, le, start, 0, sc->md, sc->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0) {
+			if (!sc->limited) {
+				sc->limited = 1;
+				sc->limit_off = start;
+				sc->res->limit_pat = pi;
+			}
+			return -1;
+		}
+		add_hit(sc, ov[0], pi);
+		if (ov[1] > ov[0]) {
+			start = ov[1];
+		} else {
+			start = ov[0] + 1;
+			while (start < le && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
+				start++;
+		}
+		if (start > le)
+			return 0;
+	}
 }
 
-static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p,
-                         uint16_t pi) {
-  const char *buf = sc->buf;
-  size_t len = sc->len, pos = 0;
-  if (p->lit) {
-    while (pos < len) {
-      const char *h = memmem(buf + pos, len - pos, p->lit, p->litlen);
-      if (!h)
-        return;
-      size_t off = (size_t)(h - buf);
-      size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
-      if (match_line(sc, p->code, pi, ls, le) < 0)
-        return;
-      pos = le + 1;
-    }
-    return;
-  }
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-  while (pos <= len) {
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, pos, 0, sc->md, sc->mc);
-    if (rc == PCRE2_ERROR_NOMATCH)
-      return;
-    if (rc < 0) {
-      if (!sc->limited) {
-        sc->limited = 1;
-        sc->limit_off = pos;
-        sc->res->limit_pat = pi;
-      }
-      return;
-    }
-    /* the leftmost line-bounded match cannot start before the leftmost
+static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi)
+{
+	const char *buf = sc->buf;
+	size_t len = sc->len, pos = 0;
+	if (p->lit) {
+		while (pos < len) {
+			const char *h = memmem(buf + pos, len - pos, p->lit, p->litlen);
+			if (!h)
+				return;
+			size_t off = (size_t)(h - buf);
+			size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
+			if (match_line(sc, p->code, pi, ls, le) < 0)
+				return;
+			pos = le + 1;
+		}
+		return;
+	}
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+	while (pos <= len) {
+		int rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, pos, 0, sc->md, sc->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return;
+		if (rc < 0) {
+			if (!sc->limited) {
+				sc->limited = 1;
+				sc->limit_off = pos;
+				sc->res->limit_pat = pi;
+			}
+			return;
+		}
+		/* the leftmost line-bounded match cannot start before the leftmost
      * unbounded one */
-    size_t off = ov[0] < len ? ov[0] : len;
-    size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
-    if (match_line(sc, p->code, pi, ls, le) < 0)
-      return;
-    pos = le + 1;
-  }
+		size_t off = ov[0] < len ? ov[0] : len;
+		size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
+		if (match_line(sc, p->code, pi, ls, le) < 0)
+			return;
+		pos = le + 1;
+	}
 }
 
-static int cmp_hit(const void *a, const void *b) {
-  const struct hit *x = a, *y = b;
-  if (x->off != y->off)
-    return x->off < y->off ? -1 : 1;
-  return (int)x->pat - (int)y->pat;
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return (int)x->pat - (int)y->pat;
 }
 
 /* Rust #[cfg(test)] items: from the attribute's line to the line of the brace
  * that closes the item (or of the ';' that ends it before any brace). Braces in
  * strings and comments are not told apart. */
-static void find_test_modules(struct scan_ctx *sc) {
-  static const char attr[] = "#[cfg(test)]";
-  const char *buf = sc->buf;
-  size_t len = sc->len, pos = 0;
-  sc->ntests = 0;
-  while (pos < len) {
-    const char *h = memmem(buf + pos, len - pos, attr, sizeof(attr) - 1);
-    if (!h)
-      break;
-    size_t off = (size_t)(h - buf);
-    struct range rg = {line_start(buf, pos, off), len};
-    size_t i = off + sizeof(attr) - 1;
-    long depth = 0;
-    for (; i < len; i++) {
-      char c = buf[i];
-      if (c == '{') {
-        depth++;
-      } else if (c == '}') {
-        if (--depth <= 0)
-          break;
-      } else if (c == ';' && depth == 0) {
-        break;
-      }
-    }
-    if (i < len)
-      rg.end = line_end(buf, len, i);
-    ALLOC_GROW(sc->tests, sc->ntests + 1, sc->atests);
-    sc->tests[sc->ntests++] = rg;
-    pos = rg.end < len ? rg.end + 1 : len;
-  }
+static void find_test_modules(struct scan_ctx *sc)
+{
+	static const char attr[] = "#[cfg(test)]";
+	const char *buf = sc->buf;
+	size_t len = sc->len, pos = 0;
+	sc->ntests = 0;
+	while (pos < len) {
+		const char *h = memmem(buf + pos, len - pos, attr, sizeof(attr) - 1);
+		if (!h)
+			break;
+		size_t off = (size_t)(h - buf);
+		struct range rg = { line_start(buf, pos, off), len };
+		size_t i = off + sizeof(attr) - 1;
+		long depth = 0;
+		for (; i < len; i++) {
+			char c = buf[i];
+			if (c == '{') {
+				depth++;
+			} else if (c == '}') {
+				if (--depth <= 0)
+					break;
+			} else if (c == ';' && depth == 0) {
+				break;
+			}
+		}
+		if (i < len)
+			rg.end = line_end(buf, len, i);
+		ALLOC_GROW(sc->tests, sc->ntests + 1, sc->atests);
+		sc->tests[sc->ntests++] = rg;
+		pos = rg.end < len ? rg.end + 1 : len;
+	}
 }
 
 /* 0 blank, 1 comment-only, 2 code (docs/patterns.md, "the comment rule"). */
-static int classify_line(const char *s, size_t n, int lang) {
-  size_t i = 0;
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-    i++;
-  if (i == n)
-    return 0;
-  int slash = lang != RL_PY && lang != RL_RB && lang != RL_SH;
-  int hash =
-      lang == RL_PY || lang == RL_RB || lang == RL_SH || lang == RL_OTHER;
-  if (slash && (s[i] == '*' || (s[i] == '/' && i + 1 < n &&
-                                (s[i + 1] == '/' || s[i + 1] == '*'))))
-    return 1;
-  if (hash && s[i] == '#')
-    return 1;
-  return 2;
+static int classify_line(const char *s, size_t n, int lang)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	if (i == n)
+		return 0;
+	int slash = lang != RL_PY && lang != RL_RB && lang != RL_SH;
+	int hash = lang == RL_PY || lang == RL_RB || lang == RL_SH || lang == RL_OTHER;
+	if (slash && (s[i] == '*' || (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'))))
+		return 1;
+	if (hash && s[i] == '#')
+		return 1;
+	return 2;
 }
 
-static int has_marker(const struct rules_pattern *p, const char *s, size_t n) {
-  for (size_t k = 0; k < p->nmarkers; k++)
-    if (memmem(s, n, p->markers[k], strlen(p->markers[k])))
-      return 1;
-  return 0;
+static int has_marker(const struct rules_pattern *p, const char *s, size_t n)
+{
+	for (size_t k = 0; k < p->nmarkers; k++)
+		if (memmem(s, n, p->markers[k], strlen(p->markers[k])))
+			return 1;
+	return 0;
 }
 
 /* The comment rule: the marker on the match's line, or on the blank or
  * comment-only lines directly above it; the first code line above ends the
  * search and is not searched. */
-static int justified(const struct scan_ctx *sc, const struct rules_pattern *p,
-                     int lang, size_t ls, size_t le) {
-  const char *buf = sc->buf;
-  if (has_marker(p, buf + ls, le - ls))
-    return 1;
-  while (ls > 0) {
-    size_t pe = ls - 1; /* the '\n' ending the line above */
-    size_t ps = line_start(buf, 0, pe);
-    if (classify_line(buf + ps, pe - ps, lang) == 2)
-      return 0;
-    if (has_marker(p, buf + ps, pe - ps))
-      return 1;
-    ls = ps;
-  }
-  return 0;
+static int justified(const struct scan_ctx *sc, const struct rules_pattern *p, int lang, size_t ls, size_t le)
+{
+	const char *buf = sc->buf;
+	if (has_marker(p, buf + ls, le - ls))
+		return 1;
+	while (ls > 0) {
+		size_t pe = ls - 1; /* the '\n' ending the line above */
+		size_t ps = line_start(buf, 0, pe);
+		if (classify_line(buf + ps, pe - ps, lang) == 2)
+			return 0;
+		if (has_marker(p, buf + ps, pe - ps))
+			return 1;
+		ls = ps;
+	}
+	return 0;
 }
 
-void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf,
-                 size_t len, const struct rules_class *c, const uint16_t *idx,
-                 size_t nidx, struct scan_result *res) {
-  scan_result_reset(res);
-  if (!r->binary &&
-      memchr(buf, '\0', len < SCAN_BINARY_PROBE ? len : SCAN_BINARY_PROBE)) {
-    res->status = SS_BINARY;
-    return;
-  }
-  sc->buf = buf;
-  sc->len = len;
-  sc->res = res;
-  sc->nhits = 0;
-  sc->limited = 0;
-  for (size_t i = 0; i < nidx; i++)
-    find_pattern(sc, &r->pats[idx[i]], idx[i]);
-  if (sc->nhits > 1)
-    qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
-  int rust_tests = 0;
-  if (sc->nhits && c->lang == RL_RUST && !c->test) {
-    find_test_modules(sc);
-    rust_tests = sc->ntests > 0;
-  }
-  ALLOC_GROW(res->m, sc->nhits, res->alloc);
-  /* one forward pass: line numbers and line bounds of every hit */
-  size_t cur_ls = 0, scanned = 0;
-  uint32_t line = 1;
-  size_t t = 0;
-  for (size_t i = 0; i < sc->nhits; i++) {
-    size_t off = sc->hits[i].off;
-    for (const char *q = buf + scanned;
-         (q = memchr(q, '\n', (size_t)(buf + off - q))); q++) {
-      line++;
-      cur_ls = (size_t)(q - buf) + 1;
-    }
-    scanned = off;
-    const struct rules_pattern *p = &r->pats[sc->hits[i].pat];
-    int test = c->test;
-    if (rust_tests) {
-      while (t < sc->ntests && sc->tests[t].end < off)
-        t++;
-      test = t < sc->ntests && sc->tests[t].start <= off;
-    }
-    int outcome;
-    if (test && !p->in_tests)
-      outcome = SO_TEST;
-    else if (p->action == RA_FORBID)
-      outcome = SO_VIOLATION;
-    else if (p->action == RA_COUNT)
-      outcome = SO_COUNTED;
-    else
-      outcome = justified(sc, p, c->lang, cur_ls, line_end(buf, len, off))
-                    ? SO_ALLOWED
-                    : SO_VIOLATION;
-    struct scan_match *m = &res->m[res->n++];
-    m->line = line;
-    m->col = (uint32_t)(off - cur_ls) + 1;
-    m->pat = sc->hits[i].pat;
-    m->outcome = (uint8_t)outcome;
-  }
-  if (sc->limited) {
-    res->status = SS_LIMIT;
-    uint32_t ln = 1;
-    for (const char *q = buf;
-         (q = memchr(q, '\n', (size_t)(buf + sc->limit_off - q))); q++)
-      ln++;
-    res->limit_line = ln;
-  }
+void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, size_t len, const struct rules_class *c,
+		 const uint16_t *idx, size_t nidx, struct scan_result *res)
+{
+	scan_result_reset(res);
+	if (!r->binary && memchr(buf, '\0', len < SCAN_BINARY_PROBE ? len : SCAN_BINARY_PROBE)) {
+		res->status = SS_BINARY;
+		return;
+	}
+	sc->buf = buf;
+	sc->len = len;
+	sc->res = res;
+	sc->nhits = 0;
+	sc->limited = 0;
+	for (size_t i = 0; i < nidx; i++)
+		find_pattern(sc, &r->pats[idx[i]], idx[i]);
+	if (sc->nhits > 1)
+		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
+	int rust_tests = 0;
+	if (sc->nhits && c->lang == RL_RUST && !c->test) {
+		find_test_modules(sc);
+		rust_tests = sc->ntests > 0;
+	}
+	ALLOC_GROW(res->m, sc->nhits, res->alloc);
+	/* one forward pass: line numbers and line bounds of every hit */
+	size_t cur_ls = 0, scanned = 0;
+	uint32_t line = 1;
+	size_t t = 0;
+	for (size_t i = 0; i < sc->nhits; i++) {
+		size_t off = sc->hits[i].off;
+		for (const char *q = buf + scanned; (q = memchr(q, '\n', (size_t)(buf + off - q))); q++) {
+			line++;
+			cur_ls = (size_t)(q - buf) + 1;
+		}
+		scanned = off;
+		const struct rules_pattern *p = &r->pats[sc->hits[i].pat];
+		int test = c->test;
+		if (rust_tests) {
+			while (t < sc->ntests && sc->tests[t].end < off)
+				t++;
+			test = t < sc->ntests && sc->tests[t].start <= off;
+		}
+		int outcome;
+		if (test && !p->in_tests)
+			outcome = SO_TEST;
+		else if (p->action == RA_FORBID)
+			outcome = SO_VIOLATION;
+		else if (p->action == RA_COUNT)
+			outcome = SO_COUNTED;
+		else
+			outcome =
+				justified(sc, p, c->lang, cur_ls, line_end(buf, len, off)) ? SO_ALLOWED : SO_VIOLATION;
+		struct scan_match *m = &res->m[res->n++];
+		m->line = line;
+		m->col = (uint32_t)(off - cur_ls) + 1;
+		m->pat = sc->hits[i].pat;
+		m->outcome = (uint8_t)outcome;
+	}
+	if (sc->limited) {
+		res->status = SS_LIMIT;
+		uint32_t ln = 1;
+		for (const char *q = buf; (q = memchr(q, '\n', (size_t)(buf + sc->limit_off - q))); q++)
+			ln++;
+		res->limit_line = ln;
+	}
 }

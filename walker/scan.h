@@ -29,25 +29,26 @@
 enum scan_outcome { SO_VIOLATION, SO_ALLOWED, SO_TEST, SO_COUNTED };
 enum scan_status { SS_OK, SS_BINARY, SS_LIMIT };
 
-#define SCAN_BINARY_PROBE                                                      \
-  8000 /* a NUL in the first 8000 bytes: binary, as git decides */
+#define SCAN_BINARY_PROBE 8000 /* a NUL in the first 8000 bytes: binary, as git decides */
 
 struct scan_match {
-  uint32_t line, col; /* 1-based; col in bytes */
-  uint16_t pat;       /* index into rules->pats */
-  uint8_t outcome;    /* enum scan_outcome */
+	uint32_t line, col; /* 1-based; col in bytes */
+	uint16_t pat;       /* index into rules->pats */
+	uint8_t outcome;    /* enum scan_outcome */
 };
 
 struct scan_result {
-  struct scan_match *m;
-  size_t n, alloc;
-  int status;          /* enum scan_status */
-  uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
-  uint32_t limit_line; /* ... and on which line; its other matches are still
+	struct scan_match *m;
+	size_t n, alloc;
+	int status;          /* enum scan_status */
+	uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
+	uint32_t limit_line; /* ... and on which line; its other matches are still
                           reported */
 };
-#define SCAN_RESULT_INIT                                                       \
-  { NULL, 0, 0, SS_OK, 0, 0 }
+#define SCAN_RESULT_INIT                \
+	{                               \
+		NULL, 0, 0, SS_OK, 0, 0 \
+	}
 
 struct scan_ctx;
 
@@ -56,15 +57,15 @@ void scan_ctx_free(struct scan_ctx *sc);
 
 /* Scan buf[0..len) with the patterns idx[0..nidx). Resets res first. Never
  * fails: the PCRE2 match limit is reported through res->status. */
-void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf,
-                 size_t len, const struct rules_class *c, const uint16_t *idx,
-                 size_t nidx, struct scan_result *res);
+void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, size_t len, const struct rules_class *c,
+		 const uint16_t *idx, size_t nidx, struct scan_result *res);
 
-static inline void scan_result_reset(struct scan_result *res) {
-  res->n = 0;
-  res->status = SS_OK;
-  res->limit_pat = 0;
-  res->limit_line = 0;
+static inline void scan_result_reset(struct scan_result *res)
+{
+	res->n = 0;
+	res->status = SS_OK;
+	res->limit_pat = 0;
+	res->limit_line = 0;
 }
 void scan_result_release(struct scan_result *res);
 

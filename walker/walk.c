@@ -25,1187 +25,1293 @@
 #include "sbuf.h"
 #include "xalloc.h"
 
-#define BATCH 128 /* files per stealable batch */
-#define READ_FIRST                                                             \
-  (64 << 10) /* first read(2); a file that fits needs no fstat */
+#define BATCH 128             /* files per stealable batch */
+#define READ_FIRST (64 << 10) /* first read(2); a file that fits needs no fstat */
 #define DENTS_BUF (32 << 10)
 #define IGNORE_FILE_MAX (4u << 20)
 #define STEAL_MAX 64
-#define DIR_WEIGHT                                                             \
-  16 /* a pending directory counts as this many pending files */
+#define DIR_WEIGHT 16 /* a pending directory counts as this many pending files */
 
 struct fent {
-  uint32_t name_off;
-  uint16_t name_len;
-  uint8_t type; /* DT_* */
-  uint8_t lang, test;
+	uint32_t name_off;
+	uint16_t name_len;
+	uint8_t type; /* DT_* */
+	uint8_t lang, test;
 };
 
 struct dnode {
-  struct dnode *parent;
-  atomic_int refs;
-  atomic_int fd_users;
-  int fd;
-  char *rel; /* relative to the ignore root, ending in '/' ("" for the ignore
+	struct dnode *parent;
+	atomic_int refs;
+	atomic_int fd_users;
+	int fd;
+	char *rel; /* relative to the ignore root, ending in '/' ("" for the ignore
                 root itself) */
-  size_t rellen;
-  size_t name_off; /* rel[name_off .. rellen - 1) is this directory's name */
-  struct ign_list *ign[2]; /* .ignore, .gitignore */
-  int excluded; /* ignored, entered only for the tracked files below it */
-  int via_link; /* reached through a followed symlink */
-  unsigned depth;
-  dev_t dev;
-  ino_t ino;
-  char *names; /* the listing's file names while batches are pending */
-  struct fent *files;
+	size_t rellen;
+	size_t name_off;         /* rel[name_off .. rellen - 1) is this directory's name */
+	struct ign_list *ign[2]; /* .ignore, .gitignore */
+	int excluded;            /* ignored, entered only for the tracked files below it */
+	int via_link;            /* reached through a followed symlink */
+	unsigned depth;
+	dev_t dev;
+	ino_t ino;
+	char *names; /* the listing's file names while batches are pending */
+	struct fent *files;
 };
 
 struct item {
-  struct dnode *d;
-  uint32_t start, count; /* count == 0: read directory d */
+	struct dnode *d;
+	uint32_t start, count; /* count == 0: read directory d */
 };
 
 struct walk;
 
+/* An ignored entry waiting for the index: git keeps it if it is tracked (or holds tracked files). */
+struct deferred {
+	struct dnode *d;
+	char *name;
+	size_t nlen;
+	int is_dir, via_link;
+	uint8_t lang, test;
+};
+
 struct worker {
-  struct walk *w;
-  int id;
-  pthread_t th;
-  pthread_mutex_t lock;
-  struct item *q;
-  size_t head, len, alloc;
-  atomic_size_t avail;
-  size_t weight; /* pending work in the deque, in files (auto mode, before
+	struct walk *w;
+	int id;
+	pthread_t th;
+	pthread_mutex_t lock;
+	struct item *q;
+	size_t head, len, alloc;
+	atomic_size_t avail;
+	size_t weight; /* pending work in the deque, in files (auto mode, before
                     workers start) */
-  struct scan_ctx *sc;
-  struct scan_result res;
-  char *buf;
-  size_t bufcap;
-  char *dents;
-  struct sbuf path;
-  struct sbuf names;
-  struct fent *ents;
-  size_t nents, aents;
-  struct walk_file *out;
-  size_t nout, aout;
-  struct walk_stats st;
-  uint16_t idx[RULES_MAX_PATTERNS];
+	struct scan_ctx *sc;
+	struct scan_result res;
+	char *buf;
+	size_t bufcap;
+	char *dents;
+	struct sbuf path;
+	struct sbuf names;
+	struct fent *ents;
+	size_t nents, aents;
+	struct walk_file *out;
+	size_t nout, aout;
+	struct walk_stats st;
+	uint16_t idx[RULES_MAX_PATTERNS];
 };
 
 struct walk {
-  const struct walk_opts *o;
-  const struct rules *r;
-  struct repo *repo;
-  const struct ign_list *global[2];
-  int icase;
-  struct worker *wk;
-  int nwk;
-  atomic_int nstarted;
-  atomic_long pending;
-  atomic_int sleepers;
-  pthread_mutex_t lock;
-  pthread_cond_t cond;
-  struct sbuf disp;  /* display prefix: "" or "given/" */
-  size_t prefix_len; /* length of the walk root's rel */
-  int rootfd;
-  dev_t rootdev;
-  atomic_int fds_open;
-  int fd_budget;
+	const struct walk_opts *o;
+	const struct rules *r;
+	struct repo *repo;
+	const struct ign_list *global[2];
+	int icase;
+	struct worker *wk;
+	int nwk;
+	atomic_int nstarted;
+	atomic_long pending;
+	atomic_int sleepers;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct sbuf disp;  /* display prefix: "" or "given/" */
+	size_t prefix_len; /* length of the walk root's rel */
+	int rootfd;
+	dev_t rootdev;
+	atomic_int fds_open;
+	int fd_budget;
+	struct deferred *def; /* under lock */
+	size_t ndef, adef;
+	atomic_size_t ndef_hint;
 };
 
 static _Thread_local sigjmp_buf *bus_jmp;
 
-static void on_sigbus(int sig, siginfo_t *si, void *uc) {
-  (void)si;
-  (void)uc;
-  if (bus_jmp)
-    siglongjmp(*bus_jmp, 1);
-  signal(sig, SIG_DFL);
-  raise(sig);
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)si;
+	(void)uc;
+	if (bus_jmp)
+		siglongjmp(*bus_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-const char *walk_status_name(int status) {
-  static const char *const names[] = {
-      "ok",           "binary",    "too large", "match limit",
-      "special file", "link loop", "unreadable"};
-  return status >= 0 && status <= WF_UNREADABLE ? names[status] : "?";
+const char *walk_status_name(int status)
+{
+	static const char *const names[] = { "ok",           "binary",    "too large", "match limit",
+					     "special file", "link loop", "unreadable" };
+	return status >= 0 && status <= WF_UNREADABLE ? names[status] : "?";
 }
 
 /* ---- nodes
  * ------------------------------------------------------------------------------------
  */
 
-static void node_unref(struct walk *w, struct dnode *d) {
-  while (d &&
-         atomic_fetch_sub_explicit(&d->refs, 1, memory_order_acq_rel) == 1) {
-    struct dnode *p = d->parent;
-    if (d->fd >= 0) {
-      close(d->fd);
-      atomic_fetch_sub(&w->fds_open, 1);
-    }
-    ign_list_free(d->ign[0]);
-    ign_list_free(d->ign[1]);
-    free(d->rel);
-    free(d->names);
-    free(d->files);
-    free(d);
-    d = p;
-  }
+static void node_unref(struct walk *w, struct dnode *d)
+{
+	while (d && atomic_fetch_sub_explicit(&d->refs, 1, memory_order_acq_rel) == 1) {
+		struct dnode *p = d->parent;
+		if (d->fd >= 0) {
+			close(d->fd);
+			atomic_fetch_sub(&w->fds_open, 1);
+		}
+		ign_list_free(d->ign[0]);
+		ign_list_free(d->ign[1]);
+		free(d->rel);
+		free(d->names);
+		free(d->files);
+		free(d);
+		d = p;
+	}
 }
 
-static void fd_release(struct walk *w, struct dnode *d) {
-  if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1 &&
-      d->fd >= 0) {
-    close(d->fd);
-    d->fd = -1;
-    atomic_fetch_sub(&w->fds_open, 1);
-    free(d->names);
-    free(d->files);
-    d->names = NULL;
-    d->files = NULL;
-  }
+static void fd_release(struct walk *w, struct dnode *d)
+{
+	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1 && d->fd >= 0) {
+		close(d->fd);
+		d->fd = -1;
+		atomic_fetch_sub(&w->fds_open, 1);
+		free(d->names);
+		free(d->files);
+		d->names = NULL;
+		d->files = NULL;
+	}
 }
 
-static struct dnode *node_new(struct dnode *parent, const char *rel,
-                              size_t rellen, size_t name_off) {
-  struct dnode *d = xcalloc(1, sizeof(*d));
-  d->parent = parent;
-  if (parent)
-    atomic_fetch_add(&parent->refs, 1);
-  atomic_init(&d->refs, 1);
-  atomic_init(&d->fd_users, 0);
-  d->fd = -1;
-  d->rel = xmemdup(rel, rellen);
-  d->rellen = rellen;
-  d->name_off = name_off;
-  d->depth = parent ? parent->depth + 1 : 0;
-  return d;
+static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rellen, size_t name_off)
+{
+	struct dnode *d = xcalloc(1, sizeof(*d));
+	d->parent = parent;
+	if (parent)
+		atomic_fetch_add(&parent->refs, 1);
+	atomic_init(&d->refs, 1);
+	atomic_init(&d->fd_users, 0);
+	d->fd = -1;
+	d->rel = xmemdup(rel, rellen);
+	d->rellen = rellen;
+	d->name_off = name_off;
+	d->depth = parent ? parent->depth + 1 : 0;
+	return d;
 }
 
 /* ---- deques
  * -----------------------------------------------------------------------------------
  */
 
-static size_t item_weight(const struct item *it) {
-  return it->count ? it->count : DIR_WEIGHT;
+static size_t item_weight(const struct item *it)
+{
+	return it->count ? it->count : DIR_WEIGHT;
 }
 
-static void push(struct worker *me, const struct item *it) {
-  struct walk *w = me->w;
-  atomic_fetch_add(&w->pending, 1);
-  pthread_mutex_lock(&me->lock);
-  if (me->len == me->alloc && me->head) {
-    memmove(me->q, me->q + me->head, (me->len - me->head) * sizeof(*me->q));
-    me->len -= me->head;
-    me->head = 0;
-  }
-  ALLOC_GROW(me->q, me->len + 1, me->alloc);
-  me->q[me->len++] = *it;
-  atomic_store_explicit(&me->avail, me->len - me->head, memory_order_release);
-  pthread_mutex_unlock(&me->lock);
-  me->weight += item_weight(it);
-  if (atomic_load(&w->sleepers) > 0) {
-    pthread_mutex_lock(&w->lock);
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->lock);
-  }
+static void push(struct worker *me, const struct item *it)
+{
+	struct walk *w = me->w;
+	atomic_fetch_add(&w->pending, 1);
+	pthread_mutex_lock(&me->lock);
+	if (me->len == me->alloc && me->head) {
+		memmove(me->q, me->q + me->head, (me->len - me->head) * sizeof(*me->q));
+		me->len -= me->head;
+		me->head = 0;
+	}
+	ALLOC_GROW(me->q, me->len + 1, me->alloc);
+	me->q[me->len++] = *it;
+	atomic_store_explicit(&me->avail, me->len - me->head, memory_order_release);
+	pthread_mutex_unlock(&me->lock);
+	me->weight += item_weight(it);
+	if (atomic_load(&w->sleepers) > 0) {
+		pthread_mutex_lock(&w->lock);
+		pthread_cond_signal(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
 }
 
-static int pop(struct worker *me, struct item *it) {
-  if (!atomic_load_explicit(&me->avail, memory_order_acquire))
-    return 0;
-  int got = 0;
-  pthread_mutex_lock(&me->lock);
-  if (me->len > me->head) {
-    *it = me->q[--me->len];
-    if (me->len == me->head)
-      me->len = me->head = 0;
-    atomic_store_explicit(&me->avail, me->len - me->head, memory_order_release);
-    got = 1;
-  }
-  pthread_mutex_unlock(&me->lock);
-  if (got)
-    me->weight =
-        me->weight > item_weight(it) ? me->weight - item_weight(it) : 0;
-  return got;
+static int pop(struct worker *me, struct item *it)
+{
+	if (!atomic_load_explicit(&me->avail, memory_order_acquire))
+		return 0;
+	int got = 0;
+	pthread_mutex_lock(&me->lock);
+	if (me->len > me->head) {
+		*it = me->q[--me->len];
+		if (me->len == me->head)
+			me->len = me->head = 0;
+		atomic_store_explicit(&me->avail, me->len - me->head, memory_order_release);
+		got = 1;
+	}
+	pthread_mutex_unlock(&me->lock);
+	if (got)
+		me->weight = me->weight > item_weight(it) ? me->weight - item_weight(it) : 0;
+	return got;
 }
 
 /* Take the older half of a victim's deque (the biggest subtrees); keep the
  * first, queue the rest. */
-static int steal(struct worker *me, struct item *it) {
-  struct walk *w = me->w;
-  int n = atomic_load(&w->nstarted);
-  for (int k = 1; k < n; k++) {
-    struct worker *v = &w->wk[(me->id + k) % n];
-    if (!atomic_load_explicit(&v->avail, memory_order_acquire))
-      continue;
-    struct item got[STEAL_MAX];
-    size_t ng = 0;
-    pthread_mutex_lock(&v->lock);
-    size_t avail = v->len - v->head;
-    if (avail) {
-      ng = (avail + 1) / 2;
-      if (ng > STEAL_MAX)
-        ng = STEAL_MAX;
-      memcpy(got, v->q + v->head, ng * sizeof(*got));
-      v->head += ng;
-      if (v->head == v->len)
-        v->head = v->len = 0;
-      atomic_store_explicit(&v->avail, v->len - v->head, memory_order_release);
-    }
-    pthread_mutex_unlock(&v->lock);
-    if (!ng)
-      continue;
-    *it = got[0];
-    if (ng > 1) {
-      pthread_mutex_lock(&me->lock);
-      ALLOC_GROW(me->q, me->len + ng - 1, me->alloc);
-      memcpy(me->q + me->len, got + 1, (ng - 1) * sizeof(*got));
-      me->len += ng - 1;
-      atomic_store_explicit(&me->avail, me->len - me->head,
-                            memory_order_release);
-      pthread_mutex_unlock(&me->lock);
-      if (atomic_load(&w->sleepers) > 0) {
-        pthread_mutex_lock(&w->lock);
-        pthread_cond_signal(&w->cond);
-        pthread_mutex_unlock(&w->lock);
-      }
-    }
-    return 1;
-  }
-  return 0;
+static int steal(struct worker *me, struct item *it)
+{
+	struct walk *w = me->w;
+	int n = atomic_load(&w->nstarted);
+	for (int k = 1; k < n; k++) {
+		struct worker *v = &w->wk[(me->id + k) % n];
+		if (!atomic_load_explicit(&v->avail, memory_order_acquire))
+			continue;
+		struct item got[STEAL_MAX];
+		size_t ng = 0;
+		pthread_mutex_lock(&v->lock);
+		size_t avail = v->len - v->head;
+		if (avail) {
+			ng = (avail + 1) / 2;
+			if (ng > STEAL_MAX)
+				ng = STEAL_MAX;
+			memcpy(got, v->q + v->head, ng * sizeof(*got));
+			v->head += ng;
+			if (v->head == v->len)
+				v->head = v->len = 0;
+			atomic_store_explicit(&v->avail, v->len - v->head, memory_order_release);
+		}
+		pthread_mutex_unlock(&v->lock);
+		if (!ng)
+			continue;
+		*it = got[0];
+		if (ng > 1) {
+			pthread_mutex_lock(&me->lock);
+			ALLOC_GROW(me->q, me->len + ng - 1, me->alloc);
+			memcpy(me->q + me->len, got + 1, (ng - 1) * sizeof(*got));
+			me->len += ng - 1;
+			atomic_store_explicit(&me->avail, me->len - me->head, memory_order_release);
+			pthread_mutex_unlock(&me->lock);
+			if (atomic_load(&w->sleepers) > 0) {
+				pthread_mutex_lock(&w->lock);
+				pthread_cond_signal(&w->cond);
+				pthread_mutex_unlock(&w->lock);
+			}
+		}
+		return 1;
+	}
+	return 0;
 }
 
-static int any_avail(struct walk *w) {
-  int n = atomic_load(&w->nstarted);
-  for (int k = 0; k < n; k++)
-    if (atomic_load_explicit(&w->wk[k].avail, memory_order_acquire))
-      return 1;
-  return 0;
+static int any_avail(struct walk *w)
+{
+	int n = atomic_load(&w->nstarted);
+	for (int k = 0; k < n; k++)
+		if (atomic_load_explicit(&w->wk[k].avail, memory_order_acquire))
+			return 1;
+	return 0;
 }
 
 /* ---- reporting
  * --------------------------------------------------------------------------------
  */
 
-static struct walk_file *add_out(struct worker *me, const struct dnode *d,
-                                 const char *name, size_t nlen) {
-  struct walk *w = me->w;
-  ALLOC_GROW(me->out, me->nout + 1, me->aout);
-  struct walk_file *f = &me->out[me->nout++];
-  memset(f, 0, sizeof(*f));
-  struct sbuf p = SBUF_INIT;
-  sbuf_add(&p, w->disp.buf, w->disp.len);
-  if (d) {
-    size_t from = d->rellen < w->prefix_len ? d->rellen : w->prefix_len;
-    sbuf_add(&p, d->rel + from, d->rellen - from);
-  }
-  sbuf_add(&p, name, nlen);
-  f->path = sbuf_detach(&p, &f->pathlen);
-  return f;
+static struct walk_file *add_out(struct worker *me, const struct dnode *d, const char *name, size_t nlen)
+{
+	struct walk *w = me->w;
+	ALLOC_GROW(me->out, me->nout + 1, me->aout);
+	struct walk_file *f = &me->out[me->nout++];
+	memset(f, 0, sizeof(*f));
+	struct sbuf p = SBUF_INIT;
+	sbuf_add(&p, w->disp.buf, w->disp.len);
+	if (d) {
+		size_t from = d->rellen < w->prefix_len ? d->rellen : w->prefix_len;
+		sbuf_add(&p, d->rel + from, d->rellen - from);
+	}
+	sbuf_add(&p, name, nlen);
+	f->path = sbuf_detach(&p, &f->pathlen);
+	return f;
 }
 
-static void report_errno(struct worker *me, const struct dnode *d,
-                         const char *name, size_t nlen, int is_dir,
-                         const char *what, int e) {
-  struct walk_file *f = add_out(me, d, name, nlen);
-  f->status = WF_UNREADABLE;
-  f->is_dir = is_dir;
-  struct sbuf r = SBUF_INIT;
-  sbuf_addf(&r, "%s: %s", what, strerror(e));
-  f->reason = sbuf_detach(&r, NULL);
-  me->st.unreadable++;
+static void report_errno(struct worker *me, const struct dnode *d, const char *name, size_t nlen, int is_dir,
+			 const char *what, int e)
+{
+	struct walk_file *f = add_out(me, d, name, nlen);
+	f->status = WF_UNREADABLE;
+	f->is_dir = is_dir;
+	struct sbuf r = SBUF_INIT;
+	sbuf_addf(&r, "%s: %s", what, strerror(e));
+	f->reason = sbuf_detach(&r, NULL);
+	me->st.unreadable++;
 }
 
 /* ---- files
  * ------------------------------------------------------------------------------------
  */
 
-static void grow_buf(struct worker *me, size_t need) {
-  if (need <= me->bufcap)
-    return;
-  size_t cap = me->bufcap ? me->bufcap : READ_FIRST;
-  while (cap < need)
-    cap *= 2;
-  free(me->buf);
-  me->buf = xmalloc(cap);
-  me->bufcap = cap;
+static void grow_buf(struct worker *me, size_t need)
+{
+	if (need <= me->bufcap)
+		return;
+	size_t cap = me->bufcap ? me->bufcap : READ_FIRST;
+	while (cap < need)
+		cap *= 2;
+	free(me->buf);
+	me->buf = xmalloc(cap);
+	me->bufcap = cap;
 }
 
-static void record(struct worker *me, const struct dnode *d, const char *name,
-                   size_t nlen, const struct fent *fe, int status) {
-  if (status == WF_OK && !me->res.n)
-    return;
-  struct walk_file *f = add_out(me, d, name, nlen);
-  f->status = status;
-  f->lang = fe->lang;
-  f->test = fe->test;
-  if (me->res.n) {
-    f->m = xmalloc(me->res.n * sizeof(*me->res.m));
-    memcpy(f->m, me->res.m, me->res.n * sizeof(*me->res.m));
-    f->n = me->res.n;
-  }
-  f->limit_pat = me->res.limit_pat;
-  f->limit_line = me->res.limit_line;
+static void record(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const struct fent *fe,
+		   int status)
+{
+	if (status == WF_OK && !me->res.n)
+		return;
+	struct walk_file *f = add_out(me, d, name, nlen);
+	f->status = status;
+	f->lang = fe->lang;
+	f->test = fe->test;
+	if (me->res.n) {
+		f->m = xmalloc(me->res.n * sizeof(*me->res.m));
+		memcpy(f->m, me->res.m, me->res.n * sizeof(*me->res.m));
+		f->n = me->res.n;
+	}
+	f->limit_pat = me->res.limit_pat;
+	f->limit_line = me->res.limit_line;
 }
 
-static void scan_now(struct worker *me, const char *buf, size_t len,
-                     const struct fent *fe, size_t nidx) {
-  const struct walk_opts *o = me->w->o;
-  struct rules_class c = {fe->lang, fe->test};
-  uint64_t t0 = o->timing ? now_ns() : 0;
-  scan_buffer(me->sc, me->w->r, buf, len, &c, me->idx, nidx, &me->res);
-  if (o->timing)
-    me->st.ns_match += now_ns() - t0;
-  me->st.bytes += len;
+static void scan_now(struct worker *me, const char *buf, size_t len, const struct fent *fe, size_t nidx)
+{
+	const struct walk_opts *o = me->w->o;
+	struct rules_class c = { fe->lang, fe->test };
+	uint64_t t0 = o->timing ? now_ns() : 0;
+	scan_buffer(me->sc, me->w->r, buf, len, &c, me->idx, nidx, &me->res);
+	if (o->timing)
+		me->st.ns_match += now_ns() - t0;
+	me->st.bytes += len;
 }
 
 /* Open, read or map, and scan one file whose name is in the directory d (fd
  * dfd). */
-static void do_file(struct worker *me, const struct dnode *d, int dfd,
-                    const char *name, size_t nlen, const struct fent *fe,
-                    const char *relpath, size_t rellen, size_t base_off) {
-  struct walk *w = me->w;
-  const struct walk_opts *o = w->o;
-  const struct rules *r = w->r;
-  struct rules_class c = {fe->lang, fe->test};
-  size_t nidx = rules_applicable(r, relpath, rellen, base_off, &c, me->idx);
-  if (!nidx) {
-    me->st.no_pattern++;
-    return;
-  }
-  uint64_t t0 = o->timing ? now_ns() : 0;
-  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-              (o->follow ? 0 : O_NOFOLLOW);
-  int fd = openat(dfd, name, flags);
-  if (fd < 0) {
-    if (errno == ELOOP &&
-        !o->follow) { /* replaced by a symlink since the listing */
-      me->st.symlinks++;
-      return;
-    }
-    report_errno(me, d, name, nlen, 0, "unable to open", errno);
-    return;
-  }
-  scan_result_reset(&me->res);
-  int status = WF_OK;
-  grow_buf(me, READ_FIRST);
-  ssize_t k;
-  do
-    k = read(fd, me->buf, READ_FIRST);
-  while (k < 0 && errno == EINTR);
-  if (k < 0) {
-    int e = errno;
-    close(fd);
-    report_errno(me, d, name, nlen, 0, "unable to read", e);
-    return;
-  }
-  size_t len = (size_t)k;
-  if (len == READ_FIRST) {
-    struct stat st;
-    if (fstat(fd, &st)) {
-      int e = errno;
-      close(fd);
-      report_errno(me, d, name, nlen, 0, "unable to stat", e);
-      return;
-    }
-    if ((uint64_t)st.st_size > r->max_filesize) {
-      close(fd);
-      me->st.skipped_large++;
-      record(me, d, name, nlen, fe, WF_TOO_LARGE);
-      return;
-    }
-    if ((uint64_t)st.st_size >= o->mmap_min) {
-      void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (map != MAP_FAILED) {
-        close(fd);
-        madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
-        if (o->timing)
-          me->st.ns_read += now_ns() - t0;
-        me->st.files_mapped++;
-        me->st.files_scanned++;
-        sigjmp_buf jb;
-        if (sigsetjmp(jb, 1) == 0) {
-          bus_jmp = &jb;
-          scan_now(me, map, (size_t)st.st_size, fe, nidx);
-          bus_jmp = NULL;
-        } else {
-          bus_jmp = NULL;
-          munmap(map, (size_t)st.st_size);
-          scan_result_reset(&me->res);
-          struct walk_file *f = add_out(me, d, name, nlen);
-          f->status = WF_UNREADABLE;
-          f->reason = xstrdup("file shrank while it was being read (SIGBUS)");
-          me->st.unreadable++;
-          return;
-        }
-        munmap(map, (size_t)st.st_size);
-        if (me->res.status == SS_BINARY) {
-          me->st.skipped_binary++;
-          record(me, d, name, nlen, fe, WF_BINARY);
-        } else {
-          record(me, d, name, nlen, fe,
-                 me->res.status == SS_LIMIT ? WF_LIMIT : WF_OK);
-        }
-        return;
-      }
-      /* any mmap failure: read it instead */
-    }
-    /* read the rest; the file may have grown since fstat, so stop past the
+static void do_file(struct worker *me, const struct dnode *d, int dfd, const char *name, size_t nlen,
+		    const struct fent *fe, const char *relpath, size_t rellen, size_t base_off)
+{
+	struct walk *w = me->w;
+	const struct walk_opts *o = w->o;
+	const struct rules *r = w->r;
+	struct rules_class c = { fe->lang, fe->test };
+	if (o->list_files) {
+		struct walk_file *f = add_out(me, d, name, nlen);
+		f->lang = fe->lang;
+		f->test = fe->test;
+		return;
+	}
+	size_t nidx = rules_applicable(r, relpath, rellen, base_off, &c, me->idx);
+	if (!nidx) {
+		me->st.no_pattern++;
+		return;
+	}
+	uint64_t t0 = o->timing ? now_ns() : 0;
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (o->follow ? 0 : O_NOFOLLOW);
+	int fd = openat(dfd, name, flags);
+	if (fd < 0) {
+		if (errno == ELOOP && !o->follow) { /* replaced by a symlink since the listing */
+			me->st.symlinks++;
+			return;
+		}
+		report_errno(me, d, name, nlen, 0, "unable to open", errno);
+		return;
+	}
+	scan_result_reset(&me->res);
+	int status = WF_OK;
+	grow_buf(me, READ_FIRST);
+	ssize_t k;
+	do
+		k = read(fd, me->buf, READ_FIRST);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		int e = errno;
+		close(fd);
+		report_errno(me, d, name, nlen, 0, "unable to read", e);
+		return;
+	}
+	size_t len = (size_t)k;
+	if (len == READ_FIRST) {
+		struct stat st;
+		if (fstat(fd, &st)) {
+			int e = errno;
+			close(fd);
+			report_errno(me, d, name, nlen, 0, "unable to stat", e);
+			return;
+		}
+		if ((uint64_t)st.st_size > r->max_filesize) {
+			close(fd);
+			me->st.skipped_large++;
+			record(me, d, name, nlen, fe, WF_TOO_LARGE);
+			return;
+		}
+		if ((uint64_t)st.st_size >= o->mmap_min) {
+			void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (map != MAP_FAILED) {
+				close(fd);
+				madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+				if (o->timing)
+					me->st.ns_read += now_ns() - t0;
+				me->st.files_mapped++;
+				me->st.files_scanned++;
+				sigjmp_buf jb;
+				if (sigsetjmp(jb, 1) == 0) {
+					bus_jmp = &jb;
+					scan_now(me, map, (size_t)st.st_size, fe, nidx);
+					bus_jmp = NULL;
+				} else {
+					bus_jmp = NULL;
+					munmap(map, (size_t)st.st_size);
+					scan_result_reset(&me->res);
+					struct walk_file *f = add_out(me, d, name, nlen);
+					f->status = WF_UNREADABLE;
+					f->reason = xstrdup("file shrank while it was being read (SIGBUS)");
+					me->st.unreadable++;
+					return;
+				}
+				munmap(map, (size_t)st.st_size);
+				if (me->res.status == SS_BINARY) {
+					me->st.skipped_binary++;
+					record(me, d, name, nlen, fe, WF_BINARY);
+				} else {
+					record(me, d, name, nlen, fe, me->res.status == SS_LIMIT ? WF_LIMIT : WF_OK);
+				}
+				return;
+			}
+			/* any mmap failure: read it instead */
+		}
+		/* read the rest; the file may have grown since fstat, so stop past the
      * limit */
-    size_t want = (size_t)st.st_size + 1;
-    for (;;) {
-      if (len == me->bufcap) {
-        if (len > r->max_filesize)
-          break;
-        char *nb = xmalloc(me->bufcap * 2 > want ? me->bufcap * 2 : want);
-        memcpy(nb, me->buf, len);
-        free(me->buf);
-        me->buf = nb;
-        me->bufcap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
-      }
-      do
-        k = read(fd, me->buf + len, me->bufcap - len);
-      while (k < 0 && errno == EINTR);
-      if (k < 0) {
-        int e = errno;
-        close(fd);
-        report_errno(me, d, name, nlen, 0, "unable to read", e);
-        return;
-      }
-      if (k == 0)
-        break;
-      len += (size_t)k;
-    }
-  }
-  close(fd);
-  if (o->timing)
-    me->st.ns_read += now_ns() - t0;
-  if (len > r->max_filesize) {
-    me->st.skipped_large++;
-    record(me, d, name, nlen, fe, WF_TOO_LARGE);
-    return;
-  }
-  me->st.files_read++;
-  me->st.files_scanned++;
-  scan_now(me, me->buf, len, fe, nidx);
-  if (me->res.status == SS_BINARY) {
-    me->st.skipped_binary++;
-    status = WF_BINARY;
-  } else if (me->res.status == SS_LIMIT) {
-    status = WF_LIMIT;
-  }
-  record(me, d, name, nlen, fe, status);
-  /* keep per-thread memory bounded after a big file */
-  if (me->bufcap > (4u << 20)) {
-    free(me->buf);
-    me->buf = NULL;
-    me->bufcap = 0;
-  }
+		size_t want = (size_t)st.st_size + 1;
+		for (;;) {
+			if (len == me->bufcap) {
+				if (len > r->max_filesize)
+					break;
+				char *nb = xmalloc(me->bufcap * 2 > want ? me->bufcap * 2 : want);
+				memcpy(nb, me->buf, len);
+				free(me->buf);
+				me->buf = nb;
+				me->bufcap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
+			}
+			do
+				k = read(fd, me->buf + len, me->bufcap - len);
+			while (k < 0 && errno == EINTR);
+			if (k < 0) {
+				int e = errno;
+				close(fd);
+				report_errno(me, d, name, nlen, 0, "unable to read", e);
+				return;
+			}
+			if (k == 0)
+				break;
+			len += (size_t)k;
+		}
+	}
+	close(fd);
+	if (o->timing)
+		me->st.ns_read += now_ns() - t0;
+	if (len > r->max_filesize) {
+		me->st.skipped_large++;
+		record(me, d, name, nlen, fe, WF_TOO_LARGE);
+		return;
+	}
+	me->st.files_read++;
+	me->st.files_scanned++;
+	scan_now(me, me->buf, len, fe, nidx);
+	if (me->res.status == SS_BINARY) {
+		me->st.skipped_binary++;
+		status = WF_BINARY;
+	} else if (me->res.status == SS_LIMIT) {
+		status = WF_LIMIT;
+	}
+	record(me, d, name, nlen, fe, status);
+	/* keep per-thread memory bounded after a big file */
+	if (me->bufcap > (4u << 20)) {
+		free(me->buf);
+		me->buf = NULL;
+		me->bufcap = 0;
+	}
 }
 
-static void do_files(struct worker *me, struct dnode *d, uint32_t start,
-                     uint32_t count) {
-  for (uint32_t i = start; i < start + count; i++) {
-    const struct fent *fe = &d->files[i];
-    const char *name = d->names + fe->name_off;
-    sbuf_reset(&me->path);
-    sbuf_add(&me->path, d->rel, d->rellen);
-    sbuf_add(&me->path, name, fe->name_len);
-    do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len,
-            d->rellen);
-  }
+static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_t count)
+{
+	for (uint32_t i = start; i < start + count; i++) {
+		const struct fent *fe = &d->files[i];
+		const char *name = d->names + fe->name_off;
+		sbuf_reset(&me->path);
+		sbuf_add(&me->path, d->rel, d->rellen);
+		sbuf_add(&me->path, name, fe->name_len);
+		do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+	}
 }
 
 /* ---- directories
  * ------------------------------------------------------------------------------
  */
 
-static struct ign_list *read_ignore(int dfd, const char *name, const char *base,
-                                    int icase) {
-  int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return NULL;
-  struct stat st;
-  if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > IGNORE_FILE_MAX) {
-    close(fd);
-    return NULL;
-  }
-  char *text = xmalloc((size_t)st.st_size + 1);
-  size_t got = 0;
-  while (got < (size_t)st.st_size) {
-    ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      break;
-    got += (size_t)k;
-  }
-  close(fd);
-  struct ign_list *l = ign_list_parse(text, got, base, name, icase);
-  free(text);
-  return l;
+static struct ign_list *read_ignore(int dfd, const char *name, const char *base, int icase)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > IGNORE_FILE_MAX) {
+		close(fd);
+		return NULL;
+	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	struct ign_list *l = ign_list_parse(text, got, base, name, icase);
+	free(text);
+	return l;
 }
 
 /* Is relpath (in directory d) excluded by the ignore files, before the
  * tracked-file exception? */
-static int ignored(const struct walk *w, const struct dnode *d,
-                   const char *path, size_t len, size_t base_off, int is_dir) {
-  for (const struct dnode *n = d; n; n = n->parent)
-    for (int k = 0; k < 2; k++)
-      if (n->ign[k]) {
-        int v = ign_list_match(n->ign[k], path, len, base_off, is_dir);
-        if (v)
-          return v < 0;
-      }
-  for (int k = 0; k < 2; k++)
-    if (w->global[k]) {
-      int v = ign_list_match(w->global[k], path, len, base_off, is_dir);
-      if (v)
-        return v < 0;
-    }
-  return 0;
+static int ignored(const struct walk *w, const struct dnode *d, const char *path, size_t len, size_t base_off,
+		   int is_dir)
+{
+	for (const struct dnode *n = d; n; n = n->parent)
+		for (int k = 0; k < 2; k++)
+			if (n->ign[k]) {
+				int v = ign_list_match(n->ign[k], path, len, base_off, is_dir);
+				if (v)
+					return v < 0;
+			}
+	for (int k = 0; k < 2; k++)
+		if (w->global[k]) {
+			int v = ign_list_match(w->global[k], path, len, base_off, is_dir);
+			if (v)
+				return v < 0;
+		}
+	return 0;
 }
 
 /* Open a directory whose parent descriptor is gone (over the descriptor
  * budget): component by component from the root, never following a symlink
  * unless --follow. */
-static int open_by_path(struct walk *w, const struct dnode *d) {
-  const char *p = d->rel + w->prefix_len, *end = d->rel + d->rellen;
-  int fd = dup(w->rootfd);
-  int nf = w->o->follow ? 0 : O_NOFOLLOW;
-  while (fd >= 0 && p < end) {
-    const char *s = memchr(p, '/', (size_t)(end - p));
-    char nm[NAME_MAX + 1];
-    size_t n = (size_t)(s - p);
-    if (n > NAME_MAX) {
-      close(fd);
-      errno = ENAMETOOLONG;
-      return -1;
-    }
-    memcpy(nm, p, n);
-    nm[n] = '\0';
-    int nfd = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
-    int e = errno;
-    close(fd);
-    errno = e;
-    fd = nfd;
-    p = s + 1;
-  }
-  return fd;
+static int open_by_path(struct walk *w, const struct dnode *d)
+{
+	const char *p = d->rel + w->prefix_len, *end = d->rel + d->rellen;
+	int fd = dup(w->rootfd);
+	int nf = w->o->follow ? 0 : O_NOFOLLOW;
+	while (fd >= 0 && p < end) {
+		const char *s = memchr(p, '/', (size_t)(end - p));
+		char nm[NAME_MAX + 1];
+		size_t n = (size_t)(s - p);
+		if (n > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(nm, p, n);
+		nm[n] = '\0';
+		int nfd = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
+		int e = errno;
+		close(fd);
+		errno = e;
+		fd = nfd;
+		p = s + 1;
+	}
+	return fd;
 }
 
-static int is_loop(const struct dnode *d) {
-  for (const struct dnode *a = d->parent; a; a = a->parent)
-    if (a->dev == d->dev && a->ino == d->ino && a->ino)
-      return 1;
-  return 0;
+static int is_loop(const struct dnode *d)
+{
+	for (const struct dnode *a = d->parent; a; a = a->parent)
+		if (a->dev == d->dev && a->ino == d->ino && a->ino)
+			return 1;
+	return 0;
 }
 
-static void do_dir(struct worker *me, struct dnode *d) {
-  struct walk *w = me->w;
-  const struct walk_opts *o = w->o;
-  uint64_t t0 = o->timing ? now_ns() : 0;
-  const char *name = d->rel + d->name_off;
-  size_t nlen = d->rellen > d->name_off ? d->rellen - d->name_off - 1 : 0;
-  char nm[NAME_MAX + 1];
-  memcpy(nm, name, nlen);
-  nm[nlen] = '\0';
-  if (!nlen) { /* the walk root, opened again in the descriptor that holds it */
-    nm[0] = '.';
-    nm[1] = '\0';
-  }
-  struct dnode *pd = d->parent;
-  int flags =
-      O_RDONLY | O_DIRECTORY | O_CLOEXEC | (d->via_link ? 0 : O_NOFOLLOW);
-  int fd = pd->fd >= 0 ? openat(pd->fd, nm, flags) : open_by_path(w, d);
-  int e = errno;
-  fd_release(w, pd);
-  if (fd < 0) {
-    if (!(e == ELOOP && !o->follow))
-      report_errno(me, pd, nm, nlen, 1, "unable to open directory", e);
-    goto done;
-  }
-  if (o->one_fs || o->follow) {
-    struct stat st;
-    if (fstat(fd, &st)) {
-      e = errno;
-      close(fd);
-      report_errno(me, pd, nm, nlen, 1, "unable to stat directory", e);
-      goto done;
-    }
-    d->dev = st.st_dev;
-    d->ino = st.st_ino;
-    if (o->one_fs && st.st_dev != w->rootdev) {
-      close(fd);
-      goto done;
-    }
-    if (o->follow && is_loop(d)) {
-      close(fd);
-      struct walk_file *f = add_out(me, pd, nm, nlen);
-      f->status = WF_LINK_LOOP;
-      f->is_dir = 1;
-      goto done;
-    }
-  }
-  d->fd = fd;
-  atomic_fetch_add(&w->fds_open, 1);
-  atomic_store(&d->fd_users, 1);
-  me->st.dirs++;
+static void defer(struct worker *me, struct dnode *d, const char *name, const struct fent *fe, int is_dir,
+		  int via_link)
+{
+	struct walk *w = me->w;
+	atomic_fetch_add(&d->refs, 1);
+	atomic_fetch_add(&d->fd_users, 1);
+	atomic_fetch_add(&w->pending, 1);
+	struct deferred df = { d, xmemdup(name, fe->name_len), fe->name_len, is_dir, via_link, 0, 0 };
+	if (!is_dir) {
+		struct rules_class c;
+		sbuf_reset(&me->path);
+		sbuf_add(&me->path, d->rel, d->rellen);
+		sbuf_add(&me->path, name, fe->name_len);
+		rules_classify(me->path.buf, me->path.len, d->rellen, &c);
+		df.lang = c.lang;
+		df.test = c.test;
+	}
+	pthread_mutex_lock(&w->lock);
+	ALLOC_GROW(w->def, w->ndef + 1, w->adef);
+	w->def[w->ndef++] = df;
+	atomic_store(&w->ndef_hint, w->ndef);
+	pthread_mutex_unlock(&w->lock);
+	repo_index_prefetch(w->repo);
+}
 
-  /* the listing */
-  me->nents = 0;
-  sbuf_reset(&me->names);
-  int has_ignore = 0, has_gitignore = 0, list_err = 0;
-  for (;;) {
-    ssize_t n = getdents64(fd, me->dents, DENTS_BUF);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      list_err = errno;
-      break;
-    }
-    if (n == 0)
-      break;
-    for (ssize_t off = 0; off < n;) {
-      struct dirent64 *de = (struct dirent64 *)(void *)(me->dents + off);
-      off += de->d_reclen;
-      const char *dn = de->d_name;
-      if (dn[0] == '.' && (!dn[1] || (dn[1] == '.' && !dn[2])))
-        continue;
-      size_t dl = strlen(dn);
-      if (!strcmp(dn, ".ignore"))
-        has_ignore = 1;
-      else if (!strcmp(dn, ".gitignore"))
-        has_gitignore = 1;
-      ALLOC_GROW(me->ents, me->nents + 1, me->aents);
-      struct fent *fe = &me->ents[me->nents++];
-      fe->name_off = (uint32_t)me->names.len;
-      fe->name_len = (uint16_t)dl;
-      fe->type = de->d_type;
-      sbuf_add(&me->names, dn, dl + 1);
-    }
-  }
-  if (list_err)
-    report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
-  if (!o->no_ignore && !d->excluded) {
-    if (has_ignore)
-      d->ign[0] = read_ignore(fd, ".ignore", d->rel, w->icase);
-    if (has_gitignore)
-      d->ign[1] = read_ignore(fd, ".gitignore", d->rel, w->icase);
-  }
+static void finish_item(struct walk *w);
+static void push(struct worker *me, const struct item *it);
 
-  /* decide each entry */
-  size_t nfiles = 0, nnames = 0;
-  struct dnode **subs = NULL;
-  size_t nsubs = 0, asubs = 0;
-  int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
-  for (size_t i = 0; i < me->nents && deep_ok; i++) {
-    struct fent *fe = &me->ents[i];
-    const char *en = me->names.buf + fe->name_off;
-    if (!strcmp(en, ".git"))
-      continue;
-    if (en[0] == '.' && !o->hidden) {
-      me->st.hidden++;
-      continue;
-    }
-    int type = fe->type, via_link = 0;
-    struct stat st;
-    if (type == DT_UNKNOWN) {
-      if (fstatat(fd, en, &st, AT_SYMLINK_NOFOLLOW)) {
-        report_errno(me, d, en, fe->name_len, 0, "unable to stat", errno);
-        continue;
-      }
-      type = S_ISDIR(st.st_mode)   ? DT_DIR
-             : S_ISREG(st.st_mode) ? DT_REG
-             : S_ISLNK(st.st_mode) ? DT_LNK
-                                   : DT_FIFO;
-    }
-    if (type == DT_LNK) {
-      me->st.symlinks++;
-      if (!o->follow)
-        continue;
-      if (fstatat(fd, en, &st, 0)) {
-        report_errno(me, d, en, fe->name_len, 0, "broken symlink", errno);
-        continue;
-      }
-      type = S_ISDIR(st.st_mode)   ? DT_DIR
-             : S_ISREG(st.st_mode) ? DT_REG
-                                   : DT_FIFO;
-      via_link = 1;
-    }
-    if (type != DT_DIR && type != DT_REG) {
-      sbuf_reset(&me->path);
-      sbuf_add(&me->path, d->rel, d->rellen);
-      sbuf_add(&me->path, en, fe->name_len);
-      if (!o->no_ignore &&
-          (d->excluded ||
-           ignored(w, d, me->path.buf, me->path.len, d->rellen, 0))) {
-        me->st.ignored++;
-        continue;
-      }
-      struct walk_file *f = add_out(me, d, en, fe->name_len);
-      f->status = WF_SPECIAL;
-      f->reason = xstrdup(type == DT_FIFO   ? "fifo"
-                          : type == DT_SOCK ? "socket"
-                                            : "device");
-      me->st.special++;
-      continue;
-    }
-    sbuf_reset(&me->path);
-    sbuf_add(&me->path, d->rel, d->rellen);
-    sbuf_add(&me->path, en, fe->name_len);
-    int excluded = 0;
-    if (!o->no_ignore) {
-      excluded = d->excluded || ignored(w, d, me->path.buf, me->path.len,
-                                        d->rellen, type == DT_DIR);
-      if (excluded && w->repo) {
-        if (type == DT_REG) {
-          if (repo_is_tracked(w->repo, me->path.buf, me->path.len))
-            excluded = 0;
-        } else {
-          sbuf_addch(&me->path, '/');
-          int keep =
-              repo_has_tracked_below(w->repo, me->path.buf, me->path.len);
-          sbuf_setlen(&me->path, me->path.len - 1);
-          if (keep)
-            excluded = 2; /* enter, for the tracked files only */
-        }
-      }
-      if (excluded == 1) {
-        me->st.ignored++;
-        continue;
-      }
-    }
-    if (type == DT_DIR) {
-      sbuf_addch(&me->path, '/');
-      struct dnode *c = node_new(d, me->path.buf, me->path.len, d->rellen);
-      c->excluded = excluded == 2;
-      c->via_link = via_link;
-      ALLOC_GROW(subs, nsubs + 1, asubs);
-      subs[nsubs++] = c;
-      continue;
-    }
-    me->st.files++;
-    struct rules_class cls;
-    rules_classify(me->path.buf, me->path.len, d->rellen, &cls);
-    fe->lang = cls.lang;
-    fe->test = cls.test;
-    /* compact the files to the front; names stay where they are */
-    me->ents[nfiles++] = *fe;
-    nnames += fe->name_len + 1u;
-  }
-  (void)nnames;
+/* Decide the deferred entries once the index is read (waiting for it when block). */
+static int resolve_deferred(struct worker *me, int block)
+{
+	struct walk *w = me->w;
+	if (!atomic_load(&w->ndef_hint) || (!block && !repo_index_ready(w->repo)))
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	struct deferred *list = w->def;
+	size_t n = w->ndef;
+	w->def = NULL;
+	w->ndef = w->adef = 0;
+	atomic_store(&w->ndef_hint, 0);
+	pthread_mutex_unlock(&w->lock);
+	for (size_t i = 0; i < n; i++) {
+		struct deferred *df = &list[i];
+		struct dnode *d = df->d;
+		sbuf_reset(&me->path);
+		sbuf_add(&me->path, d->rel, d->rellen);
+		sbuf_add(&me->path, df->name, df->nlen);
+		if (df->is_dir) {
+			sbuf_addch(&me->path, '/');
+			if (repo_has_tracked_below(w->repo, me->path.buf, me->path.len)) {
+				struct dnode *c = node_new(d, me->path.buf, me->path.len, d->rellen);
+				c->excluded = 1;
+				c->via_link = df->via_link;
+				struct item it = { c, 0, 0 };
+				push(me, &it); /* its open releases the parent's descriptor */
+			} else {
+				me->st.ignored++;
+				fd_release(w, d);
+			}
+		} else {
+			if (repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
+				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test };
+				me->st.files++;
+				size_t len = me->path.len;
+				char *rel = xmemdup(me->path.buf, len);
+				do_file(me, d, d->fd, df->name, df->nlen, &fe, rel, len, d->rellen);
+				free(rel);
+			} else {
+				me->st.ignored++;
+			}
+			fd_release(w, d);
+		}
+		free(df->name);
+		node_unref(w, d);
+		finish_item(w);
+	}
+	free(list);
+	return n > 0;
+}
 
-  /* copy the files' names out of the per-thread listing */
-  if (nfiles) {
-    d->files = xmalloc(nfiles * sizeof(*d->files));
-    struct sbuf nb = SBUF_INIT;
-    for (size_t i = 0; i < nfiles; i++) {
-      d->files[i] = me->ents[i];
-      d->files[i].name_off = (uint32_t)nb.len;
-      sbuf_add(&nb, me->names.buf + me->ents[i].name_off,
-               me->ents[i].name_len + 1u);
-    }
-    d->names = sbuf_detach(&nb, NULL);
-  }
-  if (o->timing)
-    me->st.ns_discovery += now_ns() - t0;
+static void do_dir(struct worker *me, struct dnode *d)
+{
+	struct walk *w = me->w;
+	const struct walk_opts *o = w->o;
+	uint64_t t0 = o->timing ? now_ns() : 0;
+	const char *name = d->rel + d->name_off;
+	size_t nlen = d->rellen > d->name_off ? d->rellen - d->name_off - 1 : 0;
+	char nm[NAME_MAX + 1];
+	memcpy(nm, name, nlen);
+	nm[nlen] = '\0';
+	if (!nlen) { /* the walk root, opened again in the descriptor that holds it */
+		nm[0] = '.';
+		nm[1] = '\0';
+	}
+	struct dnode *pd = d->parent;
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (d->via_link ? 0 : O_NOFOLLOW);
+	int fd = pd->fd >= 0 ? openat(pd->fd, nm, flags) : open_by_path(w, d);
+	int e = errno;
+	fd_release(w, pd);
+	if (fd < 0) {
+		if (!(e == ELOOP && !o->follow))
+			report_errno(me, pd, nm, nlen, 1, "unable to open directory", e);
+		goto done;
+	}
+	if (o->one_fs || o->follow) {
+		struct stat st;
+		if (fstat(fd, &st)) {
+			e = errno;
+			close(fd);
+			report_errno(me, pd, nm, nlen, 1, "unable to stat directory", e);
+			goto done;
+		}
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+		if (o->one_fs && st.st_dev != w->rootdev) {
+			close(fd);
+			goto done;
+		}
+		if (o->follow && is_loop(d)) {
+			close(fd);
+			struct walk_file *f = add_out(me, pd, nm, nlen);
+			f->status = WF_LINK_LOOP;
+			f->is_dir = 1;
+			goto done;
+		}
+	}
+	d->fd = fd;
+	atomic_fetch_add(&w->fds_open, 1);
+	atomic_store(&d->fd_users, 1);
+	me->st.dirs++;
 
-  /* over the descriptor budget: finish the files now and let the subdirectories
+	/* the listing */
+	me->nents = 0;
+	sbuf_reset(&me->names);
+	int has_ignore = 0, has_gitignore = 0, list_err = 0;
+	for (;;) {
+		ssize_t n = getdents64(fd, me->dents, DENTS_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			list_err = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(void *)(me->dents + off);
+			off += de->d_reclen;
+			const char *dn = de->d_name;
+			if (dn[0] == '.' && (!dn[1] || (dn[1] == '.' && !dn[2])))
+				continue;
+			size_t dl = strlen(dn);
+			if (!strcmp(dn, ".ignore"))
+				has_ignore = 1;
+			else if (!strcmp(dn, ".gitignore"))
+				has_gitignore = 1;
+			ALLOC_GROW(me->ents, me->nents + 1, me->aents);
+			struct fent *fe = &me->ents[me->nents++];
+			fe->name_off = (uint32_t)me->names.len;
+			fe->name_len = (uint16_t)dl;
+			fe->type = de->d_type;
+			sbuf_add(&me->names, dn, dl + 1);
+		}
+	}
+	if (list_err)
+		report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
+	if (!o->no_ignore && !d->excluded) {
+		if (has_ignore)
+			d->ign[0] = read_ignore(fd, ".ignore", d->rel, w->icase);
+		if (has_gitignore)
+			d->ign[1] = read_ignore(fd, ".gitignore", d->rel, w->icase);
+	}
+
+	/* decide each entry */
+	size_t nfiles = 0, nnames = 0, ndeferred = 0;
+	struct dnode **subs = NULL;
+	size_t nsubs = 0, asubs = 0;
+	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
+	for (size_t i = 0; i < me->nents && deep_ok; i++) {
+		struct fent *fe = &me->ents[i];
+		const char *en = me->names.buf + fe->name_off;
+		if (!strcmp(en, ".git"))
+			continue;
+		if (en[0] == '.' && !o->hidden) {
+			me->st.hidden++;
+			continue;
+		}
+		int type = fe->type, via_link = 0;
+		struct stat st;
+		if (type == DT_UNKNOWN) {
+			if (fstatat(fd, en, &st, AT_SYMLINK_NOFOLLOW)) {
+				report_errno(me, d, en, fe->name_len, 0, "unable to stat", errno);
+				continue;
+			}
+			type = S_ISDIR(st.st_mode)   ? DT_DIR
+			       : S_ISREG(st.st_mode) ? DT_REG
+			       : S_ISLNK(st.st_mode) ? DT_LNK
+						     : DT_FIFO;
+		}
+		if (type == DT_LNK) {
+			me->st.symlinks++;
+			if (!o->follow)
+				continue;
+			if (fstatat(fd, en, &st, 0)) {
+				report_errno(me, d, en, fe->name_len, 0, "broken symlink", errno);
+				continue;
+			}
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+			via_link = 1;
+		}
+		if (type != DT_DIR && type != DT_REG) {
+			sbuf_reset(&me->path);
+			sbuf_add(&me->path, d->rel, d->rellen);
+			sbuf_add(&me->path, en, fe->name_len);
+			if (!o->no_ignore && (d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, 0))) {
+				me->st.ignored++;
+				continue;
+			}
+			struct walk_file *f = add_out(me, d, en, fe->name_len);
+			f->status = WF_SPECIAL;
+			f->reason = xstrdup(type == DT_FIFO ? "fifo" : type == DT_SOCK ? "socket" : "device");
+			me->st.special++;
+			continue;
+		}
+		sbuf_reset(&me->path);
+		sbuf_add(&me->path, d->rel, d->rellen);
+		sbuf_add(&me->path, en, fe->name_len);
+		int excluded = 0;
+		if (!o->no_ignore) {
+			excluded = d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, type == DT_DIR);
+			if (excluded && !d->excluded && w->repo && !repo_index_ready(w->repo)) {
+				defer(me, d, en, fe, type == DT_DIR, via_link);
+				ndeferred++;
+				continue;
+			}
+			if (excluded && w->repo) {
+				if (type == DT_REG) {
+					if (repo_is_tracked(w->repo, me->path.buf, me->path.len))
+						excluded = 0;
+				} else {
+					sbuf_addch(&me->path, '/');
+					int keep = repo_has_tracked_below(w->repo, me->path.buf, me->path.len);
+					sbuf_setlen(&me->path, me->path.len - 1);
+					if (keep)
+						excluded = 2; /* enter, for the tracked files only */
+				}
+			}
+			if (excluded == 1) {
+				me->st.ignored++;
+				continue;
+			}
+		}
+		if (type == DT_DIR) {
+			sbuf_addch(&me->path, '/');
+			struct dnode *c = node_new(d, me->path.buf, me->path.len, d->rellen);
+			c->excluded = excluded == 2;
+			c->via_link = via_link;
+			ALLOC_GROW(subs, nsubs + 1, asubs);
+			subs[nsubs++] = c;
+			continue;
+		}
+		me->st.files++;
+		struct rules_class cls;
+		rules_classify(me->path.buf, me->path.len, d->rellen, &cls);
+		fe->lang = cls.lang;
+		fe->test = cls.test;
+		/* compact the files to the front; names stay where they are */
+		me->ents[nfiles++] = *fe;
+		nnames += fe->name_len + 1u;
+	}
+	(void)nnames;
+
+	/* copy the files' names out of the per-thread listing */
+	if (nfiles) {
+		d->files = xmalloc(nfiles * sizeof(*d->files));
+		struct sbuf nb = SBUF_INIT;
+		for (size_t i = 0; i < nfiles; i++) {
+			d->files[i] = me->ents[i];
+			d->files[i].name_off = (uint32_t)nb.len;
+			sbuf_add(&nb, me->names.buf + me->ents[i].name_off, me->ents[i].name_len + 1u);
+		}
+		d->names = sbuf_detach(&nb, NULL);
+	}
+	if (o->timing)
+		me->st.ns_discovery += now_ns() - t0;
+
+	/* over the descriptor budget: finish the files now and let the subdirectories
    * reopen by path */
-  int keep_fd = atomic_load(&w->fds_open) < w->fd_budget;
-  uint32_t nbatch = keep_fd && nfiles > BATCH
-                        ? (uint32_t)((nfiles + BATCH - 1) / BATCH) - 1
-                        : 0;
-  atomic_fetch_add(&d->fd_users, (int)(nsubs + nbatch));
-  if (!keep_fd) {
-    do_files(me, d, 0, (uint32_t)nfiles);
-    nfiles = 0;
-    atomic_fetch_sub(&d->fd_users, (int)nsubs);
-    close(d->fd);
-    d->fd = -1;
-    atomic_fetch_sub(&w->fds_open, 1);
-  }
-  for (size_t i = nsubs; i-- > 0;) {
-    struct item it = {subs[i], 0, 0};
-    push(me, &it);
-  }
-  free(subs);
-  /* batches after the subdirectories: popped first, so the descriptor closes
+	int keep_fd = ndeferred || atomic_load(&w->fds_open) < w->fd_budget;
+	uint32_t nbatch = keep_fd && nfiles > BATCH ? (uint32_t)((nfiles + BATCH - 1) / BATCH) - 1 : 0;
+	atomic_fetch_add(&d->fd_users, (int)(nsubs + nbatch));
+	if (!keep_fd) {
+		do_files(me, d, 0, (uint32_t)nfiles);
+		nfiles = 0;
+		atomic_fetch_sub(&d->fd_users, (int)nsubs);
+		close(d->fd);
+		d->fd = -1;
+		atomic_fetch_sub(&w->fds_open, 1);
+	}
+	for (size_t i = nsubs; i-- > 0;) {
+		struct item it = { subs[i], 0, 0 };
+		push(me, &it);
+	}
+	free(subs);
+	/* batches after the subdirectories: popped first, so the descriptor closes
    * early */
-  for (uint32_t b = 0; b < nbatch; b++) {
-    atomic_fetch_add(&d->refs, 1);
-    struct item it = {d, (b + 1) * BATCH, 0};
-    uint32_t left = (uint32_t)nfiles - it.start;
-    it.count = left < BATCH ? left : BATCH;
-    push(me, &it);
-  }
-  if (nfiles)
-    do_files(me, d, 0, nfiles < BATCH ? (uint32_t)nfiles : BATCH);
-  if (keep_fd)
-    fd_release(w, d);
+	for (uint32_t b = 0; b < nbatch; b++) {
+		atomic_fetch_add(&d->refs, 1);
+		struct item it = { d, (b + 1) * BATCH, 0 };
+		uint32_t left = (uint32_t)nfiles - it.start;
+		it.count = left < BATCH ? left : BATCH;
+		push(me, &it);
+	}
+	if (nfiles)
+		do_files(me, d, 0, nfiles < BATCH ? (uint32_t)nfiles : BATCH);
+	if (keep_fd)
+		fd_release(w, d);
 done:
-  node_unref(w, d);
+	node_unref(w, d);
 }
 
-static void process(struct worker *me, const struct item *it) {
-  if (it->count) {
-    do_files(me, it->d, it->start, it->count);
-    fd_release(me->w, it->d);
-    node_unref(me->w, it->d);
-  } else {
-    do_dir(me, it->d);
-  }
+static void process(struct worker *me, const struct item *it)
+{
+	if (it->count) {
+		do_files(me, it->d, it->start, it->count);
+		fd_release(me->w, it->d);
+		node_unref(me->w, it->d);
+	} else {
+		do_dir(me, it->d);
+	}
 }
 
-static void finish_item(struct walk *w) {
-  if (atomic_fetch_sub(&w->pending, 1) == 1) {
-    pthread_mutex_lock(&w->lock);
-    pthread_cond_broadcast(&w->cond);
-    pthread_mutex_unlock(&w->lock);
-  }
+static void finish_item(struct walk *w)
+{
+	if (atomic_fetch_sub(&w->pending, 1) == 1) {
+		pthread_mutex_lock(&w->lock);
+		pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
 }
 
 static void *worker_main(void *arg);
 
-static void start_workers(struct walk *w) {
-  w->wk[0].st.threads_used = 1;
-  for (int i = 1; i < w->nwk; i++) {
-    /* publish the slot before the thread can be seen by thieves */
-    if (pthread_create(&w->wk[i].th, NULL, worker_main, &w->wk[i]))
-      break;
-    atomic_fetch_add(&w->nstarted, 1);
-  }
-  w->wk[0].st.went_parallel = atomic_load(&w->nstarted) > 1;
+static void start_workers(struct walk *w)
+{
+	w->wk[0].st.threads_used = 1;
+	for (int i = 1; i < w->nwk; i++) {
+		/* publish the slot before the thread can be seen by thieves */
+		if (pthread_create(&w->wk[i].th, NULL, worker_main, &w->wk[i]))
+			break;
+		atomic_fetch_add(&w->nstarted, 1);
+	}
+	w->wk[0].st.went_parallel = atomic_load(&w->nstarted) > 1;
 }
 
-static void run_loop(struct worker *me) {
-  struct walk *w = me->w;
-  for (;;) {
-    struct item it;
-    if (pop(me, &it) || steal(me, &it)) {
-      process(me, &it);
-      finish_item(w);
-      if (me->id == 0 && w->o->mode == WM_AUTO &&
-          atomic_load(&w->nstarted) == 1 && w->nwk > 1 &&
-          me->weight >= w->o->spawn_threshold)
-        start_workers(w);
-      continue;
-    }
-    if (atomic_load(&w->pending) == 0)
-      break;
-    pthread_mutex_lock(&w->lock);
-    atomic_fetch_add(&w->sleepers, 1);
-    while (atomic_load(&w->pending) != 0 && !any_avail(w))
-      pthread_cond_wait(&w->cond, &w->lock);
-    atomic_fetch_sub(&w->sleepers, 1);
-    pthread_mutex_unlock(&w->lock);
-  }
+static void run_loop(struct worker *me)
+{
+	struct walk *w = me->w;
+	for (;;) {
+		struct item it;
+		if (pop(me, &it) || steal(me, &it)) {
+			process(me, &it);
+			finish_item(w);
+			if (w->repo)
+				resolve_deferred(me, 0);
+			if (me->id == 0 && w->o->mode == WM_AUTO && atomic_load(&w->nstarted) == 1 && w->nwk > 1 &&
+			    me->weight >= w->o->spawn_threshold)
+				start_workers(w);
+			continue;
+		}
+		if (w->repo && resolve_deferred(me, 1))
+			continue;
+		if (atomic_load(&w->pending) == 0)
+			break;
+		pthread_mutex_lock(&w->lock);
+		atomic_fetch_add(&w->sleepers, 1);
+		while (atomic_load(&w->pending) != 0 && !any_avail(w) && !atomic_load(&w->ndef_hint))
+			pthread_cond_wait(&w->cond, &w->lock);
+		atomic_fetch_sub(&w->sleepers, 1);
+		pthread_mutex_unlock(&w->lock);
+	}
 }
 
-static void *worker_main(void *arg) {
-  struct worker *me = arg;
-  run_loop(me);
-  return NULL;
+static void *worker_main(void *arg)
+{
+	struct worker *me = arg;
+	run_loop(me);
+	return NULL;
 }
 
 /* ---- the run
  * ----------------------------------------------------------------------------------
  */
 
-static void worker_init(struct worker *me, struct walk *w, int id) {
-  memset(me, 0, sizeof(*me));
-  me->w = w;
-  me->id = id;
-  pthread_mutex_init(&me->lock, NULL);
-  atomic_init(&me->avail, 0);
-  me->sc = scan_ctx_new();
-  me->dents = xmalloc(DENTS_BUF);
-  sbuf_init(&me->path, 256);
-  sbuf_init(&me->names, 4096);
+static void worker_init(struct worker *me, struct walk *w, int id)
+{
+	memset(me, 0, sizeof(*me));
+	me->w = w;
+	me->id = id;
+	pthread_mutex_init(&me->lock, NULL);
+	atomic_init(&me->avail, 0);
+	me->sc = scan_ctx_new();
+	me->dents = xmalloc(DENTS_BUF);
+	sbuf_init(&me->path, 256);
+	sbuf_init(&me->names, 4096);
 }
 
-static void worker_release(struct worker *me) {
-  pthread_mutex_destroy(&me->lock);
-  scan_ctx_free(me->sc);
-  scan_result_release(&me->res);
-  free(me->buf);
-  free(me->dents);
-  free(me->q);
-  free(me->ents);
-  sbuf_release(&me->path);
-  sbuf_release(&me->names);
+static void worker_release(struct worker *me)
+{
+	pthread_mutex_destroy(&me->lock);
+	scan_ctx_free(me->sc);
+	scan_result_release(&me->res);
+	free(me->buf);
+	free(me->dents);
+	free(me->q);
+	free(me->ents);
+	sbuf_release(&me->path);
+	sbuf_release(&me->names);
 }
 
-static int cmp_file(const void *a, const void *b) {
-  const struct walk_file *x = a, *y = b;
-  size_t n = x->pathlen < y->pathlen ? x->pathlen : y->pathlen;
-  int c = memcmp(x->path, y->path, n);
-  if (c)
-    return c;
-  return x->pathlen < y->pathlen ? -1 : x->pathlen > y->pathlen;
+static int cmp_file(const void *a, const void *b)
+{
+	const struct walk_file *x = a, *y = b;
+	size_t n = x->pathlen < y->pathlen ? x->pathlen : y->pathlen;
+	int c = memcmp(x->path, y->path, n);
+	if (c)
+		return c;
+	return x->pathlen < y->pathlen ? -1 : x->pathlen > y->pathlen;
 }
 
-static void add_stats(struct walk_stats *a, const struct walk_stats *b) {
-  a->files += b->files;
-  a->files_scanned += b->files_scanned;
-  a->files_read += b->files_read;
-  a->files_mapped += b->files_mapped;
-  a->bytes += b->bytes;
-  a->dirs += b->dirs;
-  a->ignored += b->ignored;
-  a->hidden += b->hidden;
-  a->symlinks += b->symlinks;
-  a->no_pattern += b->no_pattern;
-  a->skipped_binary += b->skipped_binary;
-  a->skipped_large += b->skipped_large;
-  a->special += b->special;
-  a->unreadable += b->unreadable;
-  a->ns_discovery += b->ns_discovery;
-  a->ns_read += b->ns_read;
-  a->ns_match += b->ns_match;
-  if (b->threads_used > a->threads_used)
-    a->threads_used = b->threads_used;
-  a->went_parallel |= b->went_parallel;
+static void add_stats(struct walk_stats *a, const struct walk_stats *b)
+{
+	a->files += b->files;
+	a->files_scanned += b->files_scanned;
+	a->files_read += b->files_read;
+	a->files_mapped += b->files_mapped;
+	a->bytes += b->bytes;
+	a->dirs += b->dirs;
+	a->ignored += b->ignored;
+	a->hidden += b->hidden;
+	a->symlinks += b->symlinks;
+	a->no_pattern += b->no_pattern;
+	a->skipped_binary += b->skipped_binary;
+	a->skipped_large += b->skipped_large;
+	a->special += b->special;
+	a->unreadable += b->unreadable;
+	a->ns_discovery += b->ns_discovery;
+	a->ns_read += b->ns_read;
+	a->ns_match += b->ns_match;
+	if (b->threads_used > a->threads_used)
+		a->threads_used = b->threads_used;
+	a->went_parallel |= b->went_parallel;
 }
 
 /* Ancestor nodes between the work tree and the walk root: their ignore files
  * apply too. */
-static struct dnode *ancestors(struct walk *w, const char *workdir,
-                               const char *prefix, size_t plen) {
-  struct dnode *top = NULL;
-  struct sbuf abs = SBUF_INIT;
-  size_t s = 0;
-  for (;;) {
-    struct dnode *a = node_new(top, prefix, s, 0);
-    if (top)
-      node_unref(w, top); /* the child holds it now */
-    top = a;
-    if (!w->o->no_ignore) {
-      sbuf_reset(&abs);
-      sbuf_addstr(&abs, workdir);
-      sbuf_add(&abs, prefix, s);
-      int dfd = open(abs.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dfd >= 0) {
-        a->ign[0] = read_ignore(dfd, ".ignore", a->rel, w->icase);
-        a->ign[1] = read_ignore(dfd, ".gitignore", a->rel, w->icase);
-        close(dfd);
-      }
-    }
-    const char *sl = memchr(prefix + s, '/', plen - s);
-    if (!sl || (size_t)(sl - prefix) + 1 >= plen)
-      break;
-    s = (size_t)(sl - prefix) + 1;
-  }
-  sbuf_release(&abs);
-  return top;
+static struct dnode *ancestors(struct walk *w, const char *workdir, const char *prefix, size_t plen)
+{
+	struct dnode *top = NULL;
+	struct sbuf abs = SBUF_INIT;
+	size_t s = 0;
+	for (;;) {
+		struct dnode *a = node_new(top, prefix, s, 0);
+		if (top)
+			node_unref(w, top); /* the child holds it now */
+		top = a;
+		if (!w->o->no_ignore) {
+			sbuf_reset(&abs);
+			sbuf_addstr(&abs, workdir);
+			sbuf_add(&abs, prefix, s);
+			int dfd = open(abs.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0) {
+				a->ign[0] = read_ignore(dfd, ".ignore", a->rel, w->icase);
+				a->ign[1] = read_ignore(dfd, ".gitignore", a->rel, w->icase);
+				close(dfd);
+			}
+		}
+		const char *sl = memchr(prefix + s, '/', plen - s);
+		if (!sl || (size_t)(sl - prefix) + 1 >= plen)
+			break;
+		s = (size_t)(sl - prefix) + 1;
+	}
+	sbuf_release(&abs);
+	return top;
 }
 
-static int walk_one_file(const struct walk_opts *o, const struct rules *r,
-                         const char *root, struct walk_result *out, int fd) {
-  struct walk w;
-  memset(&w, 0, sizeof(w));
-  struct walk_opts fo = *o;
-  fo.follow =
-      1; /* a file named on the command line is read even through a symlink */
-  w.o = &fo;
-  w.r = r;
-  w.disp = (struct sbuf)SBUF_INIT;
-  struct worker me;
-  worker_init(&me, &w, 0);
-  const char *base = strrchr(root, '/');
-  base = base ? base + 1 : root;
-  struct fent fe = {0};
-  struct rules_class c;
-  size_t rl = strlen(root);
-  rules_classify(root, rl, (size_t)(base - root), &c);
-  fe.lang = c.lang;
-  fe.test = c.test;
-  fe.type = DT_REG;
-  me.st.files++;
-  do_file(&me, NULL, fd, root, rl, &fe, root, rl, (size_t)(base - root));
-  out->files = me.out;
-  out->n = me.nout;
-  out->alloc = me.aout;
-  add_stats(&out->stats, &me.st);
-  out->stats.threads_used = 1;
-  worker_release(&me);
-  return 0;
+static int walk_one_file(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out,
+			 int fd)
+{
+	struct walk w;
+	memset(&w, 0, sizeof(w));
+	struct walk_opts fo = *o;
+	fo.follow = 1; /* a file named on the command line is read even through a symlink */
+	w.o = &fo;
+	w.r = r;
+	w.disp = (struct sbuf)SBUF_INIT;
+	struct worker me;
+	worker_init(&me, &w, 0);
+	const char *base = strrchr(root, '/');
+	base = base ? base + 1 : root;
+	struct fent fe = { 0 };
+	struct rules_class c;
+	size_t rl = strlen(root);
+	rules_classify(root, rl, (size_t)(base - root), &c);
+	fe.lang = c.lang;
+	fe.test = c.test;
+	fe.type = DT_REG;
+	me.st.files++;
+	do_file(&me, NULL, fd, root, rl, &fe, root, rl, (size_t)(base - root));
+	out->files = me.out;
+	out->n = me.nout;
+	out->alloc = me.aout;
+	add_stats(&out->stats, &me.st);
+	out->stats.threads_used = 1;
+	worker_release(&me);
+	return 0;
 }
 
-int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
-             struct walk_result *out) {
-  memset(out, 0, sizeof(*out));
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_sigaction = on_sigbus;
-  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGBUS, &sa, NULL);
+int walk_run(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 
-  int rootfd = open(root, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (rootfd < 0)
-    return err_errno("unable to open '%s'", root);
-  struct stat rst;
-  if (fstat(rootfd, &rst)) {
-    int rc = err_errno("unable to stat '%s'", root);
-    close(rootfd);
-    return rc;
-  }
-  if (S_ISREG(rst.st_mode)) {
-    int rc = walk_one_file(o, r, root, out, AT_FDCWD);
-    close(rootfd);
-    return rc;
-  }
-  if (!S_ISDIR(rst.st_mode)) {
-    close(rootfd);
-    return err_set(ERR_USAGE, "'%s' is neither a directory nor a regular file",
-                   root);
-  }
+	int rootfd = open(root, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (rootfd < 0)
+		return err_errno("unable to open '%s'", root);
+	struct stat rst;
+	if (fstat(rootfd, &rst)) {
+		int rc = err_errno("unable to stat '%s'", root);
+		close(rootfd);
+		return rc;
+	}
+	if (S_ISREG(rst.st_mode)) {
+		int rc = walk_one_file(o, r, root, out, AT_FDCWD);
+		close(rootfd);
+		return rc;
+	}
+	if (!S_ISDIR(rst.st_mode)) {
+		close(rootfd);
+		return err_set(ERR_USAGE, "'%s' is neither a directory nor a regular file", root);
+	}
 
-  struct walk w;
-  memset(&w, 0, sizeof(w));
-  w.o = o;
-  w.r = r;
-  w.rootdev = rst.st_dev;
-  w.disp = (struct sbuf)SBUF_INIT;
-  pthread_mutex_init(&w.lock, NULL);
-  pthread_cond_init(&w.cond, NULL);
-  atomic_init(&w.pending, 0);
-  atomic_init(&w.sleepers, 0);
-  atomic_init(&w.fds_open, 0);
-  atomic_init(&w.nstarted, 1);
+	struct walk w;
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.r = r;
+	w.rootdev = rst.st_dev;
+	w.disp = (struct sbuf)SBUF_INIT;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	atomic_init(&w.pending, 0);
+	atomic_init(&w.sleepers, 0);
+	atomic_init(&w.fds_open, 0);
+	atomic_init(&w.nstarted, 1);
 
-  struct rlimit rl;
-  long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
-                 ? (long)rl.rlim_cur
-                 : 1024;
-  long budget = lim - 16 - 2L * o->jobs;
-  w.fd_budget = budget < 4 ? 4 : budget > 100000 ? 100000 : (int)budget;
+	struct rlimit rl;
+	long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;
+	long budget = lim - 16 - 2L * o->jobs;
+	w.fd_budget = budget < 4 ? 4 : budget > 100000 ? 100000 : (int)budget;
 
-  if (strcmp(root, ".") && strcmp(root, "./")) {
-    sbuf_addstr(&w.disp, root);
-    if (w.disp.buf[w.disp.len - 1] != '/')
-      sbuf_addch(&w.disp, '/');
-  }
+	if (strcmp(root, ".") && strcmp(root, "./")) {
+		sbuf_addstr(&w.disp, root);
+		if (w.disp.buf[w.disp.len - 1] != '/')
+			sbuf_addch(&w.disp, '/');
+	}
 
-  /* the repository around the root: ignore files above it, excludes, tracked
+	/* the repository around the root: ignore files above it, excludes, tracked
    * files */
-  struct dnode *top = NULL;
-  struct sbuf pre = SBUF_INIT;
-  char *real = o->no_ignore ? NULL : realpath(root, NULL);
-  if (real) {
-    int rc = repo_open(&w.repo, real);
-    if (rc < 0) {
-      free(real);
-      close(rootfd);
-      sbuf_release(&w.disp);
-      return rc;
-    }
-  }
-  if (w.repo) {
-    const char *wd = repo_workdir(w.repo);
-    size_t wl = strlen(wd), rlen = strlen(real);
-    /* wd ends in '/'; real does not (unless it is "/") */
-    if (rlen + 1 >= wl && !memcmp(real, wd, wl - 1) &&
-        (real[wl - 1] == '/' || real[wl - 1] == '\0')) {
-      if (rlen >= wl) {
-        sbuf_add(&pre, real + wl, rlen - wl);
-        sbuf_addch(&pre, '/');
-      }
-      w.icase = repo_ignore_case(w.repo);
-      repo_excludes(w.repo, w.global);
-      if (pre.len)
-        top = ancestors(&w, wd, pre.buf, pre.len);
-    } else {
-      repo_free(w.repo);
-      w.repo = NULL;
-    }
-  }
-  free(real);
-  w.prefix_len = pre.len;
+	struct dnode *top = NULL;
+	struct sbuf pre = SBUF_INIT;
+	char *real = o->no_ignore ? NULL : realpath(root, NULL);
+	if (real) {
+		int rc = repo_open(&w.repo, real);
+		if (rc < 0) {
+			free(real);
+			close(rootfd);
+			sbuf_release(&w.disp);
+			return rc;
+		}
+	}
+	if (w.repo) {
+		const char *wd = repo_workdir(w.repo);
+		size_t wl = strlen(wd), rlen = strlen(real);
+		/* wd ends in '/'; real does not (unless it is "/") */
+		if (rlen + 1 >= wl && !memcmp(real, wd, wl - 1) && (real[wl - 1] == '/' || real[wl - 1] == '\0')) {
+			if (rlen >= wl) {
+				sbuf_add(&pre, real + wl, rlen - wl);
+				sbuf_addch(&pre, '/');
+			}
+			w.icase = repo_ignore_case(w.repo);
+			repo_excludes(w.repo, w.global);
+			if (pre.len)
+				top = ancestors(&w, wd, pre.buf, pre.len);
+		} else {
+			repo_free(w.repo);
+			w.repo = NULL;
+		}
+	}
+	free(real);
+	w.prefix_len = pre.len;
 
-  /* a pseudo-node holds the root's descriptor; the root node opens "." in it */
-  struct dnode *holder = node_new(top, pre.buf, pre.len, pre.len);
-  if (top)
-    node_unref(&w, top);
-  holder->fd = rootfd;
-  holder->depth = 0;
-  atomic_store(&holder->fd_users, 1);
-  atomic_fetch_add(&w.fds_open, 1);
-  struct dnode *rootn = node_new(holder, pre.buf, pre.len, pre.len);
-  node_unref(&w, holder); /* rootn holds it */
-  rootn->depth = 0;
-  rootn->via_link = 1;
-  sbuf_release(&pre);
-  w.rootfd = dup(rootfd);
+	/* a pseudo-node holds the root's descriptor; the root node opens "." in it */
+	struct dnode *holder = node_new(top, pre.buf, pre.len, pre.len);
+	if (top)
+		node_unref(&w, top);
+	holder->fd = rootfd;
+	holder->depth = 0;
+	atomic_store(&holder->fd_users, 1);
+	atomic_fetch_add(&w.fds_open, 1);
+	struct dnode *rootn = node_new(holder, pre.buf, pre.len, pre.len);
+	node_unref(&w, holder); /* rootn holds it */
+	rootn->depth = 0;
+	rootn->via_link = 1;
+	sbuf_release(&pre);
+	w.rootfd = dup(rootfd);
 
-  w.nwk = o->mode == WM_SEQUENTIAL || o->jobs < 1 ? 1 : o->jobs;
-  w.wk = xcalloc((size_t)w.nwk, sizeof(*w.wk));
-  for (int i = 0; i < w.nwk; i++)
-    worker_init(&w.wk[i], &w, i);
-  struct worker *me = &w.wk[0];
-  me->st.threads_used = 1;
-  struct item it = {rootn, 0, 0};
-  push(me, &it);
-  if (o->mode == WM_PARALLEL && w.nwk > 1)
-    start_workers(&w);
-  run_loop(me);
-  int n = atomic_load(&w.nstarted);
-  for (int i = 1; i < n; i++)
-    pthread_join(w.wk[i].th, NULL);
-  for (int i = 0; i < w.nwk; i++) {
-    struct worker *k = &w.wk[i];
-    add_stats(&out->stats, &k->st);
-    if (k->nout) {
-      ALLOC_GROW(out->files, out->n + k->nout, out->alloc);
-      memcpy(out->files + out->n, k->out, k->nout * sizeof(*k->out));
-      out->n += k->nout;
-    }
-    free(k->out);
-    worker_release(k);
-  }
-  out->stats.threads_used = (unsigned)n;
-  out->stats.went_parallel = n > 1;
-  free(w.wk);
-  if (w.rootfd >= 0)
-    close(w.rootfd);
-  repo_free(w.repo);
-  pthread_mutex_destroy(&w.lock);
-  pthread_cond_destroy(&w.cond);
-  sbuf_release(&w.disp);
-  if (!o->unsorted && out->n > 1)
-    qsort(out->files, out->n, sizeof(*out->files), cmp_file);
-  return 0;
+	w.nwk = o->mode == WM_SEQUENTIAL || o->jobs < 1 ? 1 : o->jobs;
+	w.wk = xcalloc((size_t)w.nwk, sizeof(*w.wk));
+	for (int i = 0; i < w.nwk; i++)
+		worker_init(&w.wk[i], &w, i);
+	struct worker *me = &w.wk[0];
+	me->st.threads_used = 1;
+	struct item it = { rootn, 0, 0 };
+	push(me, &it);
+	if (o->mode == WM_PARALLEL && w.nwk > 1)
+		start_workers(&w);
+	run_loop(me);
+	int n = atomic_load(&w.nstarted);
+	for (int i = 1; i < n; i++)
+		pthread_join(w.wk[i].th, NULL);
+	for (int i = 0; i < w.nwk; i++) {
+		struct worker *k = &w.wk[i];
+		add_stats(&out->stats, &k->st);
+		if (k->nout) {
+			ALLOC_GROW(out->files, out->n + k->nout, out->alloc);
+			memcpy(out->files + out->n, k->out, k->nout * sizeof(*k->out));
+			out->n += k->nout;
+		}
+		free(k->out);
+		worker_release(k);
+	}
+	out->stats.threads_used = (unsigned)n;
+	out->stats.went_parallel = n > 1;
+	free(w.wk);
+	free(w.def);
+	if (w.rootfd >= 0)
+		close(w.rootfd);
+	repo_free(w.repo);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	sbuf_release(&w.disp);
+	if (!o->unsorted && out->n > 1)
+		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
+	return 0;
 }
 
-void walk_result_release(struct walk_result *res) {
-  for (size_t i = 0; i < res->n; i++) {
-    free(res->files[i].path);
-    free(res->files[i].m);
-    free(res->files[i].reason);
-  }
-  free(res->files);
-  memset(res, 0, sizeof(*res));
+void walk_result_release(struct walk_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		free(res->files[i].path);
+		free(res->files[i].m);
+		free(res->files[i].reason);
+	}
+	free(res->files);
+	memset(res, 0, sizeof(*res));
 }
 
-void walk_result_merge(struct walk_result *a, struct walk_result *b,
-                       int unsorted) {
-  if (b->n) {
-    ALLOC_GROW(a->files, a->n + b->n, a->alloc);
-    memcpy(a->files + a->n, b->files, b->n * sizeof(*b->files));
-    a->n += b->n;
-  }
-  add_stats(&a->stats, &b->stats);
-  free(b->files);
-  memset(b, 0, sizeof(*b));
-  if (!unsorted && a->n > 1)
-    qsort(a->files, a->n, sizeof(*a->files), cmp_file);
+void walk_result_merge(struct walk_result *a, struct walk_result *b, int unsorted)
+{
+	if (b->n) {
+		ALLOC_GROW(a->files, a->n + b->n, a->alloc);
+		memcpy(a->files + a->n, b->files, b->n * sizeof(*b->files));
+		a->n += b->n;
+	}
+	add_stats(&a->stats, &b->stats);
+	free(b->files);
+	memset(b, 0, sizeof(*b));
+	if (!unsorted && a->n > 1)
+		qsort(a->files, a->n, sizeof(*a->files), cmp_file);
 }

@@ -30,76 +30,74 @@
 enum walk_mode { WM_AUTO, WM_SEQUENTIAL, WM_PARALLEL };
 
 struct walk_opts {
-  int hidden;    /* include dot-files */
-  int no_ignore; /* ignore no .gitignore, .ignore or git exclude */
-  int follow;    /* follow symlinks (loops detected by device and inode) */
-  int one_fs;    /* do not cross into other file systems */
-  int unsorted;
-  long max_depth; /* -1: unlimited; 0: only the root's entries */
-  int jobs;       /* worker threads, >= 1 */
-  int mode;       /* enum walk_mode */
-  uint64_t mmap_min;
-  unsigned spawn_threshold; /* auto: pending files (directories count 16) before
+	int hidden;    /* include dot-files */
+	int no_ignore; /* ignore no .gitignore, .ignore or git exclude */
+	int follow;    /* follow symlinks (loops detected by device and inode) */
+	int one_fs;    /* do not cross into other file systems */
+	int unsorted;
+	long max_depth; /* -1: unlimited; 0: only the root's entries */
+	int jobs;       /* worker threads, >= 1 */
+	int mode;       /* enum walk_mode */
+	uint64_t mmap_min;
+	unsigned spawn_threshold; /* auto: pending files (directories count 16) before
                                workers start */
-  int timing; /* measure discovery / read / match time (--stats) */
+	int timing;     /* measure discovery / read / match time (--stats) */
+	int list_files; /* report every walked file instead of scanning (--files) */
 };
-#define WALK_OPTS_INIT                                                         \
-  { 0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 256, 0 }
+#define WALK_OPTS_INIT { 0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 256, 0, 0 }
 
 enum walk_status {
-  WF_OK,
-  WF_BINARY,    /* skipped: binary */
-  WF_TOO_LARGE, /* skipped: over max_filesize */
-  WF_LIMIT, /* a pattern hit PCRE2's match limit; the other matches are reported
+	WF_OK,
+	WF_BINARY,     /* skipped: binary */
+	WF_TOO_LARGE,  /* skipped: over max_filesize */
+	WF_LIMIT,      /* a pattern hit PCRE2's match limit; the other matches are reported
              */
-  WF_SPECIAL,    /* skipped: FIFO, socket or device */
-  WF_LINK_LOOP,  /* --follow: a symlink loop */
-  WF_UNREADABLE, /* an error opening or reading a file or directory; reason says
+	WF_SPECIAL,    /* skipped: FIFO, socket or device */
+	WF_LINK_LOOP,  /* --follow: a symlink loop */
+	WF_UNREADABLE, /* an error opening or reading a file or directory; reason says
                     which */
 };
 
 struct walk_file {
-  char *path; /* as displayed: the given root joined with the relative path */
-  size_t pathlen;
-  struct scan_match *m;
-  size_t n;
-  int status;
-  int is_dir;
-  uint8_t lang, test;
-  uint16_t limit_pat;
-  uint32_t limit_line;
-  char *reason; /* WF_UNREADABLE: what failed and why */
+	char *path; /* as displayed: the given root joined with the relative path */
+	size_t pathlen;
+	struct scan_match *m;
+	size_t n;
+	int status;
+	int is_dir;
+	uint8_t lang, test;
+	uint16_t limit_pat;
+	uint32_t limit_line;
+	char *reason; /* WF_UNREADABLE: what failed and why */
 };
 
 struct walk_stats {
-  uint64_t files;         /* regular files seen and not ignored */
-  uint64_t files_scanned; /* of those, read and matched */
-  uint64_t files_read, files_mapped;
-  uint64_t bytes; /* bytes scanned */
-  uint64_t dirs;
-  uint64_t ignored, hidden, symlinks, no_pattern;
-  uint64_t skipped_binary, skipped_large, special, unreadable;
-  uint64_t ns_discovery, ns_read, ns_match;
-  unsigned threads_used;
-  int went_parallel;
+	uint64_t files;         /* regular files seen and not ignored */
+	uint64_t files_scanned; /* of those, read and matched */
+	uint64_t files_read, files_mapped;
+	uint64_t bytes; /* bytes scanned */
+	uint64_t dirs;
+	uint64_t ignored, hidden, symlinks, no_pattern;
+	uint64_t skipped_binary, skipped_large, special, unreadable;
+	uint64_t ns_discovery, ns_read, ns_match;
+	unsigned threads_used;
+	int went_parallel;
 };
 
 struct walk_result {
-  struct walk_file *files;
-  size_t n, alloc;
-  struct walk_stats stats;
+	struct walk_file *files;
+	size_t n, alloc;
+	struct walk_stats stats;
 };
 
 /* Walk root (a directory or a file). Returns 0, or a negative ERR_* when the
  * root itself cannot be walked (the message names it); per-entry problems are
  * reported in the result, not returned. */
-int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
-             struct walk_result *out);
+int walk_run(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out);
 void walk_result_release(struct walk_result *res);
 
 /* Merge b into a (moves the files); a is sorted again unless unsorted. */
-void walk_result_merge(struct walk_result *a, struct walk_result *b,
-                       int unsorted);
+void walk_result_merge(struct walk_result *a, struct walk_result *b, int unsorted);
 
 const char *walk_status_name(int status);
 

@@ -24,57 +24,145 @@ struct wm_case {
 
 /* Expectations from git's t/t3070-wildmatch.sh (WM_PATHNAME column). */
 static const struct wm_case wm_cases[] = {
-	{ 1, "foo", "foo" },        { 0, "foo", "bar" },           { 1, "", "" },
-	{ 1, "foo", "???" },        { 0, "foo", "??" },            { 1, "foo", "*" },
-	{ 1, "foo", "f*" },         { 0, "foo", "*f" },            { 1, "foo", "*foo*" },
-	{ 1, "foobar", "*ob*a*r*" }, { 1, "aaaaaaabababab", "*ab" }, { 1, "foo*", "foo\\*" },
-	{ 0, "foobar", "foo\\*bar" }, { 1, "f\\oo", "f\\\\oo" },     { 1, "ball", "*[al]?" },
-	{ 0, "ten", "[ten]" },      { 1, "ten", "**[!te]" },        { 0, "ten", "**[!ten]" },
-	{ 1, "ten", "t[a-g]n" },    { 0, "ten", "t[!a-g]n" },       { 1, "ton", "t[!a-g]n" },
-	{ 1, "ton", "t[^a-g]n" },   { 1, "a]b", "a[]]b" },          { 1, "a-b", "a[]-]b" },
-	{ 1, "a]b", "a[]-]b" },     { 0, "aab", "a[]-]b" },         { 1, "aab", "a[]a-]b" },
-	{ 1, "]", "]" },            { 0, "foo/baz/bar", "foo*bar" }, { 0, "foo/baz/bar", "foo**bar" },
-	{ 1, "foobazbar", "foo**bar" }, { 1, "foo/baz/bar", "foo/**/bar" }, { 1, "foo/baz/bar", "foo/**/**/bar" },
-	{ 1, "foo/b/a/z/bar", "foo/**/bar" }, { 1, "foo/b/a/z/bar", "foo/**/**/bar" }, { 1, "foo/bar", "foo/**/bar" },
-	{ 1, "foo/bar", "foo/**/**/bar" }, { 0, "foo/bar", "foo?bar" }, { 0, "foo/bar", "foo[/]bar" },
-	{ 0, "foo/bar", "foo[^a-z]bar" }, { 0, "foo/bar", "f[^eiu][^eiu][^eiu][^eiu][^eiu]r" },
-	{ 1, "foo-bar", "f[^eiu][^eiu][^eiu][^eiu][^eiu]r" }, { 1, "foo", "**/foo" }, { 1, "XXX/foo", "**/foo" },
-	{ 1, "bar/baz/foo", "**/foo" }, { 0, "bar/baz/foo", "*/foo" }, { 0, "foo/bar/baz", "**/bar*" },
-	{ 1, "deep/foo/bar/baz", "**/bar/*" }, { 0, "deep/foo/bar/baz/", "**/bar/*" }, { 1, "deep/foo/bar/baz/", "**/bar/**" },
-	{ 0, "deep/foo/bar", "**/bar/*" }, { 1, "deep/foo/bar/", "**/bar/**" }, { 0, "foo/bar/baz", "**/bar**" },
-	{ 1, "foo/bar/baz/x", "*/bar/**" }, { 0, "deep/foo/bar/baz/x", "*/bar/**" }, { 1, "deep/foo/bar/baz/x", "**/bar/*/*" },
-	{ 0, "acrt", "a[c-c]st" },  { 1, "acrt", "a[c-c]rt" },       { 0, "]", "[!]-]" },
-	{ 1, "a", "[!]-]" },        { 0, "", "\\" },                 { 0, "\\", "\\" },
-	{ 0, "XXX/\\", "*/\\" },    { 1, "XXX/\\", "*/\\\\" },       { 1, "foo", "foo" },
-	{ 1, "@foo", "@foo" },      { 0, "foo", "@foo" },            { 1, "[ab]", "\\[ab]" },
-	{ 1, "[ab]", "[[]ab]" },    { 1, "[ab]", "[[:]ab]" },        { 0, "[ab]", "[[::]ab]" },
-	{ 1, "[ab]", "[[:digit]ab]" }, { 1, "[ab]", "[\\[:]ab]" },   { 1, "?a?b", "\\??\\?b" },
-	{ 1, "abc", "\\a\\b\\c" },  { 0, "foo", "" },                { 1, "foo/bar/baz/to", "**/t[o]" },
-	{ 1, "a1B", "[[:alpha:]][[:digit:]][[:upper:]]" }, { 0, "a", "[[:digit:][:upper:][:space:]]" },
-	{ 1, "A", "[[:digit:][:upper:][:space:]]" }, { 1, "1", "[[:digit:][:upper:][:space:]]" },
-	{ 1, " ", "[[:digit:][:upper:][:space:]]" }, { 0, ".", "[[:digit:][:upper:][:space:]]" },
-	{ 1, ".", "[[:digit:][:punct:][:space:]]" }, { 1, "5", "[[:xdigit:]]" }, { 1, "f", "[[:xdigit:]]" },
-	{ 1, "D", "[[:xdigit:]]" }, { 1, "_", "[[:alnum:][:alpha:][:blank:][:cntrl:][:digit:][:graph:][:lower:][:print:][:punct:][:space:][:upper:][:xdigit:]]" },
-	{ 1, "a", "[a-c[:digit:]x-z]" }, { 1, "5", "[a-c[:digit:]x-z]" }, { 1, "b", "[a-c[:digit:]x-z]" },
-	{ 1, "y", "[a-c[:digit:]x-z]" }, { 0, "q", "[a-c[:digit:]x-z]" }, { 1, "-", "[---]" },
-	{ 1, "-", "[------]" },     { 0, "j", "[a-e-n]" },           { 1, "-", "[a-e-n]" },
-	{ 1, "a", "[!------]" },    { 0, "[", "[]-a]" },             { 1, "^", "[]-a]" },
-	{ 0, "^", "[!]-a]" },       { 1, "[", "[!]-a]" },            { 1, "^", "[a^bc]" },
-	{ 1, "-b]", "[a-]b]" },     { 0, "\\", "[\\]" },             { 1, "\\", "[\\\\]" },
-	{ 0, "\\", "[!\\\\]" },     { 1, "G", "[A-\\\\]" },          { 0, "aaabbb", "b*a" },
-	{ 0, "aabcaa", "*ba*" },    { 1, ",", "[,]" },               { 1, ",", "[\\\\,]" },
-	{ 1, "\\", "[\\\\,]" },     { 1, "-", "[,-.]" },             { 0, "+", "[,-.]" },
-	{ 0, "-.]", "[,-.]" },      { 1, "2", "[\\1-\\3]" },         { 1, "3", "[\\1-\\3]" },
-	{ 0, "4", "[\\1-\\3]" },    { 1, "\\", "[[-\\]]" },          { 1, "[", "[[-\\]]" },
-	{ 1, "]", "[[-\\]]" },      { 0, "-", "[[-\\]]" },
+	{ 1, "foo", "foo" },
+	{ 0, "foo", "bar" },
+	{ 1, "", "" },
+	{ 1, "foo", "???" },
+	{ 0, "foo", "??" },
+	{ 1, "foo", "*" },
+	{ 1, "foo", "f*" },
+	{ 0, "foo", "*f" },
+	{ 1, "foo", "*foo*" },
+	{ 1, "foobar", "*ob*a*r*" },
+	{ 1, "aaaaaaabababab", "*ab" },
+	{ 1, "foo*", "foo\\*" },
+	{ 0, "foobar", "foo\\*bar" },
+	{ 1, "f\\oo", "f\\\\oo" },
+	{ 1, "ball", "*[al]?" },
+	{ 0, "ten", "[ten]" },
+	{ 1, "ten", "**[!te]" },
+	{ 0, "ten", "**[!ten]" },
+	{ 1, "ten", "t[a-g]n" },
+	{ 0, "ten", "t[!a-g]n" },
+	{ 1, "ton", "t[!a-g]n" },
+	{ 1, "ton", "t[^a-g]n" },
+	{ 1, "a]b", "a[]]b" },
+	{ 1, "a-b", "a[]-]b" },
+	{ 1, "a]b", "a[]-]b" },
+	{ 0, "aab", "a[]-]b" },
+	{ 1, "aab", "a[]a-]b" },
+	{ 1, "]", "]" },
+	{ 0, "foo/baz/bar", "foo*bar" },
+	{ 0, "foo/baz/bar", "foo**bar" },
+	{ 1, "foobazbar", "foo**bar" },
+	{ 1, "foo/baz/bar", "foo/**/bar" },
+	{ 1, "foo/baz/bar", "foo/**/**/bar" },
+	{ 1, "foo/b/a/z/bar", "foo/**/bar" },
+	{ 1, "foo/b/a/z/bar", "foo/**/**/bar" },
+	{ 1, "foo/bar", "foo/**/bar" },
+	{ 1, "foo/bar", "foo/**/**/bar" },
+	{ 0, "foo/bar", "foo?bar" },
+	{ 0, "foo/bar", "foo[/]bar" },
+	{ 0, "foo/bar", "foo[^a-z]bar" },
+	{ 0, "foo/bar", "f[^eiu][^eiu][^eiu][^eiu][^eiu]r" },
+	{ 1, "foo-bar", "f[^eiu][^eiu][^eiu][^eiu][^eiu]r" },
+	{ 1, "foo", "**/foo" },
+	{ 1, "XXX/foo", "**/foo" },
+	{ 1, "bar/baz/foo", "**/foo" },
+	{ 0, "bar/baz/foo", "*/foo" },
+	{ 0, "foo/bar/baz", "**/bar*" },
+	{ 1, "deep/foo/bar/baz", "**/bar/*" },
+	{ 0, "deep/foo/bar/baz/", "**/bar/*" },
+	{ 1, "deep/foo/bar/baz/", "**/bar/**" },
+	{ 0, "deep/foo/bar", "**/bar/*" },
+	{ 1, "deep/foo/bar/", "**/bar/**" },
+	{ 0, "foo/bar/baz", "**/bar**" },
+	{ 1, "foo/bar/baz/x", "*/bar/**" },
+	{ 0, "deep/foo/bar/baz/x", "*/bar/**" },
+	{ 1, "deep/foo/bar/baz/x", "**/bar/*/*" },
+	{ 0, "acrt", "a[c-c]st" },
+	{ 1, "acrt", "a[c-c]rt" },
+	{ 0, "]", "[!]-]" },
+	{ 1, "a", "[!]-]" },
+	{ 0, "", "\\" },
+	{ 0, "\\", "\\" },
+	{ 0, "XXX/\\", "*/\\" },
+	{ 1, "XXX/\\", "*/\\\\" },
+	{ 1, "foo", "foo" },
+	{ 1, "@foo", "@foo" },
+	{ 0, "foo", "@foo" },
+	{ 1, "[ab]", "\\[ab]" },
+	{ 1, "[ab]", "[[]ab]" },
+	{ 1, "[ab]", "[[:]ab]" },
+	{ 0, "[ab]", "[[::]ab]" },
+	{ 1, "[ab]", "[[:digit]ab]" },
+	{ 1, "[ab]", "[\\[:]ab]" },
+	{ 1, "?a?b", "\\??\\?b" },
+	{ 1, "abc", "\\a\\b\\c" },
+	{ 0, "foo", "" },
+	{ 1, "foo/bar/baz/to", "**/t[o]" },
+	{ 1, "a1B", "[[:alpha:]][[:digit:]][[:upper:]]" },
+	{ 0, "a", "[[:digit:][:upper:][:space:]]" },
+	{ 1, "A", "[[:digit:][:upper:][:space:]]" },
+	{ 1, "1", "[[:digit:][:upper:][:space:]]" },
+	{ 1, " ", "[[:digit:][:upper:][:space:]]" },
+	{ 0, ".", "[[:digit:][:upper:][:space:]]" },
+	{ 1, ".", "[[:digit:][:punct:][:space:]]" },
+	{ 1, "5", "[[:xdigit:]]" },
+	{ 1, "f", "[[:xdigit:]]" },
+	{ 1, "D", "[[:xdigit:]]" },
+	{ 1, "_",
+	  "[[:alnum:][:alpha:][:blank:][:cntrl:][:digit:][:graph:][:lower:][:print:][:punct:][:space:][:upper:][:"
+	  "xdigit:]]" },
+	{ 1, "a", "[a-c[:digit:]x-z]" },
+	{ 1, "5", "[a-c[:digit:]x-z]" },
+	{ 1, "b", "[a-c[:digit:]x-z]" },
+	{ 1, "y", "[a-c[:digit:]x-z]" },
+	{ 0, "q", "[a-c[:digit:]x-z]" },
+	{ 1, "-", "[---]" },
+	{ 1, "-", "[------]" },
+	{ 0, "j", "[a-e-n]" },
+	{ 1, "-", "[a-e-n]" },
+	{ 1, "a", "[!------]" },
+	{ 0, "[", "[]-a]" },
+	{ 1, "^", "[]-a]" },
+	{ 0, "^", "[!]-a]" },
+	{ 1, "[", "[!]-a]" },
+	{ 1, "^", "[a^bc]" },
+	{ 1, "-b]", "[a-]b]" },
+	{ 0, "\\", "[\\]" },
+	{ 1, "\\", "[\\\\]" },
+	{ 0, "\\", "[!\\\\]" },
+	{ 1, "G", "[A-\\\\]" },
+	{ 0, "aaabbb", "b*a" },
+	{ 0, "aabcaa", "*ba*" },
+	{ 1, ",", "[,]" },
+	{ 1, ",", "[\\\\,]" },
+	{ 1, "\\", "[\\\\,]" },
+	{ 1, "-", "[,-.]" },
+	{ 0, "+", "[,-.]" },
+	{ 0, "-.]", "[,-.]" },
+	{ 1, "2", "[\\1-\\3]" },
+	{ 1, "3", "[\\1-\\3]" },
+	{ 0, "4", "[\\1-\\3]" },
+	{ 1, "\\", "[[-\\]]" },
+	{ 1, "[", "[[-\\]]" },
+	{ 1, "]", "[[-\\]]" },
+	{ 0, "-", "[[-\\]]" },
 	{ 1, "-adobe-courier-bold-o-normal--12-120-75-75-m-70-iso8859-1", "-*-*-*-*-*-*-12-*-*-*-m-*-*-*" },
 	{ 0, "-adobe-courier-bold-o-normal--12-120-75-75-X-70-iso8859-1", "-*-*-*-*-*-*-12-*-*-*-m-*-*-*" },
 	{ 1, "XXX/adobe/courier/bold/o/normal//12/120/75/75/m/70/iso8859/1", "XXX/*/*/*/*/*/*/12/*/*/*/m/*/*/*" },
 	{ 1, "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txt", "**/*a*b*g*n*t" },
 	{ 0, "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txtz", "**/*a*b*g*n*t" },
-	{ 0, "foo", "*/*/*" },      { 0, "foo/bar", "*/*/*" },       { 1, "foo/bba/arr", "*/*/*" },
-	{ 0, "foo/bb/aa/rr", "*/*/*" }, { 1, "foo/bb/aa/rr", "**/**/**" }, { 1, "abcXdefXghi", "*X*i" },
-	{ 0, "ab/cXd/efXg/hi", "*X*i" }, { 1, "ab/cXd/efXg/hi", "*/*X*/*/*i" }, { 1, "ab/cXd/efXg/hi", "**/*X*/**/*i" },
+	{ 0, "foo", "*/*/*" },
+	{ 0, "foo/bar", "*/*/*" },
+	{ 1, "foo/bba/arr", "*/*/*" },
+	{ 0, "foo/bb/aa/rr", "*/*/*" },
+	{ 1, "foo/bb/aa/rr", "**/**/**" },
+	{ 1, "abcXdefXghi", "*X*i" },
+	{ 0, "ab/cXd/efXg/hi", "*X*i" },
+	{ 1, "ab/cXd/efXg/hi", "*/*X*/*/*i" },
+	{ 1, "ab/cXd/efXg/hi", "**/*X*/**/*i" },
 };
 
 static void wildmatch_agrees_with_gits_table(void **state)
@@ -107,17 +195,17 @@ static void gitignore_line_syntax(void **state)
 	assert_int_equal(match("*.o\n", "a/b/c.o", 0), -1);
 	assert_int_equal(match("*.o\n!keep.o\n", "a/keep.o", 0), 1);
 	assert_int_equal(match("!keep.o\n*.o\n", "a/keep.o", 0), -1); /* last match wins */
-	assert_int_equal(match("build/\n", "x/build", 0), 0);          /* directory only */
+	assert_int_equal(match("build/\n", "x/build", 0), 0);         /* directory only */
 	assert_int_equal(match("build/\n", "x/build", 1), -1);
-	assert_int_equal(match("/top\n", "top", 0), -1);               /* anchored */
+	assert_int_equal(match("/top\n", "top", 0), -1); /* anchored */
 	assert_int_equal(match("/top\n", "a/top", 0), 0);
-	assert_int_equal(match("a/b\n", "a/b", 0), -1);                /* middle slash anchors */
+	assert_int_equal(match("a/b\n", "a/b", 0), -1); /* middle slash anchors */
 	assert_int_equal(match("a/b\n", "x/a/b", 0), 0);
 	assert_int_equal(match("# comment\n", "# comment", 0), 0);
 	assert_int_equal(match("\\#hash\n", "#hash", 0), -1);
 	assert_int_equal(match("\\!bang\n", "!bang", 0), -1);
-	assert_int_equal(match("trail   \n", "trail", 0), -1);        /* trailing spaces dropped */
-	assert_int_equal(match("trail\\ \n", "trail ", 0), -1);       /* unless escaped */
+	assert_int_equal(match("trail   \n", "trail", 0), -1);  /* trailing spaces dropped */
+	assert_int_equal(match("trail\\ \n", "trail ", 0), -1); /* unless escaped */
 	assert_int_equal(match("crlf\r\n", "crlf", 0), -1);
 	assert_int_equal(match("**/gen/\n", "a/b/gen", 1), -1);
 	assert_int_equal(match("docs/**/*.tmp\n", "docs/x.tmp", 0), -1);
@@ -135,8 +223,8 @@ static const char *const comps[] = { "a", "b", "c.o", "d.txt", "e.log", "keep.lo
 
 static void random_rule(struct prng *r, struct sbuf *out)
 {
-	static const char *const atoms[] = { "a", "b", "*", "?", "*.o", "*.log", "[a-c]", "**", "sub", "n?", "A",
-					     "x y", ".hid", "[!a]", "keep.log", "d.*", "\\*", "*.[ot]*" };
+	static const char *const atoms[] = { "a",  "b", "*",   "?",    "*.o",  "*.log",    "[a-c]", "**",  "sub",
+					     "n?", "A", "x y", ".hid", "[!a]", "keep.log", "d.*",   "\\*", "*.[ot]*" };
 	if (prng_below(r, 4) == 0)
 		sbuf_addch(out, '!');
 	if (prng_below(r, 4) == 0)
@@ -264,7 +352,8 @@ static void agrees_with_git_on_random_trees(void **state)
 			size_t len = (size_t)snprintf(path, sizeof(path), "%s", dir);
 			unsigned depth = prng_below(&r, 4);
 			for (unsigned k = 0; k < depth; k++) {
-				len += (size_t)snprintf(path + len, sizeof(path) - len, "/%s", comps[prng_below(&r, NCOMPS)]);
+				len += (size_t)snprintf(path + len, sizeof(path) - len, "/%s",
+							comps[prng_below(&r, NCOMPS)]);
 				mkdir(path, 0755);
 			}
 			snprintf(path + len, sizeof(path) - len, "/%s", comps[prng_below(&r, NCOMPS)]);
@@ -291,7 +380,8 @@ static void agrees_with_git_on_random_trees(void **state)
 			fclose(f);
 			sbuf_release(&rules);
 		}
-		snprintf(cmd, sizeof(cmd), "cd '%s' && git init -q . && git ls-files -z -o --exclude-standard > ../git.out", dir);
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && git init -q . && git ls-files -z -o --exclude-standard > ../git.out", dir);
 		assert_int_equal(system(cmd), 0);
 		char out_path[600];
 		snprintf(out_path, sizeof(out_path), "%s/git.out", root);
@@ -318,7 +408,8 @@ static void agrees_with_git_on_random_trees(void **state)
 		sbuf_release(&g);
 		sbuf_release(&mine);
 	}
-	fprintf(stderr, "ignore oracle: %u trees, about %zu files, %zu disagreements\n", rounds, decisions, disagreements);
+	fprintf(stderr, "ignore oracle: %u trees, about %zu files, %zu disagreements\n", rounds, decisions,
+		disagreements);
 	if (!disagreements) {
 		char cmd[600];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);

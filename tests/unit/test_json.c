@@ -31,9 +31,9 @@ static void keeps_valid_utf8_and_escapes_invalid_bytes(void **state)
 	(void)state;
 	check("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");
 	check("bad-\xff\xfe", 6, "\"bad-\\udcff\\udcfe\"");
-	check("\xc0\xaf", 2, "\"\\udcc0\\udcaf\"");       /* overlong */
+	check("\xc0\xaf", 2, "\"\\udcc0\\udcaf\"");            /* overlong */
 	check("\xed\xa0\x80", 3, "\"\\udced\\udca0\\udc80\""); /* surrogate */
-	check("\xe2\x82", 2, "\"\\udce2\\udc82\"");       /* truncated */
+	check("\xe2\x82", 2, "\"\\udce2\\udc82\"");            /* truncated */
 	check("nul\0x", 5, "\"nul\\u0000x\"");
 }
 
