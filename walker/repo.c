@@ -54,13 +54,13 @@ struct repo {
 #ifndef WALKER_LIBGIT2_SONAME
 #define WALKER_LIBGIT2_SONAME "libgit2.so"
 #endif
-#define GIT_FUNCS(X)                                                                                        \
-	X(git_libgit2_init)                                                                                 \
-	X(git_libgit2_shutdown) X(git_repository_open_ext) X(git_error_last) X(git_repository_is_bare)      \
-		X(git_repository_workdir) X(git_repository_free) X(git_repository_config_snapshot)          \
-			X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose) X(git_config_free) \
-				X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
-					X(git_index_get_byindex) X(git_index_free)
+#define GIT_FUNCS(X)                                                                                                   \
+	X(git_libgit2_init)                                                                                            \
+	X(git_libgit2_shutdown)                                                                                        \
+	X(git_repository_open_ext) X(git_error_last) X(git_repository_is_bare) X(git_repository_workdir)               \
+		X(git_repository_free) X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) \
+			X(git_buf_dispose) X(git_config_free) X(git_repository_commondir) X(git_repository_index)      \
+				X(git_index_entrycount) X(git_index_get_byindex) X(git_index_free)
 
 static struct {
 #define DECL(f) __typeof__(f) *f;
@@ -289,8 +289,10 @@ static int open_git(struct repo *rp, const char *abs_root)
 {
 	pthread_once(&lg_once, lg_load);
 	if (!lg_ok)
-		return err_set(ERR_GIT, "'%s' is inside a git repository, but %s cannot be loaded: install libgit2 or use --no-ignore",
-			       abs_root, WALKER_LIBGIT2_SONAME);
+		return err_set(
+			ERR_GIT,
+			"'%s' is inside a git repository, but %s cannot be loaded: install libgit2 or use --no-ignore",
+			abs_root, WALKER_LIBGIT2_SONAME);
 	int e = lg.git_repository_open_ext(&rp->git, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (e == GIT_ENOTFOUND)
 		return 1;

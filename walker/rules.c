@@ -702,6 +702,19 @@ size_t rules_required_literal(const char *re, char *out, size_t cap)
 	return nb;
 }
 
+/* How common a byte is in source code (higher: rarer). The prefilter looks for the rarest byte of a
+ * pattern's literal with memchr, which runs at memory speed, and checks the literal around each hit. */
+static int rarity(unsigned char c)
+{
+	static const char common[] = " e\tntaiosrl\ncdupm_.()f,;hgb=yw\"v/k*:-{}x";
+	const char *q = c ? strchr(common, c) : NULL;
+	if (q)
+		return (int)(q - common);
+	if (isupper(c) || isdigit(c) || c == '[' || c == ']' || c == '\'' || c == '<' || c == '>')
+		return 60;
+	return 80; /* # @ ! ? $ % ^ ~ ` | and bytes beyond ASCII */
+}
+
 /* ---- compilation
  * -------------------------------------------------------------------------- */
 
@@ -736,6 +749,10 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		if (n) {
 			p->lit = xmemdup(lit, n);
 			p->litlen = n;
+			p->rare = 0;
+			for (size_t k = 1; k < n; k++)
+				if (rarity((unsigned char)lit[k]) > rarity((unsigned char)lit[p->rare]))
+					p->rare = k;
 		}
 	}
 	for (int l = 0; l < RL_COUNT; l++) {

@@ -136,15 +136,34 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	const char *buf = sc->buf;
 	size_t len = sc->len, pos = 0;
 	if (p->lit) {
-		while (pos < len) {
-			const char *h = memmem(buf + pos, len - pos, p->lit, p->litlen);
-			if (!h)
-				return;
-			size_t off = (size_t)(h - buf);
-			size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
+		size_t rare = p->rare, misses = 0, floor = 0; /* floor: a line start at or before pos */
+		unsigned char rc = (unsigned char)p->lit[rare];
+		while (pos + p->litlen <= len) {
+			size_t off;
+			if (misses < 256 || misses * 32 < pos) {
+				/* memchr for the literal's rarest byte, then compare the literal around it */
+				const char *h = memchr(buf + pos + rare, rc, len - pos - rare);
+				if (!h)
+					return;
+				off = (size_t)(h - buf) - rare;
+				if (off + p->litlen > len)
+					return;
+				if (memcmp(buf + off, p->lit, p->litlen)) {
+					misses++;
+					pos = off + 1;
+					continue;
+				}
+			} else {
+				/* the "rare" byte is common in this file: a two-way search is faster */
+				const char *h = memmem(buf + pos, len - pos, p->lit, p->litlen);
+				if (!h)
+					return;
+				off = (size_t)(h - buf);
+			}
+			size_t ls = line_start(buf, floor, off), le = line_end(buf, len, off);
 			if (match_line(sc, p->code, pi, ls, le) < 0)
 				return;
-			pos = le + 1;
+			pos = floor = le + 1;
 		}
 		return;
 	}

@@ -630,8 +630,7 @@ static int is_loop(const struct dnode *d)
 	return 0;
 }
 
-static void defer(struct worker *me, struct dnode *d, const char *name, const struct fent *fe, int is_dir,
-		  int via_link)
+static void defer(struct worker *me, struct dnode *d, const char *name, const struct fent *fe, int is_dir, int via_link)
 {
 	struct walk *w = me->w;
 	atomic_fetch_add(&d->refs, 1);

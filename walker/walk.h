@@ -41,10 +41,13 @@ struct walk_opts {
 	uint64_t mmap_min;
 	unsigned spawn_threshold; /* auto: pending files (directories count 16) before
                                workers start */
-	int timing;     /* measure discovery / read / match time (--stats) */
-	int list_files; /* report every walked file instead of scanning (--files) */
+	int timing;               /* measure discovery / read / match time (--stats) */
+	int list_files;           /* report every walked file instead of scanning (--files) */
 };
-#define WALK_OPTS_INIT { 0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 256, 0, 0 }
+#define WALK_OPTS_INIT                                             \
+	{                                                          \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 256, 0, 0 \
+	}
 
 enum walk_status {
 	WF_OK,
