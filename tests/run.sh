@@ -1,6 +1,7 @@
 #!/bin/sh
 # The test suite: what `make check` (and .ci/run) runs.
-#   tests/run.sh           release build, then AddressSanitizer+UBSan, then ThreadSanitizer
+#   tests/run.sh           release build, then AddressSanitizer+UBSan (with LeakSanitizer), then
+#                          ThreadSanitizer on the unit tests and the walker's end-to-end tests
 #   tests/run.sh --quick   release build only
 # Ends with one line "N passed, N failed" and exits non-zero on any failure.
 set -u
@@ -40,7 +41,7 @@ run_flavour() { # run_flavour LABEL MAKEVARS...
 	fi
 	b=$(make --no-print-directory "$@" print-builddir)
 	run_unit "$b"
-	for s in tests/e2e/*.sh; do
+	for s in tests/e2e/${E2E:-*}.sh; do
 		[ "$(basename "$s")" = lib.sh ] && continue
 		B=$b sh "$s" || status=1
 	done
@@ -50,6 +51,8 @@ run_flavour "release build" WERROR=-Werror
 if [ $quick -eq 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
+	# the threaded code: the parallel walker (every mode and -j of tests/e2e/walker.sh)
+	TSAN_OPTIONS=halt_on_error=1 E2E=walker run_flavour "ThreadSanitizer" SAN=thread
 fi
 rm -f /tmp/walker-build.$$
 awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS" || status=1

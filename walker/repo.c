@@ -57,10 +57,11 @@ struct repo {
 #define GIT_FUNCS(X)                                                                                                   \
 	X(git_libgit2_init)                                                                                            \
 	X(git_libgit2_shutdown)                                                                                        \
-	X(git_repository_open_ext) X(git_error_last) X(git_repository_is_bare) X(git_repository_workdir)               \
-		X(git_repository_free) X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) \
-			X(git_buf_dispose) X(git_config_free) X(git_repository_commondir) X(git_repository_index)      \
-				X(git_index_entrycount) X(git_index_get_byindex) X(git_index_free)
+	X(git_repository_open_ext)                                                                                     \
+	X(git_error_last) X(git_repository_is_bare) X(git_repository_workdir) X(git_repository_free)                   \
+		X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose)     \
+			X(git_config_free) X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
+				X(git_index_get_byindex) X(git_index_free)
 
 static struct {
 #define DECL(f) __typeof__(f) *f;

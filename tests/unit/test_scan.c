@@ -1,0 +1,276 @@
+/* rules and scan: literal extraction, the config format, line-bounded matching, the comment rule,
+ * test code, CRLF and a missing final newline. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "err.h"
+#include "rules.h"
+#include "scan.h"
+
+static void literal(const char *re, const char *want)
+{
+	char out[256];
+	size_t n = rules_required_literal(re, out, sizeof(out));
+	out[n] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void required_literals_are_sure(void **state)
+{
+	(void)state;
+	literal("unsafe\\s*\\{", "unsafe");
+	literal("\\.unwrap\\(\\)", ".unwrap()");
+	literal("#\\[allow\\(", "#[allow(");
+	literal("#pragma\\s+GCC\\s+diagnostic\\s+ignored", "diagnostic");
+	literal("\\bgets\\s*\\(", "gets");
+	literal("set \\+e", "set +e");
+	literal("abc?d", "ab"); /* the optional c is dropped, and the run ends there */
+	literal("xa*yz", "yz");
+	literal("ab{0,2}cd", "cd");
+	literal("ab{2}cd", "ab");
+	literal("foo|bar", "");    /* alternation: nothing is required */
+	literal("(?i)unsafe", ""); /* caseless: no byte-exact literal */
+	literal("a(b|c)defg", "defg");
+	literal("[abc]xyz", "xyz");
+	literal("\\Qa.b\\E", "");
+	literal("(*CRLF)abc", "");
+	literal("caf\xc3\xa9", "");
+}
+
+/* Scan text with the default rules as if it were at path. */
+static struct scan_result scan_text(struct rules *r, const char *path, const char *text)
+{
+	struct scan_ctx *sc = scan_ctx_new();
+	struct scan_result res = SCAN_RESULT_INIT;
+	struct rules_class c;
+	const char *base = strrchr(path, '/');
+	size_t boff = base ? (size_t)(base - path) + 1 : 0;
+	rules_classify(path, strlen(path), boff, &c);
+	uint16_t idx[RULES_MAX_PATTERNS];
+	size_t n = rules_applicable(r, path, strlen(path), boff, &c, idx);
+	scan_buffer(sc, r, text, strlen(text), &c, idx, n, &res);
+	scan_ctx_free(sc);
+	return res;
+}
+
+static struct rules *defaults(void)
+{
+	struct rules *r;
+	rules_new(&r, 1);
+	assert_int_equal(rules_compile(r, 10 << 20, 0), 0);
+	return r;
+}
+
+static const char *name(const struct rules *r, const struct scan_match *m)
+{
+	return r->pats[m->pat].name;
+}
+
+static void matches_never_span_a_newline(void **state)
+{
+	(void)state;
+	struct rules *r = defaults();
+	struct scan_result res = scan_text(r, "src/a.rs", "let v = unsafe\n{ 1 };\nlet w = unsafe { 2 };");
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.m[0].line, 3);
+	assert_int_equal(res.m[0].col, 9);
+	scan_result_release(&res);
+	/* several per line count separately; CRLF lines keep their columns */
+	res = scan_text(r, "src/a.rs", "x\r\nlet p = a.unwrap() + b.unwrap();\r\n");
+	assert_int_equal(res.n, 2);
+	assert_int_equal(res.m[0].line, 2);
+	assert_int_equal(res.m[0].col, 10);
+	assert_int_equal(res.m[1].col, 23);
+	assert_string_equal(name(r, &res.m[1]), "unwrap");
+	scan_result_release(&res);
+	rules_free(r);
+}
+
+static void comment_rule_stops_at_the_first_code_line(void **state)
+{
+	(void)state;
+	struct rules *r = defaults();
+	struct scan_result res = scan_text(r, "src/a.rs",
+					   "// SAFETY: fine\n"
+					   "\n"
+					   "// more\n"
+					   "unsafe { a }\n" /* allowed: blank and comment lines between */
+					   "let x = 1; // SAFETY: y\n"
+					   "unsafe { b }\n" /* violation: the code line above is not searched */
+					   "unsafe { c } // SAFETY: same line\n");
+	assert_int_equal(res.n, 3);
+	assert_int_equal(res.m[0].outcome, SO_ALLOWED);
+	assert_int_equal(res.m[1].outcome, SO_VIOLATION);
+	assert_int_equal(res.m[2].outcome, SO_ALLOWED);
+	scan_result_release(&res);
+	res = scan_text(r, "tools/x.py", "# JUSTIFIED: ok\nx = f()  # type: ignore\ny = eval(s)");
+	assert_int_equal(res.n, 2);
+	assert_int_equal(res.m[0].outcome, SO_ALLOWED);
+	assert_int_equal(res.m[1].outcome, SO_VIOLATION);
+	assert_int_equal(res.m[1].line, 3);
+	scan_result_release(&res);
+	rules_free(r);
+}
+
+static void test_code_is_counted_apart(void **state)
+{
+	(void)state;
+	struct rules *r = defaults();
+	struct scan_result res = scan_text(r, "src/a.rs",
+					   "fn f() { x.unwrap(); }\n"
+					   "#[cfg(test)]\n"
+					   "mod tests {\n"
+					   "    fn t() { y.unwrap(); }\n"
+					   "}\n"
+					   "fn g() { z.unwrap(); }\n");
+	assert_int_equal(res.n, 3);
+	assert_int_equal(res.m[0].outcome, SO_VIOLATION);
+	assert_int_equal(res.m[1].outcome, SO_TEST);
+	assert_int_equal(res.m[2].outcome, SO_VIOLATION);
+	scan_result_release(&res);
+	const char *test_paths[] = { "tests/a.rs", "a/test/b.rs", "x/spec/y.rb", "w/__tests__/v.ts", "pkg/a_test.go",
+				     "test_a.py",  "a_test.py",   "a.test.ts",   "a.spec.js",        "a_spec.rb" };
+	for (size_t i = 0; i < sizeof(test_paths) / sizeof(test_paths[0]); i++) {
+		struct rules_class c;
+		const char *b = strrchr(test_paths[i], '/');
+		rules_classify(test_paths[i], strlen(test_paths[i]), b ? (size_t)(b - test_paths[i]) + 1 : 0, &c);
+		assert_int_equal(c.test, 1);
+	}
+	struct rules_class c;
+	rules_classify("src/testing/attest.rs", 21, 12, &c);
+	assert_int_equal(c.test, 0);
+	assert_int_equal(c.lang, RL_RUST);
+	rules_free(r);
+}
+
+static void binary_and_missing_final_newline(void **state)
+{
+	(void)state;
+	struct rules *r = defaults();
+	struct scan_ctx *sc = scan_ctx_new();
+	struct scan_result res = SCAN_RESULT_INIT;
+	struct rules_class c = { RL_RUST, 0 };
+	uint16_t idx[RULES_MAX_PATTERNS];
+	size_t n = rules_applicable(r, "a.rs", 4, 0, &c, idx);
+	scan_buffer(sc, r, "x.unwrap()\0", 11, &c, idx, n, &res);
+	assert_int_equal(res.status, SS_BINARY);
+	scan_buffer(sc, r, "\n\nx.unwrap()", 12, &c, idx, n, &res);
+	assert_int_equal(res.status, SS_OK);
+	assert_int_equal(res.n, 1);
+	assert_int_equal(res.m[0].line, 3);
+	scan_result_release(&res);
+	scan_ctx_free(sc);
+	rules_free(r);
+}
+
+static void config_errors_name_file_and_line(void **state)
+{
+	(void)state;
+	struct {
+		const char *text, *err;
+	} cases[] = {
+		{ "[pattern a]\nregex = x\n", "c.conf:1: pattern 'a' has no action" },
+		{ "regex = x\n", "c.conf:1: 'key = value' outside a '[pattern NAME]' section" },
+		{ "[pattern a]\nregex = x\nregex = y\n", "c.conf:3: 'regex' given twice for pattern 'a'" },
+		{ "[pattern a b]\n", "c.conf:1: bad pattern name" },
+		{ "[section]\n", "c.conf:1: expected a section '[pattern NAME]'" },
+		{ "[pattern a]\nnonsense\n", "c.conf:2: expected 'key = value'" },
+		{ "[pattern a]\nregex = x\naction = comment\nlangs = rust\n",
+		  "c.conf:1: pattern 'a' has action comment" },
+		{ "[pattern a]\nregex = x\naction = count\nlangs = cobol\n", "c.conf:4: unknown language" },
+		{ "[pattern a]\nregex = x\naction = count\nthreshold = -1\nlangs = all\n", "c.conf:4: threshold '-1'" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rules *r;
+		rules_new(&r, 1);
+		int rc = rules_parse_config(r, cases[i].text, strlen(cases[i].text), "c.conf");
+		assert_int_equal(rc, ERR_CONFIG);
+		if (strncmp(err_msg(), cases[i].err, strlen(cases[i].err))) {
+			fprintf(stderr, "case %zu: got '%s'\n", i, err_msg());
+			fail();
+		}
+		rules_free(r);
+	}
+	/* a regex is written once, no double escaping; quotes keep surrounding spaces */
+	struct rules *r;
+	rules_new(&r, 1);
+	const char *ok = "# c\n[pattern unwrap]\ndisable = yes\n[pattern sp]\nregex = ' x\\( '\naction = forbid\n"
+			 "globs = *.txt docs/**/*.md\n";
+	assert_int_equal(rules_parse_config(r, ok, strlen(ok), "c.conf"), 0);
+	assert_int_equal(rules_compile(r, 1 << 20, 0), 0);
+	int seen_unwrap = 0;
+	const struct rules_pattern *sp = NULL;
+	for (size_t i = 0; i < r->n; i++) {
+		seen_unwrap |= !strcmp(r->pats[i].name, "unwrap");
+		if (!strcmp(r->pats[i].name, "sp"))
+			sp = &r->pats[i];
+	}
+	assert_false(seen_unwrap);
+	assert_non_null(sp);
+	assert_string_equal(sp->regex, " x\\( ");
+	assert_int_equal(sp->nglobs, 2);
+	struct rules_class c;
+	uint16_t idx[RULES_MAX_PATTERNS];
+	rules_classify("docs/a/b.md", 11, 7, &c);
+	assert_int_equal(rules_applicable(r, "docs/a/b.md", 11, 7, &c, idx), 1);
+	rules_classify("notes.txt", 9, 0, &c);
+	assert_int_equal(rules_applicable(r, "notes.txt", 9, 0, &c, idx), 1);
+	rules_free(r);
+}
+
+static void rule_digest_follows_every_rule(void **state)
+{
+	(void)state;
+	struct rules *a = defaults(), *b = defaults(), *c;
+	assert_memory_equal(a->digest, b->digest, 16);
+	rules_new(&c, 1);
+	assert_int_equal(rules_compile(c, 1 << 20, 0), 0); /* another size limit */
+	assert_memory_not_equal(a->digest, c->digest, 16);
+	rules_free(c);
+	rules_new(&c, 1);
+	assert_int_equal(rules_add_cli(c, "todo=TODO"), 0);
+	assert_int_equal(rules_compile(c, 10 << 20, 0), 0);
+	assert_memory_not_equal(a->digest, c->digest, 16);
+	rules_free(a);
+	rules_free(b);
+	rules_free(c);
+}
+
+static void pathological_regex_hits_the_limit(void **state)
+{
+	(void)state;
+	struct rules *r;
+	rules_new(&r, 0);
+	assert_int_equal(rules_add_cli(r, "evil=(a+)+$"), 0);
+	assert_int_equal(rules_compile(r, 10 << 20, 0), 0);
+	char text[4096];
+	memset(text, 'a', sizeof(text) - 2);
+	text[sizeof(text) - 2] = 'b';
+	text[sizeof(text) - 1] = '\0';
+	struct scan_result res = scan_text(r, "x.txt", text);
+	assert_int_equal(res.status, SS_LIMIT);
+	assert_int_equal(res.limit_line, 1);
+	scan_result_release(&res);
+	rules_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(required_literals_are_sure),
+		cmocka_unit_test(matches_never_span_a_newline),
+		cmocka_unit_test(comment_rule_stops_at_the_first_code_line),
+		cmocka_unit_test(test_code_is_counted_apart),
+		cmocka_unit_test(binary_and_missing_final_newline),
+		cmocka_unit_test(config_errors_name_file_and_line),
+		cmocka_unit_test(rule_digest_follows_every_rule),
+		cmocka_unit_test(pathological_regex_hits_the_limit),
+	};
+	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
+}
