@@ -25,7 +25,7 @@ for f in stress-huge-files stress-monorepo stress-large-file stress-patterns sca
 		"$W --no-defaults -e 'x=$RX' $D/$f" \
 		"$W $D/$f" \
 		"$W --mode sequential $D/$f" \
-		"$W --mode parallel $D/$f" >/dev/null
+		"$W --mode parallel $D/$f" >/dev/null 2>&1
 	jq -r --arg f "$f" '[.results[].median * 1000] as $m |
 		[$f, $m[0], $m[1], $m[2], $m[3], $m[4], ($m[1] / $m[0]), ($m[2] / ([$m[3], $m[4]] | min))] |
 		"\(.[0]) \(.[1]) \(.[2]) \(.[3]) \(.[4]) \(.[5]) \(.[6]) \(.[7])"' "$tmp/$f.json" |
