@@ -46,7 +46,7 @@ struct walk_opts {
 };
 #define WALK_OPTS_INIT                                             \
 	{                                                          \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 256, 0, 0 \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 0, 0 \
 	}
 
 enum walk_status {
