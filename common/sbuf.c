@@ -1,9 +1,13 @@
 #include "sbuf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -107,4 +111,44 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 		*len = sb->len;
 	sbuf_init(sb, 0);
 	return p;
+}
+
+int sbuf_read_at(struct sbuf *sb, int dirfd, const char *path, size_t max)
+{
+	/* O_NONBLOCK: a FIFO planted under the name must not hang the open */
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		close(fd);
+		return -2;
+	}
+	size_t want = (size_t)st.st_size, start = sb->len;
+	sbuf_grow(sb, want);
+	while (sb->len - start < want) {
+		ssize_t k = read(fd, sb->buf + sb->len, want - (sb->len - start));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = errno;
+			close(fd);
+			sbuf_setlen(sb, start);
+			errno = e;
+			return -1;
+		}
+		if (k == 0)
+			break; /* shrank since fstat: keep what is there */
+		sb->len += (size_t)k;
+	}
+	if (sb->alloc)
+		sb->buf[sb->len] = '\0';
+	close(fd);
+	return 0;
 }

@@ -40,6 +40,11 @@ static inline void sbuf_reset(struct sbuf *sb)
 {
 	sbuf_setlen(sb, 0);
 }
+/* Append the whole content of the regular file path (relative to dirfd, as openat) if it holds at
+ * most max bytes. Returns 0; -1 with errno set when it cannot be opened or read; -2 when it is not
+ * a regular file or is larger than max (nothing is appended). */
+int sbuf_read_at(struct sbuf *sb, int dirfd, const char *path, size_t max);
+
 /* Hand the buffer to the caller (free() it); sb is reset to SBUF_INIT. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -386,4 +387,14 @@ int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_
 			return (p->flags & PAT_NEGATE) ? 1 : -1;
 	}
 	return 0;
+}
+
+struct ign_list *ign_list_read(int dirfd, const char *name, const char *base, int icase)
+{
+	struct sbuf text = SBUF_INIT;
+	struct ign_list *l = NULL;
+	if (sbuf_read_at(&text, dirfd, name, IGN_FILE_MAX) == 0)
+		l = ign_list_parse(text.buf, text.len, base, name, icase);
+	sbuf_release(&text);
+	return l;
 }

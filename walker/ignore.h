@@ -23,6 +23,10 @@ struct ign_list;
  * Never fails: malformed lines are taken literally, as git does. Returns NULL when no pattern. */
 struct ign_list *ign_list_parse(const char *text, size_t len, const char *base, const char *source, int icase);
 void ign_list_free(struct ign_list *l);
+/* Read and parse the ignore file name (relative to dirfd, as openat). NULL when it is absent,
+ * unreadable, not a regular file, over IGN_FILE_MAX or has no pattern: git skips such files too. */
+#define IGN_FILE_MAX (4u << 20)
+struct ign_list *ign_list_read(int dirfd, const char *name, const char *base, int icase);
 int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_t base_off, int is_dir);
 size_t ign_list_count(const struct ign_list *l);
 

@@ -11,14 +11,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "banned.h"
 #include "err.h"
+#include "repo.h"
 #include "report.h"
 #include "rules.h"
 #include "sbuf.h"
 #include "version.h"
 #include "walk.h"
 #include "xalloc.h"
+#include "banned.h"
 
 static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (default PATH: .)\n"
 				 "\n"
@@ -127,9 +128,8 @@ static int cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* The nearest .walker.conf from dir upward, stopping at the directory that
- * holds .git; when no repository is above, only dir itself is looked at.
- * Returns a malloc'd path or NULL. */
+/* The nearest .walker.conf from PATH upward to the top of its repository; outside a repository
+ * only PATH's own directory is looked at. Returns a malloc'd path or NULL. */
 static char *find_config(const char *path)
 {
 	char *real = realpath(path, NULL);
@@ -141,26 +141,9 @@ static char *find_config(const char *path)
 		if (sl && sl != real)
 			*sl = '\0';
 	}
-	/* is there a repository above? */
-	struct sbuf p = SBUF_INIT;
-	int in_repo = 0;
-	sbuf_addstr(&p, real);
-	for (;;) {
-		size_t keep = p.len;
-		sbuf_addstr(&p, "/.git");
-		int found = lstat(p.buf, &st) == 0;
-		sbuf_setlen(&p, keep);
-		if (found) {
-			in_repo = 1;
-			break;
-		}
-		char *sl = strrchr(p.buf, '/');
-		if (!sl || sl == p.buf)
-			break;
-		sbuf_setlen(&p, (size_t)(sl - p.buf));
-	}
+	struct sbuf top = SBUF_INIT, p = SBUF_INIT;
+	int in_repo = repo_find_top(real, &top);
 	char *hit = NULL;
-	sbuf_reset(&p);
 	sbuf_addstr(&p, real);
 	for (;;) {
 		size_t keep = p.len;
@@ -170,15 +153,14 @@ static char *find_config(const char *path)
 			break;
 		}
 		sbuf_setlen(&p, keep);
-		sbuf_addstr(&p, "/.git");
-		int top = lstat(p.buf, &st) == 0;
-		sbuf_setlen(&p, keep);
 		char *sl = strrchr(p.buf, '/');
-		if (!in_repo || top || !sl || sl == p.buf)
+		/* stop at the top: top is p with a trailing '/' */
+		if (!in_repo || (top.len == p.len + 1 && !memcmp(top.buf, p.buf, p.len)) || !sl || sl == p.buf)
 			break;
 		sbuf_setlen(&p, (size_t)(sl - p.buf));
 	}
 	sbuf_release(&p);
+	sbuf_release(&top);
 	free(real);
 	return hit;
 }
@@ -467,14 +449,11 @@ int main(int argc, char **argv)
 	struct report_summary sum;
 	report_summarize(r, &all, &sum);
 	struct sbuf out = SBUF_INIT, warn = SBUF_INIT;
-	if (json) {
+	report_warnings(&warn, r, &all);
+	if (json)
 		report_json(&out, r, &all, &sum, &ro);
-		struct sbuf ignored = SBUF_INIT;
-		report_text(&ignored, &warn, r, &all, &sum, &ro);
-		sbuf_release(&ignored);
-	} else {
-		report_text(&out, &warn, r, &all, &sum, &ro);
-	}
+	else
+		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;
 	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;

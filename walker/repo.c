@@ -10,20 +10,17 @@
 #include <stdatomic.h>
 #include <ctype.h>
 #include <stdint.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "banned.h"
 #include "err.h"
 #include "ignore.h"
 #include "sbuf.h"
 #include "xalloc.h"
-
-#define EXCLUDE_MAX (4u << 20)
+#include "banned.h"
 
 /* An open-addressing set of strings kept in one block. */
 struct strset {
@@ -40,6 +37,7 @@ struct repo {
 	struct ign_list *exclude, *global;
 	char *abs_root;
 	pthread_mutex_t lock;
+	pthread_cond_t ready; /* signalled when the background index load is done */
 	pthread_t thread;
 	int thread_started;
 	atomic_int loaded;
@@ -54,14 +52,15 @@ struct repo {
 #ifndef WALKER_LIBGIT2_SONAME
 #define WALKER_LIBGIT2_SONAME "libgit2.so"
 #endif
-#define GIT_FUNCS(X)                                                                                                   \
-	X(git_libgit2_init)                                                                                            \
-	X(git_libgit2_shutdown)                                                                                        \
-	X(git_repository_open_ext)                                                                                     \
-	X(git_error_last) X(git_repository_is_bare) X(git_repository_workdir) X(git_repository_free)                   \
-		X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose)     \
-			X(git_config_free) X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
-				X(git_index_get_byindex) X(git_index_free)
+/* one libgit2 function per X(); clang-format does not settle on a layout for this list */
+/* clang-format off */
+#define GIT_FUNCS(X) \
+	X(git_libgit2_init) X(git_libgit2_shutdown) X(git_repository_open_ext) X(git_error_last) \
+	X(git_repository_is_bare) X(git_repository_workdir) X(git_repository_free) \
+	X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose) \
+	X(git_config_free) X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
+	X(git_index_get_byindex) X(git_index_free)
+/* clang-format on */
 
 static struct {
 #define DECL(f) __typeof__(f) *f;
@@ -88,9 +87,7 @@ static void lg_load(void)
 	lg_ok = 1;
 }
 
-/* The nearest directory at or above dir holding a .git (directory or file), stopping at a
- * GIT_CEILING_DIRECTORIES entry; written to top with a trailing '/'. Returns 0 when none. */
-static int find_dotgit(const char *dir, struct sbuf *top)
+int repo_find_top(const char *dir, struct sbuf *top)
 {
 	const char *ceil = getenv("GIT_CEILING_DIRECTORIES");
 	struct sbuf p = SBUF_INIT;
@@ -199,32 +196,6 @@ static void strset_release(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static struct ign_list *read_ignore_file(const char *path, int icase)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > EXCLUDE_MAX) {
-		close(fd);
-		return NULL;
-	}
-	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
-	close(fd);
-	struct ign_list *l = ign_list_parse(text, got, "", path, icase);
-	free(text);
-	return l;
-}
-
 /* Could any git config file set core.excludesFile or core.ignoreCase (or include one that does)?
  * When none can, libgit2 is not needed for the configuration. */
 static int config_may_matter(const char *gitdir)
@@ -244,29 +215,25 @@ static int config_may_matter(const char *gitdir)
 	sbuf_addstr(&p[3], "/etc/gitconfig");
 	int matters = 0;
 	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "worktreeconfig" };
+	struct sbuf text = SBUF_INIT;
 	for (int i = 0; i < 4 && !matters; i++) {
 		if (!p[i].len)
 			continue;
-		int fd = open(p[i].buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0)
-			continue;
-		struct stat st;
-		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
-			matters = fstat(fd, &st) == 0 && S_ISREG(st.st_mode); /* huge: let libgit2 read it */
-			close(fd);
+		sbuf_reset(&text);
+		int rc = sbuf_read_at(&text, AT_FDCWD, p[i].buf, 1 << 20);
+		if (rc == -2) {
+			struct stat st;
+			matters = stat(p[i].buf, &st) == 0 && S_ISREG(st.st_mode); /* huge: let libgit2 read it */
 			continue;
 		}
-		char *text = xmalloc((size_t)st.st_size + 1);
-		ssize_t k = read(fd, text, (size_t)st.st_size);
-		close(fd);
-		size_t n = k > 0 ? (size_t)k : 0;
-		for (size_t j = 0; j < n; j++)
-			text[j] = (char)tolower((unsigned char)text[j]);
-		text[n] = '\0';
+		if (rc)
+			continue;
+		for (size_t j = 0; j < text.len; j++)
+			text.buf[j] = (char)tolower((unsigned char)text.buf[j]);
 		for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]) && !matters; j++)
-			matters = memmem(text, n, keys[j], strlen(keys[j])) != NULL;
-		free(text);
+			matters = memmem(text.buf, text.len, keys[j], strlen(keys[j])) != NULL;
 	}
+	sbuf_release(&text);
 	for (int i = 0; i < 4; i++)
 		sbuf_release(&p[i]);
 	return matters;
@@ -281,7 +248,7 @@ static struct ign_list *default_global_excludes(int icase)
 		sbuf_addf(&p, "%s/git/ignore", xdg);
 	else if (home && *home)
 		sbuf_addf(&p, "%s/.config/git/ignore", home);
-	struct ign_list *l = p.len ? read_ignore_file(p.buf, icase) : NULL;
+	struct ign_list *l = p.len ? ign_list_read(AT_FDCWD, p.buf, "", icase) : NULL;
 	sbuf_release(&p);
 	return l;
 }
@@ -307,19 +274,18 @@ static int open_git(struct repo *rp, const char *abs_root)
 	return 0;
 }
 
-static void *index_main(void *arg);
-
 int repo_open(struct repo **out, const char *abs_root)
 {
 	*out = NULL;
 	struct sbuf top = SBUF_INIT;
 	int envgit = getenv("GIT_DIR") || getenv("GIT_WORK_TREE") || getenv("GIT_COMMON_DIR");
-	if (!envgit && !find_dotgit(abs_root, &top)) {
+	if (!envgit && !repo_find_top(abs_root, &top)) {
 		sbuf_release(&top);
 		return 0;
 	}
 	struct repo *rp = xcalloc(1, sizeof(*rp));
 	pthread_mutex_init(&rp->lock, NULL);
+	pthread_cond_init(&rp->ready, NULL);
 	rp->abs_root = xstrdup(abs_root);
 	struct stat st;
 	struct sbuf gd = SBUF_INIT;
@@ -327,10 +293,10 @@ int repo_open(struct repo **out, const char *abs_root)
 	int fast = !envgit && lstat(gd.buf, &st) == 0 && S_ISDIR(st.st_mode) && !config_may_matter(gd.buf);
 	if (fast) {
 		/* a plain .git directory and no config that could change the ignore rules: libgit2 is only
-		 * needed for the index, loaded in the background when the walk starts */
+		 * needed for the index, read when an ignore rule first excludes something */
 		rp->workdir = sbuf_detach(&top, NULL);
 		sbuf_addstr(&gd, "/info/exclude");
-		rp->exclude = read_ignore_file(gd.buf, 0);
+		rp->exclude = ign_list_read(AT_FDCWD, gd.buf, "", 0);
 		rp->global = default_global_excludes(0);
 		sbuf_release(&gd);
 		*out = rp;
@@ -359,7 +325,7 @@ int repo_open(struct repo **out, const char *abs_root)
 			rp->icase = b;
 		git_buf gb = { 0 };
 		if (lg.git_config_get_path(&gb, cfg, "core.excludesfile") == 0) {
-			rp->global = read_ignore_file(gb.ptr, rp->icase);
+			rp->global = ign_list_read(AT_FDCWD, gb.ptr, "", rp->icase);
 			lg.git_buf_dispose(&gb);
 			have_global = 1;
 		}
@@ -369,7 +335,7 @@ int repo_open(struct repo **out, const char *abs_root)
 		rp->global = default_global_excludes(rp->icase);
 	struct sbuf ex = SBUF_INIT;
 	sbuf_addf(&ex, "%s/info/exclude", lg.git_repository_commondir(g));
-	rp->exclude = read_ignore_file(ex.buf, rp->icase);
+	rp->exclude = ign_list_read(AT_FDCWD, ex.buf, "", rp->icase);
 	sbuf_release(&ex);
 	*out = rp;
 	return 0;
@@ -390,6 +356,7 @@ void repo_free(struct repo *rp)
 	strset_release(&rp->files);
 	strset_release(&rp->dirs);
 	pthread_mutex_destroy(&rp->lock);
+	pthread_cond_destroy(&rp->ready);
 	free(rp);
 }
 
@@ -434,7 +401,10 @@ static void *index_main(void *arg)
 {
 	struct repo *rp = arg;
 	read_index(rp);
+	pthread_mutex_lock(&rp->lock);
 	atomic_store_explicit(&rp->loaded, 1, memory_order_release);
+	pthread_cond_broadcast(&rp->ready);
+	pthread_mutex_unlock(&rp->lock);
 	return NULL;
 }
 
@@ -458,19 +428,13 @@ static void load_index(struct repo *rp)
 	if (atomic_load_explicit(&rp->loaded, memory_order_acquire))
 		return;
 	pthread_mutex_lock(&rp->lock);
-	if (rp->thread_started) {
-		/* the background load is under way: wait for it */
-		pthread_mutex_unlock(&rp->lock);
-		while (!atomic_load_explicit(&rp->loaded, memory_order_acquire)) {
-			struct timespec ts = { 0, 100000 };
-			nanosleep(&ts, NULL);
-		}
-		return;
-	}
-	if (!atomic_load_explicit(&rp->loaded, memory_order_relaxed)) {
+	if (!rp->thread_started && !atomic_load_explicit(&rp->loaded, memory_order_relaxed)) {
 		read_index(rp);
 		atomic_store_explicit(&rp->loaded, 1, memory_order_release);
 	}
+	/* the background load is under way: wait for it */
+	while (!atomic_load_explicit(&rp->loaded, memory_order_relaxed))
+		pthread_cond_wait(&rp->ready, &rp->lock);
 	pthread_mutex_unlock(&rp->lock);
 }
 

@@ -20,8 +20,14 @@
 
 #include <stddef.h>
 
+#include "sbuf.h"
+
 struct repo;
 struct ign_list;
+
+/* The nearest directory at or above dir (absolute) holding a .git, directory or file, stopping at
+ * a GIT_CEILING_DIRECTORIES entry: written to top with a trailing '/'. Returns 0 when none. */
+int repo_find_top(const char *dir, struct sbuf *top);
 
 /* Returns 0 with *out NULL when root is not inside a work tree (or the
  * repository is bare); ERR_GIT when a repository was found but cannot be read.

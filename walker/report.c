@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "json.h"
 #include "version.h"
 #include "xalloc.h"
+#include "banned.h"
 
 #define TOP_FILES 5
 
@@ -149,11 +149,8 @@ static void text_counts(struct sbuf *out, const struct rules *r, const uint64_t 
 		sbuf_addstr(out, "none");
 }
 
-void report_text(struct sbuf *out, struct sbuf *warn, const struct rules *r, const struct walk_result *res,
-		 const struct report_summary *sum, const struct report_opts *ro)
+void report_warnings(struct sbuf *warn, const struct rules *r, const struct walk_result *res)
 {
-	const char *bold = ro->color ? "\033[1m" : "", *red = ro->color ? "\033[31m" : "",
-		   *reset = ro->color ? "\033[0m" : "";
 	for (size_t i = 0; i < res->n; i++) {
 		const struct walk_file *f = &res->files[i];
 		if (f->status == WF_UNREADABLE || f->status == WF_LINK_LOOP || f->status == WF_LIMIT ||
@@ -172,6 +169,13 @@ void report_text(struct sbuf *out, struct sbuf *warn, const struct rules *r, con
 				sbuf_addf(warn, ": %s\n", reason_of(f));
 		}
 	}
+}
+
+void report_text(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		 const struct report_summary *sum, const struct report_opts *ro)
+{
+	const char *bold = ro->color ? "\033[1m" : "", *red = ro->color ? "\033[31m" : "",
+		   *reset = ro->color ? "\033[0m" : "";
 	uint64_t shown = 0;
 	for (size_t i = 0; i < res->n; i++) {
 		const struct walk_file *f = &res->files[i];

@@ -7,8 +7,9 @@
  *   struct report_opts ro = REPORT_OPTS_INIT;
  *   struct report_summary sum;
  *   report_summarize(rules, &result, &sum);            (counts, verdicts)
- *   report_text(&out, &err, rules, &result, &sum, &ro);  or  report_json(&out,
- * ...); report_summary_release(&sum);
+ *   report_warnings(&err, rules, &result);              (for stderr)
+ *   report_text(&out, rules, &result, &sum, &ro);  or  report_json(&out, rules, &result, &sum, &ro);
+ *   report_summary_release(&sum);
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -44,8 +45,10 @@ static inline int report_passed(const struct report_summary *s)
 	return s->violations == 0 && s->over_threshold == 0;
 }
 
-/* out gets the report, warn the per-file warnings (stderr), both appended. */
-void report_text(struct sbuf *out, struct sbuf *warn, const struct rules *r, const struct walk_result *res,
+/* The per-file warnings for stderr (unreadable, special files, loops, match limits), appended. */
+void report_warnings(struct sbuf *warn, const struct rules *r, const struct walk_result *res);
+/* The text report, appended to out. */
+void report_text(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro);
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro);

@@ -14,12 +14,12 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "banned.h"
 #include "err.h"
 #include "ignore.h"
 #include "sbuf.h"
 #include "version.h"
 #include "xalloc.h"
+#include "banned.h"
 
 #define CONFIG_MAX (1u << 20)
 
@@ -197,9 +197,7 @@ int rules_add_cli(struct rules *r, const char *spec)
 	return 0;
 }
 
-/* ---- config file
- * ----------------------------------------------------------------------------
- */
+/* ---- config file ----------------------------------------------------------------------------- */
 
 static int parse_lang(const char *s, size_t n)
 {
@@ -314,10 +312,8 @@ static int add_glob_word(void *ctx, const char *w, size_t n)
 	return 0;
 }
 
-static int set_key(struct rules *r, struct cfg_section *s, const char *key, const char *val, const char *path,
-		   unsigned line)
+static int set_key(struct cfg_section *s, const char *key, const char *val, const char *path, unsigned line)
 {
-	(void)r;
 	struct rules_pattern *p = s->p;
 	int b;
 #define ONCE(flag)                                                                                              \
@@ -500,7 +496,7 @@ int rules_parse_config(struct rules *r, const char *text, size_t len, const char
 			rc = err_set(ERR_CONFIG, "%s:%u: missing key before '='", path, line);
 			goto out;
 		}
-		if ((rc = set_key(r, &s, buf, val, path, line)))
+		if ((rc = set_key(&s, buf, val, path, line)))
 			goto out;
 	}
 	rc = finish_section(r, &s, path);
@@ -513,32 +509,19 @@ out:
 
 int rules_load_config(struct rules *r, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return err_errno("unable to open config '%s'", path);
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX) {
-		close(fd);
-		return err_set(ERR_CONFIG, "%s: not a regular file of at most %u bytes", path, CONFIG_MAX);
-	}
-	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
-	close(fd);
-	int rc = rules_parse_config(r, text, got, path);
-	free(text);
+	struct sbuf text = SBUF_INIT;
+	int rc = sbuf_read_at(&text, AT_FDCWD, path, CONFIG_MAX);
+	if (rc == -1)
+		rc = err_errno("unable to open config '%s'", path);
+	else if (rc == -2)
+		rc = err_set(ERR_CONFIG, "%s: not a regular file of at most %u bytes", path, CONFIG_MAX);
+	else
+		rc = rules_parse_config(r, text.buf, text.len, path);
+	sbuf_release(&text);
 	return rc;
 }
 
-/* ---- literal prefilter
- * -------------------------------------------------------------------- */
+/* ---- literal prefilter ----------------------------------------------------------------------- */
 
 /* Index just past the group or class starting at s[i] ('(' or '['), or 0 when
  * unbalanced. */
@@ -620,8 +603,7 @@ size_t rules_required_literal(const char *re, char *out, size_t cap)
 	if (strstr(re, "(?") &&
 	    (strstr(re, "(?i") || strstr(re, "(?x") || strstr(re, "(?-") || strstr(re, "(?|") || strstr(re, "(?^")))
 		return 0;
-	/* a leading option setting like (*UTF) or (*CRLF) changes the meaning of
-   * everything */
+	/* a leading option setting like (*UTF) or (*CRLF) changes the meaning of everything */
 	if (re[0] == '(' && re[1] == '*')
 		return 0;
 #define FLUSH()                                \
@@ -715,8 +697,7 @@ static int rarity(unsigned char c)
 	return 80; /* # @ ! ? $ % ^ ~ ` | and bytes beyond ASCII */
 }
 
-/* ---- compilation
- * -------------------------------------------------------------------------- */
+/* ---- compilation ----------------------------------------------------------------------------- */
 
 static void digest_str(XXH3_state_t *st, const char *s)
 {
@@ -741,8 +722,7 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 			return err_set(ERR_CONFIG, "%s: pattern '%s': regex error at offset %zu: %s", p->origin,
 				       p->name, (size_t)eo, (const char *)msg);
 		}
-		/* JIT failure (no executable memory, an unsupported build) falls back to
-     * the interpreter */
+		/* JIT failure (no executable memory, an unsupported build) falls back to the interpreter */
 		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 		char lit[256];
 		size_t n = rules_required_literal(p->regex, lit, sizeof(lit));
@@ -798,8 +778,7 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 	return 0;
 }
 
-/* ---- path classes
- * ------------------------------------------------------------------------- */
+/* ---- path classes ---------------------------------------------------------------------------- */
 
 static int ends_with(const char *s, size_t n, const char *suf)
 {

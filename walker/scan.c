@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "banned.h"
 #include "xalloc.h"
+#include "banned.h"
 
 #define MATCH_LIMIT 5000000u /* PCRE2 steps per match attempt: pathological regexes stop here */
 #define DEPTH_LIMIT 100000u
@@ -180,8 +180,7 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 			}
 			return;
 		}
-		/* the leftmost line-bounded match cannot start before the leftmost
-     * unbounded one */
+		/* the leftmost line-bounded match cannot start before the leftmost unbounded one */
 		size_t off = ov[0] < len ? ov[0] : len;
 		size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
 		if (match_line(sc, p->code, pi, ls, le) < 0)

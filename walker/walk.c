@@ -18,17 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "banned.h"
 #include "err.h"
 #include "ignore.h"
 #include "repo.h"
 #include "sbuf.h"
 #include "xalloc.h"
+#include "banned.h"
 
 #define BATCH 128             /* files per stealable batch */
 #define READ_FIRST (64 << 10) /* first read(2); a file that fits needs no fstat */
 #define DENTS_BUF (32 << 10)
-#define IGNORE_FILE_MAX (4u << 20)
 #define STEAL_MAX 64
 #define DIR_WEIGHT 16 /* a pending directory counts as this many pending files */
 
@@ -149,9 +148,7 @@ const char *walk_status_name(int status)
 	return status >= 0 && status <= WF_UNREADABLE ? names[status] : "?";
 }
 
-/* ---- nodes
- * ------------------------------------------------------------------------------------
- */
+/* ---- nodes ----------------------------------------------------------------------------------- */
 
 static void node_unref(struct walk *w, struct dnode *d)
 {
@@ -200,9 +197,7 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	return d;
 }
 
-/* ---- deques
- * -----------------------------------------------------------------------------------
- */
+/* ---- deques ---------------------------------------------------------------------------------- */
 
 static size_t item_weight(const struct item *it)
 {
@@ -305,9 +300,7 @@ static int any_avail(struct walk *w)
 	return 0;
 }
 
-/* ---- reporting
- * --------------------------------------------------------------------------------
- */
+/* ---- reporting ------------------------------------------------------------------------------- */
 
 static struct walk_file *add_out(struct worker *me, const struct dnode *d, const char *name, size_t nlen)
 {
@@ -338,9 +331,7 @@ static void report_errno(struct worker *me, const struct dnode *d, const char *n
 	me->st.unreadable++;
 }
 
-/* ---- files
- * ------------------------------------------------------------------------------------
- */
+/* ---- files ----------------------------------------------------------------------------------- */
 
 static void grow_buf(struct worker *me, size_t need)
 {
@@ -372,7 +363,9 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 	f->limit_line = me->res.limit_line;
 }
 
-static void scan_now(struct worker *me, const char *buf, size_t len, const struct fent *fe, size_t nidx)
+/* Scan buf and record the outcome: matches, binary, or a pattern over its match limit. */
+static void scan_now(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const char *buf,
+		     size_t len, const struct fent *fe, size_t nidx)
 {
 	const struct walk_opts *o = me->w->o;
 	struct rules_class c = { fe->lang, fe->test };
@@ -381,6 +374,24 @@ static void scan_now(struct worker *me, const char *buf, size_t len, const struc
 	if (o->timing)
 		me->st.ns_match += now_ns() - t0;
 	me->st.bytes += len;
+	me->st.files_scanned++;
+	int status = WF_OK;
+	if (me->res.status == SS_BINARY) {
+		me->st.skipped_binary++;
+		status = WF_BINARY;
+	} else if (me->res.status == SS_LIMIT) {
+		status = WF_LIMIT;
+	}
+	record(me, d, name, nlen, fe, status);
+}
+
+static ssize_t read_retry(int fd, char *buf, size_t n)
+{
+	ssize_t k;
+	do
+		k = read(fd, buf, n);
+	while (k < 0 && errno == EINTR);
+	return k;
 }
 
 /* Open, read or map, and scan one file whose name is in the directory d (fd
@@ -415,12 +426,8 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	scan_result_reset(&me->res);
-	int status = WF_OK;
 	grow_buf(me, READ_FIRST);
-	ssize_t k;
-	do
-		k = read(fd, me->buf, READ_FIRST);
-	while (k < 0 && errno == EINTR);
+	ssize_t k = read_retry(fd, me->buf, READ_FIRST);
 	if (k < 0) {
 		int e = errno;
 		close(fd);
@@ -450,11 +457,10 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 				if (o->timing)
 					me->st.ns_read += now_ns() - t0;
 				me->st.files_mapped++;
-				me->st.files_scanned++;
 				sigjmp_buf jb;
 				if (sigsetjmp(jb, 1) == 0) {
 					bus_jmp = &jb;
-					scan_now(me, map, (size_t)st.st_size, fe, nidx);
+					scan_now(me, d, name, nlen, map, (size_t)st.st_size, fe, nidx);
 					bus_jmp = NULL;
 				} else {
 					bus_jmp = NULL;
@@ -467,32 +473,20 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 					return;
 				}
 				munmap(map, (size_t)st.st_size);
-				if (me->res.status == SS_BINARY) {
-					me->st.skipped_binary++;
-					record(me, d, name, nlen, fe, WF_BINARY);
-				} else {
-					record(me, d, name, nlen, fe, me->res.status == SS_LIMIT ? WF_LIMIT : WF_OK);
-				}
 				return;
 			}
 			/* any mmap failure: read it instead */
 		}
-		/* read the rest; the file may have grown since fstat, so stop past the
-     * limit */
+		/* read the rest; the file may have grown since fstat, so stop past the limit */
 		size_t want = (size_t)st.st_size + 1;
 		for (;;) {
 			if (len == me->bufcap) {
 				if (len > r->max_filesize)
 					break;
-				char *nb = xmalloc(me->bufcap * 2 > want ? me->bufcap * 2 : want);
-				memcpy(nb, me->buf, len);
-				free(me->buf);
-				me->buf = nb;
 				me->bufcap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
+				me->buf = xrealloc(me->buf, me->bufcap);
 			}
-			do
-				k = read(fd, me->buf + len, me->bufcap - len);
-			while (k < 0 && errno == EINTR);
+			k = read_retry(fd, me->buf + len, me->bufcap - len);
 			if (k < 0) {
 				int e = errno;
 				close(fd);
@@ -513,15 +507,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	me->st.files_read++;
-	me->st.files_scanned++;
-	scan_now(me, me->buf, len, fe, nidx);
-	if (me->res.status == SS_BINARY) {
-		me->st.skipped_binary++;
-		status = WF_BINARY;
-	} else if (me->res.status == SS_LIMIT) {
-		status = WF_LIMIT;
-	}
-	record(me, d, name, nlen, fe, status);
+	scan_now(me, d, name, nlen, me->buf, len, fe, nidx);
 	/* keep per-thread memory bounded after a big file */
 	if (me->bufcap > (4u << 20)) {
 		free(me->buf);
@@ -542,35 +528,7 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 	}
 }
 
-/* ---- directories
- * ------------------------------------------------------------------------------
- */
-
-static struct ign_list *read_ignore(int dfd, const char *name, const char *base, int icase)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > IGNORE_FILE_MAX) {
-		close(fd);
-		return NULL;
-	}
-	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, text + got, (size_t)st.st_size - got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-	}
-	close(fd);
-	struct ign_list *l = ign_list_parse(text, got, base, name, icase);
-	free(text);
-	return l;
-}
+/* ---- directories ----------------------------------------------------------------------------- */
 
 /* Is relpath (in directory d) excluded by the ignore files, before the
  * tracked-file exception? */
@@ -797,13 +755,13 @@ static void do_dir(struct worker *me, struct dnode *d)
 		report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
 	if (!o->no_ignore && !d->excluded) {
 		if (has_ignore)
-			d->ign[0] = read_ignore(fd, ".ignore", d->rel, w->icase);
+			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
-			d->ign[1] = read_ignore(fd, ".gitignore", d->rel, w->icase);
+			d->ign[1] = ign_list_read(fd, ".gitignore", d->rel, w->icase);
 	}
 
 	/* decide each entry */
-	size_t nfiles = 0, nnames = 0, ndeferred = 0;
+	size_t nfiles = 0, ndeferred = 0;
 	struct dnode **subs = NULL;
 	size_t nsubs = 0, asubs = 0;
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
@@ -897,9 +855,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		fe->test = cls.test;
 		/* compact the files to the front; names stay where they are */
 		me->ents[nfiles++] = *fe;
-		nnames += fe->name_len + 1u;
 	}
-	(void)nnames;
 
 	/* copy the files' names out of the per-thread listing */
 	if (nfiles) {
@@ -915,16 +871,14 @@ static void do_dir(struct worker *me, struct dnode *d)
 	if (o->timing)
 		me->st.ns_discovery += now_ns() - t0;
 
-	/* over the descriptor budget: finish the files now and let the subdirectories
-   * reopen by path */
+	/* over the descriptor budget: finish the files now and let the subdirectories reopen by path */
 	int keep_fd = ndeferred || atomic_load(&w->fds_open) < w->fd_budget;
 	uint32_t nbatch = keep_fd && nfiles > BATCH ? (uint32_t)((nfiles + BATCH - 1) / BATCH) - 1 : 0;
 	atomic_fetch_add(&d->fd_users, (int)(nsubs + nbatch));
 	if (!keep_fd) {
 		do_files(me, d, 0, (uint32_t)nfiles);
 		nfiles = 0;
-		atomic_fetch_sub(&d->fd_users, (int)nsubs);
-		close(d->fd);
+		close(d->fd); /* the count of users still balances: fd_release sees fd < 0 */
 		d->fd = -1;
 		atomic_fetch_sub(&w->fds_open, 1);
 	}
@@ -933,8 +887,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		push(me, &it);
 	}
 	free(subs);
-	/* batches after the subdirectories: popped first, so the descriptor closes
-   * early */
+	/* batches after the subdirectories: popped first, so the descriptor closes early */
 	for (uint32_t b = 0; b < nbatch; b++) {
 		atomic_fetch_add(&d->refs, 1);
 		struct item it = { d, (b + 1) * BATCH, 0 };
@@ -944,8 +897,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	}
 	if (nfiles)
 		do_files(me, d, 0, nfiles < BATCH ? (uint32_t)nfiles : BATCH);
-	if (keep_fd)
-		fd_release(w, d);
+	fd_release(w, d);
 done:
 	node_unref(w, d);
 }
@@ -1019,9 +971,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* ---- the run
- * ----------------------------------------------------------------------------------
- */
+/* ---- the run --------------------------------------------------------------------------------- */
 
 static void worker_init(struct worker *me, struct walk *w, int id)
 {
@@ -1101,8 +1051,8 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 			sbuf_add(&abs, prefix, s);
 			int dfd = open(abs.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (dfd >= 0) {
-				a->ign[0] = read_ignore(dfd, ".ignore", a->rel, w->icase);
-				a->ign[1] = read_ignore(dfd, ".gitignore", a->rel, w->icase);
+				a->ign[0] = ign_list_read(dfd, ".ignore", a->rel, w->icase);
+				a->ign[1] = ign_list_read(dfd, ".gitignore", a->rel, w->icase);
 				close(dfd);
 			}
 		}
@@ -1200,8 +1150,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 			sbuf_addch(&w.disp, '/');
 	}
 
-	/* the repository around the root: ignore files above it, excludes, tracked
-   * files */
+	/* the repository around the root: ignore files above it, excludes, tracked files */
 	struct dnode *top = NULL;
 	struct sbuf pre = SBUF_INIT;
 	char *real = o->no_ignore ? NULL : realpath(root, NULL);
@@ -1303,14 +1252,23 @@ void walk_result_release(struct walk_result *res)
 
 void walk_result_merge(struct walk_result *a, struct walk_result *b, int unsorted)
 {
-	if (b->n) {
+	/* b is already sorted: only a second root's files need sorting in */
+	int resort = !unsorted && a->n && b->n;
+	if (!a->n) {
+		struct walk_stats st = a->stats;
+		free(a->files);
+		*a = *b;
+		a->stats = st;
+	} else if (b->n) {
 		ALLOC_GROW(a->files, a->n + b->n, a->alloc);
 		memcpy(a->files + a->n, b->files, b->n * sizeof(*b->files));
 		a->n += b->n;
+		free(b->files);
+	} else {
+		free(b->files);
 	}
 	add_stats(&a->stats, &b->stats);
-	free(b->files);
 	memset(b, 0, sizeof(*b));
-	if (!unsorted && a->n > 1)
+	if (resort)
 		qsort(a->files, a->n, sizeof(*a->files), cmp_file);
 }

@@ -44,8 +44,8 @@ struct walk_opts {
 	int timing;               /* measure discovery / read / match time (--stats) */
 	int list_files;           /* report every walked file instead of scanning (--files) */
 };
-#define WALK_OPTS_INIT                                             \
-	{                                                          \
+#define WALK_OPTS_INIT                                            \
+	{                                                         \
 		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 0, 0 \
 	}
 
