@@ -57,6 +57,16 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "with a NUL in its first 8000 bytes)\n"
 				 "      --mmap-min SIZE     map files of at least SIZE instead of reading "
 				 "them (default 1M)\n"
+				 "Cache and incremental runs:\n"
+				 "      --cache FILE        keep per-file results in FILE (default: one file "
+				 "per root under\n"
+				 "                          $XDG_CACHE_HOME/walker/, else ~/.cache/walker/)\n"
+				 "      --no-cache          neither read nor write the cache\n"
+				 "      --cache-clear       remove the roots' cache files and exit\n"
+				 "      --changed-since REF scan only the files that differ between REF and the "
+				 "work tree\n"
+				 "                          (modified, added, renamed, untracked; git "
+				 "repositories only)\n"
 				 "Output:\n"
 				 "      --format FMT        text (default) or json\n"
 				 "      --limit N           show at most N violations in text (default 15)\n"
@@ -221,6 +231,10 @@ enum {
 	OPT_VERSION,
 	OPT_SPAWN,
 	OPT_FILES,
+	OPT_CACHE,
+	OPT_NO_CACHE,
+	OPT_CACHE_CLEAR,
+	OPT_CHANGED_SINCE,
 };
 
 int main(int argc, char **argv)
@@ -249,13 +263,18 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "spawn-threshold", required_argument, NULL, OPT_SPAWN },
 		{ "files", no_argument, NULL, OPT_FILES },
+		{ "cache", required_argument, NULL, OPT_CACHE },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "cache-clear", no_argument, NULL, OPT_CACHE_CLEAR },
+		{ "changed-since", required_argument, NULL, OPT_CHANGED_SINCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct walk_opts wo = WALK_OPTS_INIT;
 	struct report_opts ro = REPORT_OPTS_INIT;
-	const char *config = NULL;
+	const char *config = NULL, *cache_file = NULL, *changed_since = NULL;
+	int no_cache = 0, clear = 0;
 	int no_defaults = 0, list = 0, json = 0, color = -1;
 	uint64_t max_filesize = 10ull * 1024 * 1024;
 	int binary = 0;
@@ -360,6 +379,22 @@ int main(int argc, char **argv)
 		case OPT_FILES:
 			wo.list_files = 1;
 			break;
+		case OPT_CACHE:
+			if (!*optarg)
+				return usage_error("--cache '%s': expected a file name", optarg);
+			cache_file = optarg;
+			break;
+		case OPT_NO_CACHE:
+			no_cache = 1;
+			break;
+		case OPT_CACHE_CLEAR:
+			clear = 1;
+			break;
+		case OPT_CHANGED_SINCE:
+			if (!*optarg)
+				return usage_error("--changed-since '%s': expected a revision such as HEAD~1", optarg);
+			changed_since = optarg;
+			break;
 		case OPT_SPAWN:
 			if (parse_long(optarg, 0, 100000000, &v))
 				return usage_error("--spawn-threshold '%s': expected a number", optarg);
@@ -380,6 +415,28 @@ int main(int argc, char **argv)
 	const char **paths = xmalloc((size_t)npaths * sizeof(*paths));
 	for (int i = 0; i < npaths; i++)
 		paths[i] = optind < argc ? argv[optind + i] : ".";
+	if (cache_file && npaths > 1) {
+		free(paths);
+		return usage_error("--cache %s: one cache file cannot serve several roots; name one root", cache_file);
+	}
+	if (clear) {
+		int st = 0;
+		for (int i = 0; i < npaths; i++) {
+			char *real = realpath(paths[i], NULL);
+			if (!real && !cache_file) {
+				fprintf(stderr, "walker: unable to resolve '%s': %s\n", paths[i], strerror(errno));
+				st = 2;
+				continue;
+			}
+			if (cache_clear(cache_file, real)) {
+				fprintf(stderr, "walker: %s\n", err_msg());
+				st = 2;
+			}
+			free(real);
+		}
+		free(paths);
+		return st;
+	}
 
 	struct rules *r;
 	rules_new(&r, !no_defaults);
@@ -418,16 +475,87 @@ int main(int argc, char **argv)
 	struct walk_result all;
 	memset(&all, 0, sizeof(all));
 	int failed_roots = 0;
+	struct sbuf warn = SBUF_INIT;
+	int fatal = 0; /* --changed-since cannot work: no report */
 	for (int i = 0; i < npaths; i++) {
 		struct walk_result one;
-		if (walk_run(&wo, r, paths[i], &one) < 0) {
+		struct walk_opts ow = wo;
+		struct cache *cache = NULL;
+		char **changed = NULL;
+		size_t nchanged = 0;
+		char *real = NULL;
+		struct stat st;
+		int isdir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
+		if (isdir && ((!no_cache && !wo.list_files) || changed_since))
+			real = realpath(paths[i], NULL);
+		if (changed_since && isdir) {
+			if (!real || repo_changed_since(real, changed_since, &changed, &nchanged)) {
+				if (!real)
+					err_errno("unable to resolve '%s'", paths[i]);
+				fprintf(stderr, "walker: %s\n", err_msg());
+				free(real);
+				fatal = 1;
+				break;
+			}
+			/* keep the changed files under this root, relative to it */
+			size_t rl = strlen(real), k = 0;
+			for (size_t j = 0; j < nchanged; j++) {
+				char *p = changed[j];
+				if (!strncmp(p, real, rl) && (rl == 1 || p[rl] == '/')) {
+					memmove(p, p + rl + (rl > 1), strlen(p + rl + (rl > 1)) + 1);
+					changed[k++] = p;
+				} else {
+					free(p);
+				}
+			}
+			nchanged = k;
+			ow.only = changed;
+			ow.nonly = nchanged;
+		} else if (changed_since) {
+			fprintf(stderr, "walker: --changed-since: '%s' is not a directory\n", paths[i]);
+			fatal = 1;
+			break;
+		}
+		if (real && !no_cache && !wo.list_files)
+			cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn);
+		ow.cache = cache;
+		free(real);
+		int wrc = walk_run(&ow, r, paths[i], &one);
+		for (size_t j = 0; j < nchanged; j++)
+			free(changed[j]);
+		free(changed);
+		if (wrc < 0) {
 			fprintf(stderr, "walker: %s\n", err_msg());
 			failed_roots++;
+			cache_close(cache);
 			continue;
+		}
+		if (cache) {
+			cache_save(cache, wo.max_depth < 0 && !changed_since, &warn);
+			const struct cache_stats *cs = cache_stats(cache);
+			ro.cache_used = 1;
+			free(ro.cache_path);
+			ro.cache_path = xstrdup(cs->path);
+			ro.cache_loaded += cs->loaded;
+			ro.cache_dropped += cs->dropped;
+			ro.cache_written += cs->written;
+			ro.cache_load_s += cs->load_ns / 1e9;
+			ro.cache_save_s += cs->save_ns / 1e9;
+			cache_close(cache);
 		}
 		walk_result_merge(&all, &one, wo.unsorted);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (fatal) {
+		if (warn.len)
+			write_all(2, warn.buf, warn.len);
+		sbuf_release(&warn);
+		free(ro.cache_path);
+		walk_result_release(&all);
+		rules_free(r);
+		free(paths);
+		return 2;
+	}
 	ro.wall_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	ro.color = color < 0 ? isatty(1) && !getenv("NO_COLOR") : color;
 
@@ -440,6 +568,7 @@ int main(int argc, char **argv)
 			sbuf_addch(&o, '\n');
 		}
 		int st = write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
+		sbuf_release(&warn);
 		sbuf_release(&o);
 		walk_result_release(&all);
 		rules_free(r);
@@ -448,7 +577,7 @@ int main(int argc, char **argv)
 	}
 	struct report_summary sum;
 	report_summarize(r, &all, &sum);
-	struct sbuf out = SBUF_INIT, warn = SBUF_INIT;
+	struct sbuf out = SBUF_INIT;
 	report_warnings(&warn, r, &all);
 	if (json)
 		report_json(&out, r, &all, &sum, &ro);
@@ -466,6 +595,7 @@ int main(int argc, char **argv)
 	}
 	sbuf_release(&out);
 	sbuf_release(&warn);
+	free(ro.cache_path);
 	report_summary_release(&sum);
 	walk_result_release(&all);
 	rules_free(r);

@@ -59,7 +59,9 @@ struct repo {
 	X(git_repository_is_bare) X(git_repository_workdir) X(git_repository_free) \
 	X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose) \
 	X(git_config_free) X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
-	X(git_index_get_byindex) X(git_index_free)
+	X(git_index_get_byindex) X(git_index_free) X(git_revparse_single) X(git_object_peel) \
+	X(git_object_free) X(git_diff_options_init) X(git_diff_tree_to_workdir_with_index) \
+	X(git_diff_num_deltas) X(git_diff_get_delta) X(git_diff_free)
 /* clang-format on */
 
 static struct {
@@ -448,4 +450,77 @@ int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
 {
 	load_index(rp);
 	return strset_has(&rp->dirs, dir, len);
+}
+
+static const char *git_message(void)
+{
+	const git_error *ge = lg.git_error_last();
+	return ge && ge->message ? ge->message : "unknown error";
+}
+
+int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)
+{
+	*paths = NULL;
+	*n = 0;
+	pthread_once(&lg_once, lg_load);
+	if (!lg_ok)
+		return err_set(ERR_GIT, "--changed-since needs libgit2, and %s cannot be loaded: install libgit2",
+			       WALKER_LIBGIT2_SONAME);
+	git_repository *g = NULL;
+	int e = lg.git_repository_open_ext(&g, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (e == GIT_ENOTFOUND)
+		return err_set(ERR_GIT, "--changed-since: '%s' is not inside a git repository", abs_root);
+	if (e < 0)
+		return err_set(ERR_GIT, "--changed-since: unable to open the repository around '%s': %s", abs_root,
+			       git_message());
+	int rc = 0;
+	git_object *obj = NULL, *tree = NULL;
+	git_diff *diff = NULL;
+	if (lg.git_repository_is_bare(g) || !lg.git_repository_workdir(g)) {
+		rc = err_set(ERR_GIT, "--changed-since: the repository around '%s' is bare: it has no work tree",
+			     abs_root);
+		goto out;
+	}
+	if (lg.git_revparse_single(&obj, g, ref) < 0) {
+		rc = err_set(ERR_GIT, "--changed-since: unknown revision '%s': %s", ref, git_message());
+		goto out;
+	}
+	if (lg.git_object_peel(&tree, obj, GIT_OBJECT_TREE) < 0) {
+		rc = err_set(ERR_GIT, "--changed-since: '%s' does not name a commit or tree: %s", ref, git_message());
+		goto out;
+	}
+	git_diff_options opts;
+	lg.git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_IGNORE_SUBMODULES;
+	if (lg.git_diff_tree_to_workdir_with_index(&diff, g, (git_tree *)tree, &opts) < 0) {
+		rc = err_set(ERR_GIT, "--changed-since: unable to compare '%s' with the work tree: %s", ref,
+			     git_message());
+		goto out;
+	}
+	/* the work tree's real path, so that the caller can relate the paths to its root */
+	char *wd = realpath(lg.git_repository_workdir(g), NULL);
+	struct sbuf full = SBUF_INIT;
+	size_t nd = lg.git_diff_num_deltas(diff), alloc = 0;
+	for (size_t i = 0; i < nd; i++) {
+		const git_diff_delta *d = lg.git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_IGNORED ||
+		    d->status == GIT_DELTA_UNMODIFIED || d->new_file.mode == GIT_FILEMODE_COMMIT)
+			continue;
+		sbuf_reset(&full);
+		sbuf_addstr(&full, wd ? wd : lg.git_repository_workdir(g));
+		if (full.len && full.buf[full.len - 1] != '/')
+			sbuf_addch(&full, '/');
+		sbuf_addstr(&full, d->new_file.path);
+		ALLOC_GROW(*paths, *n + 1, alloc);
+		(*paths)[(*n)++] = sbuf_detach(&full, NULL);
+	}
+	sbuf_release(&full);
+	free(wd);
+out:
+	if (diff)
+		lg.git_diff_free(diff);
+	lg.git_object_free(tree);
+	lg.git_object_free(obj);
+	lg.git_repository_free(g);
+	return rc;
 }

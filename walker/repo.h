@@ -52,4 +52,10 @@ void repo_index_prefetch(struct repo *rp);
 int repo_index_ready(const struct repo *rp);
 int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len);
 
+/* The files that differ between the commit or tree ref and the work tree of the repository around
+ * abs_root: modified, added, renamed (the new name), untracked but not ignored; not deleted ones.
+ * *paths gets *n malloc'd absolute paths (under the work tree's real path). ERR_GIT with a message
+ * when abs_root is not in a work tree, the repository is bare or ref is unknown. */
+int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n);
+
 #endif

@@ -244,6 +244,17 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 			  (unsigned long long)s->skipped_binary, (unsigned long long)s->skipped_large, s->threads_used,
 			  s->went_parallel ? " (parallel)" : " (sequential)", ro->wall_s, s->ns_discovery / 1e9,
 			  s->ns_read / 1e9, s->ns_match / 1e9);
+		if (ro->cache_used) {
+			sbuf_addstr(out, "cache: ");
+			report_path_text(out, ro->cache_path, strlen(ro->cache_path));
+			sbuf_addf(out,
+				  ": %llu entries loaded, %llu hits by stat, %llu by content, %llu racy re-checks, "
+				  "%llu misses, %llu dropped, %llu written; load %.3f s, save %.3f s\n",
+				  (unsigned long long)ro->cache_loaded, (unsigned long long)s->cache_hits_stat,
+				  (unsigned long long)s->cache_hits_hash, (unsigned long long)s->cache_racy,
+				  (unsigned long long)s->cache_misses, (unsigned long long)ro->cache_dropped,
+				  (unsigned long long)ro->cache_written, ro->cache_load_s, ro->cache_save_s);
+		}
 	}
 }
 
@@ -387,5 +398,17 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 			  ", \"wall_s\": %.6f, \"discovery_s\": %.6f, \"reading_s\": %.6f, "
 			  "\"matching_s\": %.6f",
 			  ro->wall_s, s->ns_discovery / 1e9, s->ns_read / 1e9, s->ns_match / 1e9);
+	if (ro->stats && ro->cache_used) {
+		sbuf_addstr(out, ", \"cache\": {\"file\": ");
+		json_str(out, ro->cache_path, strlen(ro->cache_path));
+		sbuf_addf(out,
+			  ", \"loaded\": %llu, \"hits_stat\": %llu, \"hits_content\": %llu, \"racy\": %llu, "
+			  "\"misses\": %llu, \"dropped\": %llu, \"written\": %llu, \"load_s\": %.6f, "
+			  "\"save_s\": %.6f}",
+			  (unsigned long long)ro->cache_loaded, (unsigned long long)s->cache_hits_stat,
+			  (unsigned long long)s->cache_hits_hash, (unsigned long long)s->cache_racy,
+			  (unsigned long long)s->cache_misses, (unsigned long long)ro->cache_dropped,
+			  (unsigned long long)ro->cache_written, ro->cache_load_s, ro->cache_save_s);
+	}
 	sbuf_addstr(out, "}\n}\n");
 }

@@ -25,10 +25,15 @@ struct report_opts {
 	int color;     /* ANSI colours in text */
 	int stats;     /* add the stats */
 	double wall_s; /* whole run, for the stats */
+	/* the cache, for the stats */
+	int cache_used;
+	char *cache_path;
+	uint64_t cache_loaded, cache_dropped, cache_written;
+	double cache_load_s, cache_save_s;
 };
-#define REPORT_OPTS_INIT      \
-	{                     \
-		15, 0, 0, 0.0 \
+#define REPORT_OPTS_INIT                                  \
+	{                                                 \
+		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0 \
 	}
 
 struct report_summary {

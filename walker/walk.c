@@ -2,6 +2,7 @@
  * and scanning. */
 #include "walk.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "err.h"
 #include "ignore.h"
 #include "repo.h"
@@ -30,6 +32,9 @@
 #define DENTS_BUF (32 << 10)
 #define STEAL_MAX 64
 #define DIR_WEIGHT 16 /* a pending directory counts as this many pending files */
+
+static_assert(WF_OK == 0 && WF_BINARY == 1 && WF_TOO_LARGE == 2 && WF_LIMIT == 3,
+	      "the cache stores these four statuses as 0..3 (cache.c)");
 
 struct fent {
 	uint32_t name_off;
@@ -94,6 +99,8 @@ struct worker {
 	size_t nents, aents;
 	struct walk_file *out;
 	size_t nout, aout;
+	struct cache_rec *crec; /* new and changed cache entries */
+	size_t ncrec, acrec;
 	struct walk_stats st;
 	uint16_t idx[RULES_MAX_PATTERNS];
 };
@@ -394,8 +401,91 @@ static ssize_t read_retry(int fd, char *buf, size_t n)
 	return k;
 }
 
+/* What the cache knows about the file being handled. */
+struct cfile {
+	const struct cache_entry *e;
+	struct stat st;
+	const char *key;
+	size_t keylen;
+	int on; /* the file is cached: st is valid */
+};
+
+/* Store the outcome now in me->res (status) as a cache record. */
+static void cache_record(struct worker *me, const struct cfile *cf, const struct fent *fe, int status,
+			 const uint8_t *hash)
+{
+	struct cache_rec *r;
+	ALLOC_GROW(me->crec, me->ncrec + 1, me->acrec);
+	r = &me->crec[me->ncrec++];
+	memset(r, 0, sizeof(*r));
+	r->key = xmemdup(cf->key, cf->keylen);
+	r->keylen = cf->keylen;
+	cache_stat_of(&r->st, &cf->st);
+	if (hash) {
+		memcpy(r->hash, hash, 16);
+		r->has_hash = 1;
+	}
+	r->status = (uint8_t)status;
+	r->lang = fe->lang;
+	r->test = fe->test;
+	r->limit_pat = me->res.limit_pat;
+	r->limit_line = me->res.limit_line;
+	if (me->res.n) {
+		r->m = xmalloc(me->res.n * sizeof(*r->m));
+		memcpy(r->m, me->res.m, me->res.n * sizeof(*r->m));
+		r->n = (uint32_t)me->res.n;
+	}
+	cache_replaced(me->w->o->cache, cf->e);
+}
+
+/* Report a result taken from the cache as if the file had been scanned; returns its status. */
+static int reuse(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const struct fent *fe,
+		 const struct cache_entry *e)
+{
+	int status = cache_result(me->w->o->cache, e, &me->res);
+	if (status == WF_BINARY)
+		me->st.skipped_binary++;
+	else if (status == WF_TOO_LARGE)
+		me->st.skipped_large++;
+	record(me, d, name, nlen, fe, status);
+	return status;
+}
+
+static int status_of(const struct scan_result *res)
+{
+	return res->status == SS_BINARY ? WF_BINARY : res->status == SS_LIMIT ? WF_LIMIT : WF_OK;
+}
+
+/* The bytes of a file are at hand: reuse the cached result when they are the same, else scan. */
+static void content(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const char *buf,
+		    size_t len, const struct fent *fe, size_t nidx, const struct cfile *cf)
+{
+	if (!cf->on) {
+		scan_now(me, d, name, nlen, buf, len, fe, nidx);
+		return;
+	}
+	uint8_t h[16];
+	cache_hash(buf, len, h);
+	if (cf->e && cache_same_content(cf->e, h)) {
+		int same = cache_same_stat(cf->e, &cf->st);
+		if (same)
+			me->st.cache_racy++;
+		else
+			me->st.cache_hits_hash++;
+		int status = reuse(me, d, name, nlen, fe, cf->e);
+		if (same && !cache_settled(me->w->o->cache, &cf->st))
+			cache_seen(me->w->o->cache, cf->e); /* still racy: keep it as it is */
+		else
+			cache_record(me, cf, fe, status, h);
+		return;
+	}
+	me->st.cache_misses++;
+	scan_now(me, d, name, nlen, buf, len, fe, nidx);
+	cache_record(me, cf, fe, status_of(&me->res), h);
+}
+
 /* Open, read or map, and scan one file whose name is in the directory d (fd
- * dfd). */
+ * dfd). With a cache, one fstatat first: an unchanged file is not opened. */
 static void do_file(struct worker *me, const struct dnode *d, int dfd, const char *name, size_t nlen,
 		    const struct fent *fe, const char *relpath, size_t rellen, size_t base_off)
 {
@@ -415,6 +505,39 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	uint64_t t0 = o->timing ? now_ns() : 0;
+	struct cfile cf;
+	cf.on = 0;
+	cf.e = NULL;
+	if (o->cache && d) {
+		if (fstatat(dfd, name, &cf.st, o->follow ? 0 : AT_SYMLINK_NOFOLLOW)) {
+			report_errno(me, d, name, nlen, 0, "unable to stat", errno);
+			return;
+		}
+		if (S_ISLNK(cf.st.st_mode)) { /* replaced by a symlink since the listing */
+			me->st.symlinks++;
+			return;
+		}
+		if (S_ISREG(cf.st.st_mode)) {
+			cf.on = 1;
+			cf.key = relpath + w->prefix_len;
+			cf.keylen = rellen - w->prefix_len;
+			cf.e = cache_find(o->cache, cf.key, cf.keylen);
+			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
+				me->st.cache_hits_stat++;
+				reuse(me, d, name, nlen, fe, cf.e);
+				cache_seen(o->cache, cf.e);
+				return;
+			}
+			if ((uint64_t)cf.st.st_size > r->max_filesize) { /* never read: known by its size */
+				me->st.skipped_large++;
+				me->st.cache_misses++;
+				scan_result_reset(&me->res);
+				record(me, d, name, nlen, fe, WF_TOO_LARGE);
+				cache_record(me, &cf, fe, WF_TOO_LARGE, NULL);
+				return;
+			}
+		}
+	}
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (o->follow ? 0 : O_NOFOLLOW);
 	int fd = openat(dfd, name, flags);
 	if (fd < 0) {
@@ -447,7 +570,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			close(fd);
 			me->st.skipped_large++;
 			record(me, d, name, nlen, fe, WF_TOO_LARGE);
-			return;
+			return; /* grew past the limit since fstatat: not cached, looked at again next time */
 		}
 		if ((uint64_t)st.st_size >= o->mmap_min) {
 			void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -458,14 +581,18 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 					me->st.ns_read += now_ns() - t0;
 				me->st.files_mapped++;
 				sigjmp_buf jb;
+				size_t mark = me->ncrec;
 				if (sigsetjmp(jb, 1) == 0) {
 					bus_jmp = &jb;
-					scan_now(me, d, name, nlen, map, (size_t)st.st_size, fe, nidx);
+					content(me, d, name, nlen, map, (size_t)st.st_size, fe, nidx, &cf);
 					bus_jmp = NULL;
 				} else {
 					bus_jmp = NULL;
 					munmap(map, (size_t)st.st_size);
 					scan_result_reset(&me->res);
+					while (me->ncrec >
+					       mark) /* nothing is cached from a file that changed under us */
+						cache_rec_release(&me->crec[--me->ncrec]);
 					struct walk_file *f = add_out(me, d, name, nlen);
 					f->status = WF_UNREADABLE;
 					f->reason = xstrdup("file shrank while it was being read (SIGBUS)");
@@ -507,7 +634,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	me->st.files_read++;
-	scan_now(me, d, name, nlen, me->buf, len, fe, nidx);
+	content(me, d, name, nlen, me->buf, len, fe, nidx, &cf);
 	/* keep per-thread memory bounded after a big file */
 	if (me->bufcap > (4u << 20)) {
 		free(me->buf);
@@ -995,6 +1122,9 @@ static void worker_release(struct worker *me)
 	free(me->dents);
 	free(me->q);
 	free(me->ents);
+	for (size_t i = 0; i < me->ncrec; i++)
+		cache_rec_release(&me->crec[i]);
+	free(me->crec);
 	sbuf_release(&me->path);
 	sbuf_release(&me->names);
 }
@@ -1028,6 +1158,10 @@ static void add_stats(struct walk_stats *a, const struct walk_stats *b)
 	a->ns_discovery += b->ns_discovery;
 	a->ns_read += b->ns_read;
 	a->ns_match += b->ns_match;
+	a->cache_hits_stat += b->cache_hits_stat;
+	a->cache_hits_hash += b->cache_hits_hash;
+	a->cache_racy += b->cache_racy;
+	a->cache_misses += b->cache_misses;
 	if (b->threads_used > a->threads_used)
 		a->threads_used = b->threads_used;
 	a->went_parallel |= b->went_parallel;
@@ -1095,6 +1229,59 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	out->stats.threads_used = 1;
 	worker_release(&me);
 	return 0;
+}
+
+/* --changed-since: scan the listed files (relative to the walk root) instead of walking. The
+ * hidden and depth rules apply as in a walk; git already left out what it ignores. */
+static void walk_only(struct worker *me, struct dnode *rootn)
+{
+	struct walk *w = me->w;
+	const struct walk_opts *o = w->o;
+	struct sbuf rel = SBUF_INIT;
+	for (size_t i = 0; i < o->nonly; i++) {
+		const char *p = o->only[i];
+		size_t len = strlen(p);
+		const char *sl = strrchr(p, '/');
+		size_t base = sl ? (size_t)(sl - p) + 1 : 0;
+		long depth = 0;
+		int hidden = 0;
+		for (size_t k = 0; k < len; k++) {
+			if ((k == 0 || p[k - 1] == '/') && p[k] == '.')
+				hidden = 1;
+			depth += p[k] == '/';
+		}
+		if (!len || base == len)
+			continue;
+		if (hidden && !o->hidden) {
+			me->st.hidden++;
+			continue;
+		}
+		if (o->max_depth >= 0 && depth > o->max_depth)
+			continue;
+		sbuf_reset(&rel);
+		sbuf_add(&rel, rootn->rel, rootn->rellen);
+		sbuf_add(&rel, p, base);
+		struct dnode *dn = node_new(rootn, rel.buf, rel.len, rootn->rellen);
+		int dfd = base ? openat(w->rootfd, dn->rel + rootn->rellen, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			       : w->rootfd;
+		struct stat st;
+		if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
+			report_errno(me, dn, p + base, len - base, 0, "unable to stat", errno);
+		} else if (S_ISLNK(st.st_mode)) {
+			me->st.symlinks++;
+		} else if (S_ISREG(st.st_mode)) {
+			sbuf_add(&rel, p + base, len - base);
+			struct rules_class c;
+			rules_classify(rel.buf, rel.len, dn->rellen, &c);
+			struct fent fe = { 0, 0, DT_REG, c.lang, c.test };
+			me->st.files++;
+			do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
+		}
+		if (dfd >= 0 && dfd != w->rootfd)
+			close(dfd);
+		node_unref(w, dn);
+	}
+	sbuf_release(&rel);
 }
 
 int walk_run(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out)
@@ -1205,11 +1392,16 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 		worker_init(&w.wk[i], &w, i);
 	struct worker *me = &w.wk[0];
 	me->st.threads_used = 1;
-	struct item it = { rootn, 0, 0 };
-	push(me, &it);
-	if (o->mode == WM_PARALLEL && w.nwk > 1)
-		start_workers(&w);
-	run_loop(me);
+	if (o->only) {
+		walk_only(me, rootn);
+		node_unref(&w, rootn);
+	} else {
+		struct item it = { rootn, 0, 0 };
+		push(me, &it);
+		if (o->mode == WM_PARALLEL && w.nwk > 1)
+			start_workers(&w);
+		run_loop(me);
+	}
 	int n = atomic_load(&w.nstarted);
 	for (int i = 1; i < n; i++)
 		pthread_join(w.wk[i].th, NULL);
@@ -1222,6 +1414,11 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 			out->n += k->nout;
 		}
 		free(k->out);
+		if (o->cache) {
+			cache_adopt(o->cache, k->crec, k->ncrec);
+			k->crec = NULL;
+			k->ncrec = 0;
+		}
 		worker_release(k);
 	}
 	out->stats.threads_used = (unsigned)n;

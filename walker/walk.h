@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cache.h"
 #include "rules.h"
 #include "scan.h"
 
@@ -43,10 +44,14 @@ struct walk_opts {
                                workers start */
 	int timing;               /* measure discovery / read / match time (--stats) */
 	int list_files;           /* report every walked file instead of scanning (--files) */
+	struct cache *cache;      /* per-file results kept between runs; NULL: none */
+	/* scan only these paths, relative to the work tree, instead of walking (--changed-since) */
+	char *const *only;
+	size_t nonly;
 };
-#define WALK_OPTS_INIT                                            \
-	{                                                         \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 0, 0 \
+#define WALK_OPTS_INIT                                                           \
+	{                                                                        \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 0, 0, NULL, NULL, 0 \
 	}
 
 enum walk_status {
@@ -83,6 +88,7 @@ struct walk_stats {
 	uint64_t ignored, hidden, symlinks, no_pattern;
 	uint64_t skipped_binary, skipped_large, special, unreadable;
 	uint64_t ns_discovery, ns_read, ns_match;
+	uint64_t cache_hits_stat, cache_hits_hash, cache_racy, cache_misses;
 	unsigned threads_used;
 	int went_parallel;
 };

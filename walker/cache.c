@@ -1,0 +1,731 @@
+/* cache: the per-file result cache (docs/cache.md). */
+#include "cache.h"
+
+#include <assert.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "err.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define CACHE_MAGIC "WLKCACHE"
+#define CACHE_FORMAT 1
+#define CACHE_ENDIAN 0x01020304u
+#define CACHE_STATUS_MAX 4 /* statuses stored: WF_OK, WF_BINARY, WF_TOO_LARGE, WF_LIMIT */
+#define CACHE_OUTCOME_MAX 4
+/* An entry whose mtime or ctime is this close to (or after) the moment its stat data was taken
+ * cannot be trusted by stat alone: the file may have been rewritten within the same timestamp
+ * tick (git's "racy" entries). 2 s covers coarse kernel clocks and 2-second file systems. */
+#define RACY_NS 2000000000LL
+#define WRITE_BUF (256u << 10)
+
+struct disk_header {
+	char magic[8];
+	uint32_t version, endian;
+	uint32_t header_size, entry_size;
+	uint64_t nentries, nmatches, strings_size, body_size;
+	uint64_t checksum; /* XXH3-64 of the body */
+	int64_t written_ns;
+	uint8_t digest[16];
+	uint8_t reserved[40];
+};
+
+struct cache_entry { /* on disk, 96 bytes */
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+	int64_t seen_ns; /* when the run that verified this stat data started */
+	uint8_t hash[16];
+	uint32_t mode;
+	uint32_t path_off, path_len;
+	uint32_t match_off, nmatch;
+	uint32_t limit_line;
+	uint16_t limit_pat;
+	uint8_t status, lang, test, has_hash;
+	uint8_t pad[2];
+};
+
+struct disk_match {
+	uint32_t line, col;
+	uint16_t pat;
+	uint8_t outcome, pad;
+};
+
+static_assert(sizeof(struct disk_header) == 128, "header layout");
+static_assert(sizeof(struct cache_entry) == 96, "entry layout");
+static_assert(sizeof(struct disk_match) == 12, "match layout");
+
+struct cache {
+	int dirfd;
+	char *name; /* the cache file's name in dirfd */
+	uint8_t digest[16];
+	unsigned npat;
+	int64_t now_ns;
+	/* the loaded file */
+	void *map;
+	size_t maplen;
+	const struct cache_entry *ent;
+	size_t n;
+	const struct disk_match *match;
+	size_t nmatch;
+	const char *strings;
+	uint32_t *index; /* open addressing: entry number + 1, 0 empty */
+	size_t mask;
+	uint8_t *seen; /* per entry: 0 not seen, 1 seen, 2 replaced by a record */
+	/* new and changed entries */
+	struct cache_rec *rec;
+	size_t nrec, arec;
+	struct cache_stats st;
+};
+
+static int64_t now_real_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void cache_hash(const void *buf, size_t len, uint8_t out[16])
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, XXH3_128bits(buf, len));
+	memcpy(out, c.digest, 16);
+}
+
+void cache_stat_of(struct cache_stat *cs, const struct stat *st)
+{
+	cs->dev = (uint64_t)st->st_dev;
+	cs->ino = (uint64_t)st->st_ino;
+	cs->size = (uint64_t)st->st_size;
+	cs->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	cs->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+	cs->mode = (uint32_t)st->st_mode;
+}
+
+/* ---- location -------------------------------------------------------------------------------- */
+
+static void hex(char *out, const uint8_t *b, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[b[i] >> 4];
+		out[2 * i + 1] = d[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+char *cache_default_path(const char *root_real, struct sbuf *warn)
+{
+	struct sbuf p = SBUF_INIT;
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && xdg[0] == '/') { /* a relative XDG_CACHE_HOME is invalid: ignored, as the spec says */
+		sbuf_addstr(&p, xdg);
+	} else if (home && home[0] == '/') {
+		sbuf_addstr(&p, home);
+		sbuf_addstr(&p, "/.cache");
+	} else {
+		sbuf_addstr(warn, "walker: warning: no cache: neither XDG_CACHE_HOME nor HOME is an absolute "
+				  "path; set one, or use --cache FILE\n");
+		sbuf_release(&p);
+		return NULL;
+	}
+	uint8_t h[16];
+	cache_hash(root_real, strlen(root_real), h);
+	char name[33];
+	hex(name, h, 16);
+	sbuf_addf(&p, "/walker/%s.cache", name);
+	return sbuf_detach(&p, NULL);
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int mkdirs(char *path)
+{
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		int rc = mkdir(path, 0700);
+		*s = '/';
+		if (rc && errno != EEXIST)
+			return -1;
+	}
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Open the directory holding file. The default directory must be ours and private: a symlink or
+ * a directory others can write would let them redirect or plant our cache. */
+static int open_dir(const char *file, int is_default, char **name, struct sbuf *warn)
+{
+	const char *sl = strrchr(file, '/');
+	char *dir = sl ? xmemdup(file, sl == file ? 1 : (size_t)(sl - file)) : xstrdup(".");
+	*name = xstrdup(sl ? sl + 1 : file);
+	if (is_default && mkdirs(dir)) {
+		sbuf_addf(warn, "walker: warning: no cache: unable to create '%s': %s\n", dir, strerror(errno));
+		goto fail;
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (is_default ? O_NOFOLLOW : 0));
+	if (fd < 0) {
+		sbuf_addf(warn, "walker: warning: no cache: unable to open '%s': %s\n", dir, strerror(errno));
+		goto fail;
+	}
+	struct stat st;
+	if (is_default && (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022))) {
+		sbuf_addf(warn,
+			  "walker: warning: no cache: '%s' belongs to another user or others can write to it; "
+			  "remove it or use --cache FILE\n",
+			  dir);
+		close(fd);
+		goto fail;
+	}
+	free(dir);
+	return fd;
+fail:
+	free(dir);
+	free(*name);
+	*name = NULL;
+	return -1;
+}
+
+/* ---- loading --------------------------------------------------------------------------------- */
+
+static uint64_t key_hash(const char *k, size_t len)
+{
+	return XXH3_64bits(k, len);
+}
+
+static const char *validate(struct cache *c, const struct disk_header *h, size_t len)
+{
+	if (len < sizeof(*h))
+		return "truncated";
+	if (memcmp(h->magic, CACHE_MAGIC, 8))
+		return "not a walker cache";
+	if (h->version != CACHE_FORMAT || h->endian != CACHE_ENDIAN || h->header_size != sizeof(*h) ||
+	    h->entry_size != sizeof(struct cache_entry))
+		return "written by another version of walker";
+	uint64_t n = h->nentries, nm = h->nmatches, ss = h->strings_size;
+	if (n > UINT32_MAX - 1 || nm > UINT32_MAX || ss > UINT32_MAX)
+		return "corrupt (sizes)";
+	uint64_t body = n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match) + ss;
+	if (h->body_size != body || len - sizeof(*h) != body)
+		return len - sizeof(*h) < body ? "truncated" : "corrupt (sizes)";
+	const char *b = (const char *)h + sizeof(*h);
+	if (XXH3_64bits(b, body) != h->checksum)
+		return "corrupt (checksum)";
+	c->ent = (const struct cache_entry *)b;
+	c->n = n;
+	c->match = (const struct disk_match *)(b + n * sizeof(struct cache_entry));
+	c->nmatch = nm;
+	c->strings = b + n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match);
+	/* a file with a valid checksum may still be crafted: check every reference before use */
+	for (size_t i = 0; i < n; i++) {
+		const struct cache_entry *e = &c->ent[i];
+		if (!e->path_len || (uint64_t)e->path_off + e->path_len > ss ||
+		    (uint64_t)e->match_off + e->nmatch > nm || e->status >= CACHE_STATUS_MAX || e->limit_pat >= c->npat)
+			return "corrupt (entry)";
+	}
+	for (size_t i = 0; i < nm; i++)
+		if (c->match[i].pat >= c->npat || c->match[i].outcome >= CACHE_OUTCOME_MAX || !c->match[i].line)
+			return "corrupt (match)";
+	return NULL;
+}
+
+static void build_index(struct cache *c)
+{
+	size_t cap = 16;
+	while (cap < c->n * 2)
+		cap *= 2;
+	c->index = xcalloc(cap, sizeof(*c->index));
+	c->mask = cap - 1;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cache_entry *e = &c->ent[i];
+		const char *k = c->strings + e->path_off;
+		size_t j = (size_t)key_hash(k, e->path_len) & c->mask;
+		for (;; j = (j + 1) & c->mask) {
+			uint32_t v = c->index[j];
+			if (!v) {
+				c->index[j] = (uint32_t)i + 1;
+				break;
+			}
+			const struct cache_entry *o = &c->ent[v - 1];
+			if (o->path_len == e->path_len && !memcmp(c->strings + o->path_off, k, e->path_len))
+				break; /* a duplicate: the first one wins */
+		}
+	}
+	c->seen = xcalloc(c->n ? c->n : 1, 1);
+}
+
+static void load(struct cache *c, const char *display, struct sbuf *warn)
+{
+	int fd = openat(c->dirfd, c->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			sbuf_addf(warn, "walker: warning: cache '%s' is a symlink: not followed; it will be replaced\n",
+				  display);
+		else if (errno != ENOENT)
+			sbuf_addf(warn, "walker: warning: unable to read cache '%s': %s; it will be rebuilt\n", display,
+				  strerror(errno));
+		return;
+	}
+	struct stat st;
+	const char *why = NULL;
+	if (fstat(fd, &st))
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "owned by another user";
+	else if (st.st_size == 0)
+		why = "empty";
+	else if ((uint64_t)st.st_size > SIZE_MAX / 2)
+		why = "too large";
+	if (!why) {
+		c->maplen = (size_t)st.st_size;
+		c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (c->map == MAP_FAILED) {
+			c->map = NULL;
+			why = strerror(errno);
+		}
+	}
+	close(fd);
+	if (!why) {
+		const struct disk_header *h = c->map;
+		if (c->maplen >= sizeof(*h) && !memcmp(h->magic, CACHE_MAGIC, 8) && h->version == CACHE_FORMAT &&
+		    memcmp(h->digest, c->digest, 16)) {
+			c->st.invalidated = 1; /* other rules or another walker: start afresh, silently */
+			why = "";
+		} else {
+			why = validate(c, h, c->maplen);
+		}
+	}
+	if (why) {
+		if (*why)
+			sbuf_addf(warn, "walker: warning: cache '%s' is %s; it will be rebuilt\n", display, why);
+		if (c->map)
+			munmap(c->map, c->maplen);
+		c->map = NULL;
+		c->ent = NULL;
+		c->n = 0;
+		c->nmatch = 0;
+		c->st.invalidated |= *why != '\0';
+		return;
+	}
+	build_index(c);
+	c->st.loaded = c->n;
+}
+
+int cache_open(struct cache **out, const char *file, const char *root_real, const uint8_t digest[16], unsigned npat,
+	       struct sbuf *warn)
+{
+	*out = NULL;
+	uint64_t t0 = mono_ns();
+	char *path = file ? xstrdup(file) : cache_default_path(root_real, warn);
+	if (!path)
+		return 0;
+	char *name;
+	int dfd = open_dir(path, !file, &name, warn);
+	if (dfd < 0) {
+		free(path);
+		return 0;
+	}
+	struct cache *c = xcalloc(1, sizeof(*c));
+	c->dirfd = dfd;
+	c->name = name;
+	c->npat = npat;
+	memcpy(c->digest, digest, 16);
+	c->now_ns = now_real_ns();
+	c->st.path = path;
+	load(c, path, warn);
+	if (!c->seen)
+		c->seen = xcalloc(1, 1);
+	c->st.load_ns = mono_ns() - t0;
+	*out = c;
+	return 0;
+}
+
+/* ---- lookups --------------------------------------------------------------------------------- */
+
+const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len)
+{
+	if (!c->n)
+		return NULL;
+	for (size_t j = (size_t)key_hash(key, len) & c->mask;; j = (j + 1) & c->mask) {
+		uint32_t v = c->index[j];
+		if (!v)
+			return NULL;
+		const struct cache_entry *e = &c->ent[v - 1];
+		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len))
+			return e;
+	}
+}
+
+int cache_same_stat(const struct cache_entry *e, const struct stat *st)
+{
+	struct cache_stat s;
+	cache_stat_of(&s, st);
+	return e->size == s.size && e->mtime_ns == s.mtime_ns && e->ctime_ns == s.ctime_ns && e->ino == s.ino &&
+	       e->mode == s.mode;
+}
+
+static int racy(int64_t mtime, int64_t ctime, int64_t seen)
+{
+	return mtime > seen - RACY_NS || ctime > seen - RACY_NS;
+}
+
+int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct stat *st)
+{
+	(void)c;
+	return cache_same_stat(e, st) && !racy(e->mtime_ns, e->ctime_ns, e->seen_ns);
+}
+
+int cache_settled(const struct cache *c, const struct stat *st)
+{
+	struct cache_stat s;
+	cache_stat_of(&s, st);
+	return !racy(s.mtime_ns, s.ctime_ns, c->now_ns);
+}
+
+int cache_same_content(const struct cache_entry *e, const uint8_t hash[16])
+{
+	return e->has_hash && !memcmp(e->hash, hash, 16);
+}
+
+void cache_seen(struct cache *c, const struct cache_entry *e)
+{
+	c->seen[e - c->ent] = 1;
+}
+
+void cache_replaced(struct cache *c, const struct cache_entry *e)
+{
+	if (e)
+		c->seen[e - c->ent] = 2;
+}
+
+int cache_result(const struct cache *c, const struct cache_entry *e, struct scan_result *res)
+{
+	scan_result_reset(res);
+	if (e->nmatch) {
+		if (res->alloc < e->nmatch) {
+			res->alloc = e->nmatch;
+			res->m = xrealloc(res->m, res->alloc * sizeof(*res->m));
+		}
+		for (uint32_t i = 0; i < e->nmatch; i++) {
+			const struct disk_match *d = &c->match[e->match_off + i];
+			res->m[i] = (struct scan_match){ d->line, d->col, d->pat, d->outcome };
+		}
+		res->n = e->nmatch;
+	}
+	res->limit_pat = e->limit_pat;
+	res->limit_line = e->limit_line;
+	return e->status;
+}
+
+/* ---- records and saving ---------------------------------------------------------------------- */
+
+void cache_rec_release(struct cache_rec *r)
+{
+	free(r->key);
+	free(r->m);
+}
+
+void cache_adopt(struct cache *c, struct cache_rec *recs, size_t n)
+{
+	if (!n) {
+		free(recs);
+		return;
+	}
+	if (!c->nrec) {
+		free(c->rec);
+		c->rec = recs;
+		c->nrec = c->arec = n;
+		return;
+	}
+	ALLOC_GROW(c->rec, c->nrec + n, c->arec);
+	memcpy(c->rec + c->nrec, recs, n * sizeof(*recs));
+	c->nrec += n;
+	free(recs);
+}
+
+struct writer {
+	int fd;
+	char *buf;
+	size_t len;
+	XXH3_state_t *xs;
+	int err;
+};
+
+static void w_add(struct writer *w, const void *p, size_t n)
+{
+	XXH3_64bits_update(w->xs, p, n);
+	while (n && !w->err) {
+		size_t k = WRITE_BUF - w->len < n ? WRITE_BUF - w->len : n;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p = (const char *)p + k;
+		n -= k;
+		if (w->len == WRITE_BUF) {
+			for (size_t off = 0; off < w->len && !w->err;) {
+				ssize_t r = write(w->fd, w->buf + off, w->len - off);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0)
+					w->err = r < 0 ? errno : EIO;
+				else
+					off += (size_t)r;
+			}
+			w->len = 0;
+		}
+	}
+}
+
+static void w_flush(struct writer *w)
+{
+	for (size_t off = 0; off < w->len && !w->err;) {
+		ssize_t r = write(w->fd, w->buf + off, w->len - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			w->err = r < 0 ? errno : EIO;
+		else
+			off += (size_t)r;
+	}
+	w->len = 0;
+}
+
+/* Remove temporaries of this cache left by processes that no longer run (kill -9 while saving). */
+static void remove_stale(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size_t nl = strlen(name);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *s = de->d_name;
+		if (s[0] != '.' || strncmp(s + 1, name, nl) || strncmp(s + 1 + nl, ".tmp.", 5))
+			continue;
+		char *end;
+		long pid = strtol(s + nl + 6, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX)
+			continue;
+		if (pid == getpid() || (kill((pid_t)pid, 0) && errno == ESRCH))
+			unlinkat(dirfd, s, 0);
+	}
+	closedir(d);
+}
+
+void cache_save(struct cache *c, int full, struct sbuf *warn)
+{
+	uint64_t t0 = mono_ns();
+	size_t keep = 0, dropped = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->seen[i] == 1 || (c->seen[i] == 0 && !full))
+			keep++;
+		else if (c->seen[i] == 0)
+			dropped++;
+	}
+	c->st.dropped = dropped;
+	if (!c->nrec && !dropped && !c->st.invalidated && c->map)
+		return; /* nothing changed */
+	if (!c->nrec && !keep && !c->map && !c->st.invalidated)
+		return; /* nothing to remember and nothing to replace */
+
+	/* layout */
+	size_t n = keep + c->nrec;
+	uint64_t nm = 0, ss = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->seen[i] == 1 || (c->seen[i] == 0 && !full))
+			nm += c->ent[i].nmatch, ss += c->ent[i].path_len;
+	for (size_t i = 0; i < c->nrec; i++)
+		nm += c->rec[i].n, ss += c->rec[i].keylen;
+	if (n >= UINT32_MAX || nm > UINT32_MAX || ss > UINT32_MAX) {
+		sbuf_addstr(warn, "walker: warning: too many files to cache; the cache was not saved\n");
+		return;
+	}
+
+	struct sbuf tmp = SBUF_INIT;
+	sbuf_addf(&tmp, ".%s.tmp.%ld", c->name, (long)getpid());
+	int fd = openat(c->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) { /* ours from an earlier walk of this process: never another's */
+		unlinkat(c->dirfd, tmp.buf, 0);
+		fd = openat(c->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	if (fd < 0) {
+		sbuf_addf(warn, "walker: warning: unable to save the cache in the directory of '%s': %s\n", c->st.path,
+			  strerror(errno));
+		sbuf_release(&tmp);
+		return;
+	}
+	struct disk_header h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, CACHE_MAGIC, 8);
+	h.version = CACHE_FORMAT;
+	h.endian = CACHE_ENDIAN;
+	h.header_size = sizeof(h);
+	h.entry_size = sizeof(struct cache_entry);
+	h.nentries = n;
+	h.nmatches = nm;
+	h.strings_size = ss;
+	h.body_size = n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match) + ss;
+	h.written_ns = c->now_ns;
+	memcpy(h.digest, c->digest, 16);
+
+	struct writer w = { fd, xmalloc(WRITE_BUF), 0, XXH3_createState(), 0 };
+	if (!w.xs)
+		w.err = ENOMEM;
+	else
+		XXH3_64bits_reset(w.xs);
+	/* the header is written last, with the checksum; its place is skipped over */
+	if (!w.err && lseek(fd, (off_t)sizeof(h), SEEK_SET) < 0)
+		w.err = errno;
+
+	/* entries, then matches, then strings, each section in the same order */
+	uint32_t moff = 0, soff = 0;
+	for (int pass = 0; pass < 3 && !w.err; pass++) {
+		moff = soff = 0;
+		for (size_t i = 0; i < c->n + c->nrec && !w.err; i++) {
+			const struct cache_entry *o = NULL;
+			const struct cache_rec *r = NULL;
+			if (i < c->n) {
+				if (!(c->seen[i] == 1 || (c->seen[i] == 0 && !full)))
+					continue;
+				o = &c->ent[i];
+			} else {
+				r = &c->rec[i - c->n];
+			}
+			if (pass == 0) {
+				struct cache_entry e;
+				if (o) {
+					e = *o;
+				} else {
+					memset(&e, 0, sizeof(e));
+					e.dev = r->st.dev;
+					e.ino = r->st.ino;
+					e.size = r->st.size;
+					e.mtime_ns = r->st.mtime_ns;
+					e.ctime_ns = r->st.ctime_ns;
+					e.seen_ns = c->now_ns;
+					memcpy(e.hash, r->hash, 16);
+					e.mode = r->st.mode;
+					e.path_len = (uint32_t)r->keylen;
+					e.nmatch = r->n;
+					e.limit_line = r->limit_line;
+					e.limit_pat = r->limit_pat;
+					e.status = r->status;
+					e.lang = r->lang;
+					e.test = r->test;
+					e.has_hash = (uint8_t)r->has_hash;
+				}
+				e.path_off = soff;
+				e.match_off = moff;
+				w_add(&w, &e, sizeof(e));
+			} else if (pass == 1) {
+				if (o) {
+					w_add(&w, c->match + o->match_off, o->nmatch * sizeof(struct disk_match));
+				} else {
+					for (uint32_t k = 0; k < r->n; k++) {
+						struct disk_match d = { r->m[k].line, r->m[k].col, r->m[k].pat,
+									r->m[k].outcome, 0 };
+						w_add(&w, &d, sizeof(d));
+					}
+				}
+			} else {
+				if (o)
+					w_add(&w, c->strings + o->path_off, o->path_len);
+				else
+					w_add(&w, r->key, r->keylen);
+			}
+			moff += o ? o->nmatch : r->n;
+			soff += o ? o->path_len : (uint32_t)r->keylen;
+		}
+	}
+	w_flush(&w);
+	if (!w.err) {
+		h.checksum = XXH3_64bits_digest(w.xs);
+		if (pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+			w.err = errno ? errno : EIO;
+	}
+	if (close(fd) && !w.err)
+		w.err = errno;
+	if (!w.err && renameat(c->dirfd, tmp.buf, c->dirfd, c->name))
+		w.err = errno;
+	if (w.err) {
+		unlinkat(c->dirfd, tmp.buf, 0);
+		sbuf_addf(warn, "walker: warning: unable to save the cache '%s': %s; the previous one is kept\n",
+			  c->st.path, strerror(w.err));
+	} else {
+		c->st.written = n;
+		remove_stale(c->dirfd, c->name);
+	}
+	XXH3_freeState(w.xs);
+	free(w.buf);
+	sbuf_release(&tmp);
+	c->st.save_ns = mono_ns() - t0;
+}
+
+int cache_clear(const char *file, const char *root_real)
+{
+	struct sbuf warn = SBUF_INIT;
+	char *path = file ? xstrdup(file) : cache_default_path(root_real, &warn);
+	sbuf_release(&warn);
+	if (!path)
+		return 0;
+	int rc = 0;
+	if (unlink(path) && errno != ENOENT)
+		rc = err_errno("unable to remove the cache '%s'", path);
+	const char *sl = strrchr(path, '/');
+	char *dir = sl ? xmemdup(path, sl == path ? 1 : (size_t)(sl - path)) : xstrdup(".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		remove_stale(dfd, sl ? sl + 1 : path);
+		close(dfd);
+	}
+	free(dir);
+	free(path);
+	return rc;
+}
+
+struct cache_stats *cache_stats(struct cache *c)
+{
+	return &c->st;
+}
+
+void cache_close(struct cache *c)
+{
+	if (!c)
+		return;
+	if (c->map)
+		munmap(c->map, c->maplen);
+	for (size_t i = 0; i < c->nrec; i++)
+		cache_rec_release(&c->rec[i]);
+	free(c->rec);
+	free(c->index);
+	free(c->seen);
+	free(c->name);
+	free(c->st.path);
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	free(c);
+}

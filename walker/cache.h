@@ -1,0 +1,99 @@
+/*
+ * cache: per-file scan results kept between runs (docs/cache.md), so that an
+ * unchanged tree is re-checked with one stat(2) per file and a touched but
+ * unchanged file without matching.
+ *
+ * Calling sequence:
+ *   struct cache *c;
+ *   cache_open(&c, NULL, "/real/root", rules->digest, rules->n, &warn);   (c is NULL when caching is off)
+ *   ... threads: e = cache_find(c, key, len); cache_fresh(c, e, &st) ... cache_seen(c, e);
+ *                cache_same_content(e, hash) ... cache_copy_result(c, e, &res)
+ *                cache_rec_fill(&rec, ...) -> per-thread arrays, then cache_adopt(c, recs, n)
+ *   cache_save(c, full_run, &warn);                              (writes only if something changed)
+ *   cache_close(c);
+ *
+ * Keys are paths relative to the walked root. Lookups are read-only and
+ * thread-safe; each entry is marked seen by the one thread that handles its
+ * file. A cache file that cannot be trusted (truncated, corrupt, another
+ * version, another owner, a symlink) is reported in warn and rebuilt; the walk
+ * never depends on it being valid.
+ */
+#ifndef CACHE_H
+#define CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "sbuf.h"
+#include "scan.h"
+
+struct cache;
+struct cache_entry;
+
+/* The stat data compared as git does (device is kept but not compared: it may change across
+ * mounts). */
+struct cache_stat {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns, ctime_ns;
+	uint32_t mode;
+};
+
+/* A new or changed entry made by a walker thread; cache_adopt takes ownership of key and m. */
+struct cache_rec {
+	char *key;
+	size_t keylen;
+	struct cache_stat st;
+	uint8_t hash[16];
+	int has_hash; /* 0 for files never read (over the size limit) */
+	uint8_t status, lang, test;
+	uint16_t limit_pat;
+	uint32_t limit_line;
+	struct scan_match *m;
+	uint32_t n;
+};
+
+struct cache_stats {
+	char *path; /* the cache file used, NULL when none */
+	uint64_t loaded, hits_stat, hits_hash, racy, misses, dropped, written;
+	uint64_t load_ns, save_ns;
+	int invalidated; /* a cache for other rules or another version was discarded */
+};
+
+/* Open the cache for the walked directory root_real (a real path): file is the --cache FILE
+ * or NULL for the default location; npat the number of patterns (stored ones are checked). Returns 0 with *out set, or with *out NULL when no cache
+ * can be used (the reason is appended to warn). Never fails otherwise. */
+int cache_open(struct cache **out, const char *file, const char *root_real, const uint8_t digest[16], unsigned npat,
+	       struct sbuf *warn);
+/* The default cache file of root_real, malloc'd; NULL with warn set when there is no home. */
+char *cache_default_path(const char *root_real, struct sbuf *warn);
+/* Remove root_real's cache file (file or the default) and stale temporaries. 0 or ERR_IO. */
+int cache_clear(const char *file, const char *root_real);
+
+const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len);
+/* The stat data is identical and not racy: the stored result can be used as is. */
+int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct stat *st);
+/* The entry's stat data is identical to st (but may be racy). */
+int cache_same_stat(const struct cache_entry *e, const struct stat *st);
+int cache_same_content(const struct cache_entry *e, const uint8_t hash[16]);
+/* st is old enough that an entry recorded now would not be racy on the next run. */
+int cache_settled(const struct cache *c, const struct stat *st);
+void cache_seen(struct cache *c, const struct cache_entry *e);
+/* The entry's stored result: status (enum walk_status), matches appended to res (reset first). */
+int cache_result(const struct cache *c, const struct cache_entry *e, struct scan_result *res);
+/* Mark e (may be NULL) as replaced by a record; thread-safe like cache_seen. */
+void cache_replaced(struct cache *c, const struct cache_entry *e);
+
+void cache_stat_of(struct cache_stat *cs, const struct stat *st);
+void cache_hash(const void *buf, size_t len, uint8_t out[16]);
+
+/* Take ownership of n records (and of the array). */
+void cache_adopt(struct cache *c, struct cache_rec *recs, size_t n);
+/* Write the cache when something changed. full: the run saw every file, so entries not seen are
+ * dropped. Problems are appended to warn; the old cache then stays. */
+void cache_save(struct cache *c, int full, struct sbuf *warn);
+void cache_close(struct cache *c);
+struct cache_stats *cache_stats(struct cache *c);
+void cache_rec_release(struct cache_rec *r);
+
+#endif
