@@ -1,7 +1,8 @@
 #!/bin/sh
 # The test suite: what `make check` (and .ci/run) runs.
 #   tests/run.sh           release build, then AddressSanitizer+UBSan (with LeakSanitizer), then
-#                          ThreadSanitizer on the unit tests and the walker's end-to-end tests
+#                          ThreadSanitizer on the unit tests and the walker's and cache's
+#                          end-to-end tests
 #   tests/run.sh --quick   release build only
 # Ends with one line "N passed, N failed" and exits non-zero on any failure.
 set -u
@@ -10,6 +11,9 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 RESULTS=$(mktemp /tmp/walker-results.XXXXXX)
 export RESULTS
+# the walker's default cache goes here, never into the user's own ~/.cache
+XDG_CACHE_HOME=$(mktemp -d /tmp/walker-cache.XXXXXX)
+export XDG_CACHE_HOME
 status=0
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -41,8 +45,10 @@ run_flavour() { # run_flavour LABEL MAKEVARS...
 	fi
 	b=$(make --no-print-directory "$@" print-builddir)
 	run_unit "$b"
-	for s in tests/e2e/${E2E:-*}.sh; do
-		[ "$(basename "$s")" = lib.sh ] && continue
+	for s in tests/e2e/*.sh; do
+		n=$(basename "$s" .sh)
+		[ "$n" = lib ] && continue
+		case " ${E2E:-$n} " in *" $n "*) ;; *) continue ;; esac
 		B=$b sh "$s" || status=1
 	done
 }
@@ -52,9 +58,10 @@ if [ $quick -eq 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
 	# the threaded code: the parallel walker (every mode and -j of tests/e2e/walker.sh)
-	TSAN_OPTIONS=halt_on_error=1 E2E=walker run_flavour "ThreadSanitizer" SAN=thread
+	TSAN_OPTIONS=halt_on_error=1 E2E="walker cache" KILL_LOOPS=20 run_flavour "ThreadSanitizer" SAN=thread
 fi
 rm -f /tmp/walker-build.$$
 awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS" || status=1
 rm -f "$RESULTS"
+rm -rf "$XDG_CACHE_HOME"
 exit $status

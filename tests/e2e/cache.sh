@@ -1,0 +1,195 @@
+#!/bin/sh
+# End-to-end tests of the result cache and --changed-since: a cached result is indistinguishable
+# from a fresh one (cold, warm, touched, rule change, sequential and parallel), racy rewrites,
+# damaged and hostile cache files, kill -9 while saving, concurrent walkers, deleted and renamed
+# files, and --changed-since against the --git fixture's manifest.
+set -u
+. "$(dirname "$0")/lib.sh"
+W=$(cd "$(dirname "$B/walker")" && pwd)/walker
+GEN=$B/genfixtures
+T=$TMPROOT/cache
+rm -rf "$T"; mkdir -p "$T"
+echo "cache ($B)"
+$GEN -q --out "$T" stress-patterns stress-monorepo stress-large-file stress-nested scale:2000 stress-huge-files ||
+	fail "generate fixtures"
+$GEN -q --git --out "$T/git" stress-monorepo || fail "generate the --git monorepo"
+export XDG_CACHE_HOME=$T/xdg
+C=$T/c.cache
+
+# the report without its stats, which say how the result was obtained
+report() { "$W" --format json "$@" 2>/dev/null | jq -S 'del(.stats)'; }
+stat_of() { jq -r ".stats.cache.$1"; }
+
+# --- identical results however obtained -------------------------------------------------------
+for f in stress-patterns stress-monorepo stress-large-file stress-nested scale-2000; do
+	D=$T/$f
+	ref=$(report --no-cache "$D")
+	rm -f "$C"
+	same=1
+	for run in cold warm; do
+		for mode in "--mode sequential" "--mode parallel -j 3" "--mode auto"; do
+			[ "$(report --cache "$C" $mode "$D")" = "$ref" ] || { same=0; echo "       differs: $run $mode"; }
+		done
+	done
+	hits=$("$W" --cache "$C" --stats --format json "$D" | stat_of hits_stat)
+	find "$D" -type f -execdir touch {} +
+	out=$("$W" --cache "$C" --mode parallel --format json --stats "$D")
+	[ "$(echo "$out" | jq -S 'del(.stats)')" = "$ref" ] || { same=0; echo "       differs after touch"; }
+	byhash=$(echo "$out" | stat_of hits_content)
+	# just touched: racy, so the next run checks them by content once more (or by stat if 2 s passed)
+	again=$("$W" --cache "$C" --stats --format json "$D" | jq '.stats.cache.racy + .stats.cache.hits_stat')
+	[ "$(report --cache "$C" -e 'extra=\bfn\b' "$D")" = "$(report --no-cache -e 'extra=\bfn\b' "$D")" ] ||
+		{ same=0; echo "       differs after a rule change"; }
+	[ "$(report --cache "$C" "$D")" = "$ref" ] || { same=0; echo "       differs back on the first rules"; }
+	check_eq "$f: JSON identical cold, warm, touched, rule change, --no-cache, every mode" 1 $same
+	[ "$hits" -gt 0 ] && check_eq "$f: warm run answered from stat alone" "$hits" \
+		"$("$W" --no-cache --stats --format json "$D" | jq '.stats.files - .stats.files_without_patterns')"
+	big=$(echo "$out" | jq .stats.skipped_too_large) # known by size alone: no content hash
+	check_eq "$f: after touch the results come from content hashes, then from stat or racy checks" \
+		"$((hits - big)) $((hits - big))" "$byhash $again"
+done
+
+D=$T/stress-patterns
+rm -f "$C"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+check_eq "cache file is private (0600)" 600 "$(stat -c %a "$C")"
+"$W" "$D" >/dev/null 2>&1
+check_eq "default cache directory is private (0700)" 700 "$(stat -c %a "$XDG_CACHE_HOME/walker")"
+check_eq "default cache is one file per root, named by the root's real path" 1 \
+	"$(ls "$XDG_CACHE_HOME/walker" | grep -c '^[0-9a-f]\{32\}\.cache$')"
+"$W" --cache-clear "$D"
+check_eq "--cache-clear removes it" 0 "$(ls "$XDG_CACHE_HOME/walker" | wc -l)"
+out=$(XDG_CACHE_HOME=/proc/walker-none "$W" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+check_eq "an unwritable location: same result" "$(report --no-cache "$D")" "$out"
+check_eq "an unwritable location: one warning" 1 "$(grep -c 'warning: no cache' "$T/err")"
+
+# --- racy rewrites ----------------------------------------------------------------------------
+R=$T/racy
+mkdir -p "$R"
+printf 'aaaa\n' >"$R/a.txt"
+m=$(stat -c %.9Y "$R/a.txt")
+n1=$("$W" --cache "$C" --no-defaults -e x=XXXX --format json "$R" | jq '.counts.source.x // 0')
+printf 'XXXX\n' >"$R/a.txt"
+touch -d "@$m" "$R/a.txt"
+n2=$("$W" --cache "$C" --no-defaults -e x=XXXX --format json --stats "$R")
+check_eq "same-size rewrite with the mtime set back: detected" "0 1" "$n1 $(echo "$n2" | jq '.counts.source.x')"
+# a file just written is racy: its result is re-checked by content until it is safely old
+printf 'XXXX\n' >"$R/b.txt"
+"$W" --cache "$C" --no-defaults -e x=XXXX "$R" >/dev/null
+racy=$("$W" --cache "$C" --no-defaults -e x=XXXX --format json --stats "$R" | stat_of racy)
+check "a file written within the racy window is re-hashed on the next run ($racy)" test "$racy" -ge 1
+
+# --- deleted and renamed files ----------------------------------------------------------------
+D=$T/stress-monorepo
+rm -f "$C"
+"$W" --cache "$C" "$D" >/dev/null
+victim=$(cd "$D" && "$W" --no-cache --format json . | jq -r '.violations[0].file')
+moved=$(cd "$D" && "$W" --no-cache --format json . | jq -r '.violations[-1].file')
+rm "$D/$victim"
+mv "$D/$moved" "$D/$moved.moved.rs"
+out=$("$W" --cache "$C" --format json --stats "$D")
+check_eq "deleted and renamed files: same as --no-cache" "$(report --no-cache "$D")" \
+	"$(echo "$out" | jq -S 'del(.stats)')"
+check_eq "deleted and renamed files: their entries are dropped" 2 "$(echo "$out" | stat_of dropped)"
+
+# --- damaged and hostile cache files ----------------------------------------------------------
+D=$T/stress-patterns
+ref=$(report --no-cache "$D")
+damage() { # damage NAME COMMAND: damage the saved cache, then expect one warning and the same result
+	rm -f "$C"
+	"$W" --cache "$C" "$D" >/dev/null 2>&1
+	sh -c "$2" || fail "$1: setting up"
+	got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+	w1=$(grep -c 'warning' "$T/err")
+	again=$("$W" --cache "$C" --format json --stats "$D" 2>"$T/err2")
+	check_eq "$1: one warning, same result, rebuilt" "1 1 0 $(echo "$ref" | jq -cS .counts)" \
+		"$w1 $([ "$got" = "$ref" ] && echo 1 || echo 0) $(grep -c warning "$T/err2") $(echo "$again" | jq -cS .counts)"
+}
+damage "zero-length cache" ": >'$C'"
+damage "truncated cache" "truncate -s 5000 '$C'"
+damage "truncated header" "truncate -s 60 '$C'"
+damage "bit-flipped cache" "printf '\\377' | dd of='$C' bs=1 seek=3000 conv=notrunc status=none"
+damage "wrong-version cache" "printf '\\011' | dd of='$C' bs=1 seek=8 conv=notrunc status=none"
+damage "garbage cache" "head -c 40000 /dev/urandom >'$C'"
+rm -f "$C"; mkdir "$C"
+got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+check_eq "a directory in place of the cache: warned, same result, left alone" "1 1 1" \
+	"$(grep -c 'not a regular file' "$T/err") $([ "$got" = "$ref" ] && echo 1 || echo 0) $([ -d "$C" ] && echo 1)"
+rmdir "$C"
+if [ "$(id -u)" = 0 ]; then
+	damage "a cache owned by another user" "chown nobody '$C'"
+fi
+# a symlinked cache file: not followed, nothing outside written, the link replaced
+rm -f "$C"
+echo "precious" >"$T/outside"
+ln -s "$T/outside" "$C"
+got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+check_eq "symlinked cache file: warned, same result, target untouched, link replaced by a file" \
+	"1 1 precious 1" \
+	"$(grep -c symlink "$T/err") $([ "$got" = "$ref" ] && echo 1 || echo 0) $(cat "$T/outside") $([ -f "$C" ] && [ ! -L "$C" ] && echo 1)"
+# a symlink planted as the default cache directory: not used, nothing written through it
+rm -rf "$T/xdg2" "$T/elsewhere"; mkdir -p "$T/xdg2" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/xdg2/walker"
+got=$(XDG_CACHE_HOME=$T/xdg2 "$W" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+check_eq "symlinked cache directory: refused with a warning, nothing written there" "1 1 0" \
+	"$(grep -c 'no cache' "$T/err") $([ "$got" = "$ref" ] && echo 1 || echo 0) $(ls -A "$T/elsewhere" | wc -l)"
+
+# --- kill -9 while saving, and concurrent walkers -----------------------------------------------
+# the 50,000-file tree: saving its cache takes a good share of a run, so many kills land in it
+D=$T/stress-huge-files
+ref=$(report --no-cache "$D")
+rm -f "$C"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+bad=0
+i=0
+while [ $i -lt ${KILL_LOOPS:-100} ]; do
+	touch "$D/src/f$((i % 1000)).rs"
+	"$W" --cache "$C" "$D" >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.0$(( (i * 7) % 8 ))$(( (i * 3) % 10 ))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+	if [ "$got" != "$ref" ] || grep -q warning "$T/err"; then bad=$((bad + 1)); fi
+	i=$((i + 1))
+done
+check_eq "kill -9 at ${KILL_LOOPS:-100} moments: the next run is right and loads the cache cleanly" 0 $bad
+check_eq "no temporary files left behind" 0 "$(ls -A "$T" | grep -c '\.tmp\.')"
+D=$T/scale-2000
+ref=$(report --no-cache "$D")
+rm -f "$C"
+for k in 1 2 3 4; do "$W" --cache "$C" --format json "$D" 2>"$T/err$k" | jq -S 'del(.stats)' >"$T/out$k" & done
+wait
+same=1
+for k in 1 2 3 4; do [ "$(cat "$T/out$k")" = "$ref" ] && ! grep -q warning "$T/err$k" || same=0; done
+check_eq "four concurrent walkers: right results, no warning" 1 $same
+check_eq "after them the cache is valid and complete" "$(jq '.stats.files - .stats.files_without_patterns' <<EOF
+$("$W" --no-cache --format json "$D")
+EOF
+)" "$("$W" --cache "$C" --format json --stats "$D" 2>&1 | stat_of hits_stat)"
+
+# --- --changed-since ------------------------------------------------------------------------
+G=$T/git/stress-monorepo
+M=$T/git/stress-monorepo.manifest.json
+check_eq "--changed-since HEAD~1: the manifest's modified, added and renamed files" \
+	"$(jq -r '.git_commits | (.modified[], .added[], .renamed[].to)' "$M" | LC_ALL=C sort)" \
+	"$(cd "$G" && "$W" --changed-since HEAD~1 --files . | LC_ALL=C sort)"
+sub=$(jq -r '.git_commits.modified[0]' "$M" | cut -d/ -f1-2)
+check_eq "--changed-since from a subdirectory: the changes below it, relative to it" \
+	"$(jq -r '.git_commits | (.modified[], .added[], .renamed[].to)' "$M" | grep "^$sub/" | sed "s|^$sub/||" | LC_ALL=C sort)" \
+	"$(cd "$G/$sub" && "$W" --changed-since HEAD~1 --files | LC_ALL=C sort)"
+echo "fn f() { x.unwrap(); }" >"$G/crates/new_untracked.rs"
+echo "x.unwrap()" >"$G/target/ignored_build.rs" 2>/dev/null || mkdir -p "$G/target"
+check_eq "--changed-since HEAD: untracked files, not ignored ones" "crates/new_untracked.rs" \
+	"$(cd "$G" && "$W" --changed-since HEAD --files . | grep -v '^target/')"
+check_eq "--changed-since HEAD: the untracked file's match is reported" "crates/new_untracked.rs" \
+	"$(cd "$G" && "$W" --changed-since HEAD --format json . | jq -r '.violations[].file')"
+rm -f "$G/crates/new_untracked.rs"
+check_eq "--changed-since with an unknown revision: exit 2 and one line" "2 1" \
+	"$(cd "$G" && "$W" --changed-since no-such-ref . >/dev/null 2>"$T/err"; echo $?) $(grep -c "unknown revision 'no-such-ref'" "$T/err")"
+check_eq "--changed-since outside a repository: exit 2 and one line" "2 1" \
+	"$("$W" --changed-since HEAD "$T/stress-patterns" >/dev/null 2>"$T/err"; echo $?) $(grep -c 'not inside a git repository' "$T/err")"
+git clone -q --bare "$G" "$T/bare.git" 2>/dev/null
+check_eq "--changed-since in a bare repository: exit 2 and one line" "2 1" \
+	"$(cd "$T/bare.git" && "$W" --changed-since HEAD . >/dev/null 2>"$T/err"; echo $?) $(grep -c 'bare' "$T/err")"
+finish
