@@ -78,7 +78,7 @@ struct cache {
 	const struct disk_match *match;
 	size_t nmatch;
 	const char *strings;
-	uint32_t *index; /* open addressing: entry number + 1, 0 empty */
+	uint64_t *index; /* open addressing: entry number + 1 (low half, 0 empty), key hash's high half */
 	size_t mask;
 	uint8_t *seen; /* per entry: 0 not seen, 1 seen, 2 replaced by a record */
 	/* new and changed entries */
@@ -258,14 +258,17 @@ static void build_index(struct cache *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cache_entry *e = &c->ent[i];
 		const char *k = c->strings + e->path_off;
-		size_t j = (size_t)key_hash(k, e->path_len) & c->mask;
+		uint64_t h = key_hash(k, e->path_len);
+		size_t j = (size_t)h & c->mask;
 		for (;; j = (j + 1) & c->mask) {
-			uint32_t v = c->index[j];
+			uint64_t v = c->index[j];
 			if (!v) {
-				c->index[j] = (uint32_t)i + 1;
+				c->index[j] = (h & 0xffffffff00000000u) | ((uint64_t)i + 1);
 				break;
 			}
-			const struct cache_entry *o = &c->ent[v - 1];
+			if ((v ^ h) >> 32)
+				continue;
+			const struct cache_entry *o = &c->ent[(uint32_t)v - 1];
 			if (o->path_len == e->path_len && !memcmp(c->strings + o->path_off, k, e->path_len))
 				break; /* a duplicate: the first one wins */
 		}
@@ -363,17 +366,30 @@ int cache_open(struct cache **out, const char *file, const char *root_real, cons
 
 /* ---- lookups --------------------------------------------------------------------------------- */
 
-const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len)
+const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len, size_t *hint)
 {
 	if (!c->n)
 		return NULL;
-	for (size_t j = (size_t)key_hash(key, len) & c->mask;; j = (j + 1) & c->mask) {
-		uint32_t v = c->index[j];
+	/* a thread meets files in about the order the last run stored them: try the next one first */
+	if (*hint < c->n) {
+		const struct cache_entry *e = &c->ent[*hint];
+		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len)) {
+			*hint += 1;
+			return e;
+		}
+	}
+	uint64_t h = key_hash(key, len);
+	for (size_t j = (size_t)h & c->mask;; j = (j + 1) & c->mask) {
+		uint64_t v = c->index[j];
 		if (!v)
 			return NULL;
-		const struct cache_entry *e = &c->ent[v - 1];
-		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len))
+		if ((v ^ h) >> 32)
+			continue;
+		const struct cache_entry *e = &c->ent[(uint32_t)v - 1];
+		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len)) {
+			*hint = (uint32_t)v;
 			return e;
+		}
 	}
 }
 

@@ -70,7 +70,9 @@ char *cache_default_path(const char *root_real, struct sbuf *warn);
 /* Remove root_real's cache file (file or the default) and stale temporaries. 0 or ERR_IO. */
 int cache_clear(const char *file, const char *root_real);
 
-const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len);
+/* hint: the caller's own cursor (start at 0): files met in the order the last run stored them are
+ * found without hashing. */
+const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len, size_t *hint);
 /* The stat data is identical and not racy: the stored result can be used as is. */
 int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct stat *st);
 /* The entry's stat data is identical to st (but may be racy). */

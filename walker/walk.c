@@ -99,6 +99,7 @@ struct worker {
 	size_t nents, aents;
 	struct walk_file *out;
 	size_t nout, aout;
+	size_t chint;           /* cache_find's cursor */
 	struct cache_rec *crec; /* new and changed cache entries */
 	size_t ncrec, acrec;
 	struct walk_stats st;
@@ -521,7 +522,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			cf.on = 1;
 			cf.key = relpath + w->prefix_len;
 			cf.keylen = rellen - w->prefix_len;
-			cf.e = cache_find(o->cache, cf.key, cf.keylen);
+			cf.e = cache_find(o->cache, cf.key, cf.keylen, &me->chint);
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
 				me->st.cache_hits_stat++;
 				reuse(me, d, name, nlen, fe, cf.e);

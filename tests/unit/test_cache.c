@@ -40,6 +40,8 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static size_t hint;
+
 static struct cache *open_cache(const uint8_t *dg, struct sbuf *warn)
 {
 	struct cache *c;
@@ -80,10 +82,10 @@ static void racy_entries_are_not_trusted_by_stat(void **state)
 
 	c = open_cache(digest, &warn);
 	assert_int_equal(cache_stats(c)->loaded, 2);
-	const struct cache_entry *e = cache_find(c, "old.rs", 6);
+	const struct cache_entry *e = cache_find(c, "old.rs", 6, &hint);
 	assert_non_null(e);
 	assert_true(cache_fresh(c, e, &old));
-	e = cache_find(c, "recent.rs", 9);
+	e = cache_find(c, "recent.rs", 9, &hint);
 	assert_non_null(e);
 	/* same size, same mtime and ctime: a rewrite in the same tick would look exactly like this */
 	assert_true(cache_same_stat(e, &recent));
@@ -96,15 +98,15 @@ static void racy_entries_are_not_trusted_by_stat(void **state)
 	/* any stat difference, even one nanosecond, is a change */
 	struct stat moved = old;
 	moved.st_mtim.tv_nsec ^= 1;
-	assert_false(cache_fresh(c, cache_find(c, "old.rs", 6), &moved));
+	assert_false(cache_fresh(c, cache_find(c, "old.rs", 6, &hint), &moved));
 	struct scan_result res = SCAN_RESULT_INIT;
-	assert_int_equal(cache_result(c, cache_find(c, "old.rs", 6), &res), 0);
+	assert_int_equal(cache_result(c, cache_find(c, "old.rs", 6, &hint), &res), 0);
 	assert_int_equal(res.n, 1);
 	assert_int_equal(res.m[0].line, 3);
 	assert_int_equal(res.m[0].col, 7);
 	assert_int_equal(res.m[0].pat, 1);
 	scan_result_release(&res);
-	assert_null(cache_find(c, "missing.rs", 10));
+	assert_null(cache_find(c, "missing.rs", 10, &hint));
 	cache_close(c);
 	assert_int_equal(warn.len, 0);
 	sbuf_release(&warn);
@@ -123,7 +125,7 @@ static void unseen_entries_are_dropped_by_full_runs_only(void **state)
 	cache_close(c);
 
 	c = open_cache(digest, &warn); /* a partial run that saw only a.rs, with b.rs changed */
-	cache_seen(c, cache_find(c, "a.rs", 4));
+	cache_seen(c, cache_find(c, "a.rs", 4, &hint));
 	add(c, "c.rs", &st, "c");
 	cache_save(c, 0, &warn);
 	assert_int_equal(cache_stats(c)->written, 3);
@@ -131,16 +133,16 @@ static void unseen_entries_are_dropped_by_full_runs_only(void **state)
 
 	c = open_cache(digest, &warn); /* a full run that saw only c.rs */
 	assert_int_equal(cache_stats(c)->loaded, 3);
-	cache_seen(c, cache_find(c, "c.rs", 4));
+	cache_seen(c, cache_find(c, "c.rs", 4, &hint));
 	cache_save(c, 1, &warn);
 	assert_int_equal(cache_stats(c)->dropped, 2);
 	cache_close(c);
 
 	c = open_cache(digest, &warn);
 	assert_int_equal(cache_stats(c)->loaded, 1);
-	assert_non_null(cache_find(c, "c.rs", 4));
+	assert_non_null(cache_find(c, "c.rs", 4, &hint));
 	/* nothing changed: not written again */
-	cache_seen(c, cache_find(c, "c.rs", 4));
+	cache_seen(c, cache_find(c, "c.rs", 4, &hint));
 	cache_save(c, 1, &warn);
 	assert_int_equal(cache_stats(c)->written, 0);
 	cache_close(c);
@@ -185,7 +187,7 @@ static void damaged(long off, long len, const char *why)
 	}
 	c = open_cache(digest, &warn);
 	assert_int_equal(cache_stats(c)->loaded, 0);
-	assert_null(cache_find(c, "a.rs", 4));
+	assert_null(cache_find(c, "a.rs", 4, &hint));
 	cache_close(c);
 	if (!strstr(warn.buf, why))
 		fail_msg("warning [%s] does not say '%s'", warn.buf, why);
