@@ -110,6 +110,24 @@ check: deps-test
 test: deps-test
 	@sh tests/run.sh --quick
 
+# ---- benchmarks and profiling ------------------------------------------------------------------
+# `make bench-stress` is the main job of README.md: packages, build, fixtures, the benchmark, the
+# report (reports/benchmark.{md,html}); docs/profiling.md explains it. The harness builds the
+# release programs itself (bench/stress.sh), so these targets do not depend on `all`.
+BENCH_ARGS = $(if $(SAVE),--save $(SAVE)) $(if $(BASELINE),--baseline $(BASELINE)) \
+	     $(if $(THRESHOLD),--threshold $(THRESHOLD))
+bench-stress: deps-bench
+	@sh bench/stress.sh $(BENCH_ARGS)
+
+bench-quick: deps-bench
+	@sh bench/stress.sh --quick $(BENCH_ARGS)
+
+bench: bench-stress
+
+# make profile FIXTURE=stress-monorepo TOOL=perf|callgrind|massif|strace|time [ARGS="--no-cache"]
+profile: all
+	@sh bench/profile.sh "$(or $(FIXTURE),stress-monorepo)" "$(or $(TOOL),perf)" $(ARGS)
+
 # ---- formatting --------------------------------------------------------------------------------
 FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch])
 format:
@@ -130,6 +148,7 @@ help:
 	@echo "make test            the quick test suite (release build only)"
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
+	@echo "make profile FIXTURE=NAME TOOL=perf|callgrind|massif|strace|time   profile one run"
 	@echo "make format          clang-format the sources"
 	@echo "make clean           remove build/"
 

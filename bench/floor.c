@@ -6,6 +6,11 @@
  * a cold run), on N threads. Nothing is matched, nothing ignored, nothing printed.
  *
  *   floor --stat|--read [-j N] --list FILE ROOT
+ *   floor --mutate N --list FILE ROOT
+ *
+ * --mutate is the harness's "N files changed" step (not a floor): it spreads N picks evenly over
+ * the list and toggles a trailing comment line in each, so that successive runs alternate between
+ * two contents and every run really sees N changed files.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +29,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define CHUNK 256
+#define CHUNK 32
 
 struct dir {
 	const char *path; /* relative to ROOT, "" for ROOT itself */
@@ -35,6 +40,9 @@ struct file {
 	uint32_t dir;
 	const char *name;
 };
+
+#define MARK "\n// bench-mutated\n"
+#define MARKLEN (sizeof(MARK) - 1)
 
 static int rootfd, do_read;
 static struct dir *dirs;
@@ -123,15 +131,36 @@ static void run(int jobs, void *(*fn)(void *))
 	free(th);
 }
 
+/* Toggle the marker at the end of the file: append it, or cut it off when present. */
+static int mutate(const char *path)
+{
+	int fd = openat(rootfd, path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	char tail[MARKLEN];
+	int rc = fstat(fd, &st);
+	if (!rc && st.st_size >= (off_t)MARKLEN && pread(fd, tail, MARKLEN, st.st_size - (off_t)MARKLEN) == MARKLEN &&
+	    !memcmp(tail, MARK, MARKLEN))
+		rc = ftruncate(fd, st.st_size - (off_t)MARKLEN);
+	else if (!rc)
+		rc = pwrite(fd, MARK, MARKLEN, st.st_size) == MARKLEN ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int jobs = 1, mode = -1;
+	long nmut = 0;
 	const char *list = NULL, *root = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--stat"))
 			mode = 0;
 		else if (!strcmp(argv[i], "--read"))
 			mode = 1;
+		else if (!strcmp(argv[i], "--mutate") && i + 1 < argc)
+			mode = 2, nmut = atol(argv[++i]);
 		else if (!strcmp(argv[i], "-j") && i + 1 < argc)
 			jobs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--list") && i + 1 < argc)
@@ -142,7 +171,8 @@ int main(int argc, char **argv)
 			mode = -2;
 	}
 	if (mode < 0 || !list || !root || jobs < 1 || jobs > 1024) {
-		fprintf(stderr, "usage: floor --stat|--read [-j N] --list FILE ROOT\n");
+		fprintf(stderr, "usage: floor --stat|--read [-j N] --list FILE ROOT\n"
+				"       floor --mutate N --list FILE ROOT\n");
 		return 2;
 	}
 	do_read = mode;
@@ -170,6 +200,19 @@ int main(int argc, char **argv)
 			lines[n++] = p;
 		}
 	}
+	if (mode == 2) {
+		int rc = 0;
+		for (long k = 0; k < nmut && n; k++)
+			if (mutate(lines[(size_t)k * n / (size_t)nmut % n])) {
+				fprintf(stderr, "floor: unable to change '%s': %s\n",
+					lines[(size_t)k * n / (size_t)nmut % n], strerror(errno));
+				rc = 1;
+			}
+		free(lines);
+		sbuf_release(&text);
+		close(rootfd);
+		return rc;
+	}
 	qsort(lines, n, sizeof(*lines), cmp_path);
 	files = xmalloc((n ? n : 1) * sizeof(*files));
 	size_t adirs = 0;
@@ -186,6 +229,11 @@ int main(int argc, char **argv)
 		}
 		files[nfiles++] = (struct file){ (uint32_t)(ndirs - 1), sl ? sl + 1 : lines[i] };
 	}
+	/* Grow the descriptor table before there are threads: growing a table shared by threads
+	 * waits for an RCU grace period each time (expand_fdtable), milliseconds on a VM. */
+	int hi = dup2(rootfd, (int)(ndirs + 16 < 65536 ? ndirs + 16 : 65536));
+	if (hi >= 0)
+		close(hi);
 	run(jobs, list_dirs);
 	run(jobs, visit_files);
 	for (size_t i = 0; i < ndirs; i++)

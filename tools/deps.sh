@@ -2,7 +2,7 @@
 # deps.sh PROFILE: make sure the Debian packages a target needs are present.
 #   build  libgit2, PCRE2 (8-bit), xxHash and pkg-config
 #   test   build + cmocka, ripgrep, jq and clang (libFuzzer) for the test suite
-#   bench  build + ripgrep, jq, gnuplot and hyperfine for the benchmark report
+#   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
 # prints the exact command to run and fails.
 set -u
@@ -31,6 +31,10 @@ bench)
 	command -v jq >/dev/null 2>&1 || need jq
 	command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
 	command -v hyperfine >/dev/null 2>&1 || need hyperfine
+	# the peers the report compares with (a missing one would be listed as skipped)
+	command -v ugrep >/dev/null 2>&1 || need ugrep
+	command -v ag >/dev/null 2>&1 || need silversearcher-ag
+	command -v git >/dev/null 2>&1 || need git
 	;;
 build) ;;
 *) echo "deps.sh: unknown profile '$profile' (build, test or bench)" >&2; exit 2 ;;

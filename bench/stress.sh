@@ -1,0 +1,219 @@
+#!/bin/sh
+# bench/stress.sh: the stress benchmark behind `make bench-stress` and `make bench-quick`
+# (docs/profiling.md explains every figure).
+#
+#   sh bench/stress.sh [--quick] [--save NAME] [--baseline NAME] [--threshold PCT]
+#
+# 1. builds (release), makes the fixtures and the size series when missing;
+# 2. times, with build/runner (warm-up runs, then runs interleaved A B A B, wall/user/sys/peak RSS
+#    from wait4), per fixture: cold runs (--no-cache) in every mode beside the peers (rg -P,
+#    ugrep -P, ag, git grep -P where there is a repository) and the read floor; warm runs beside
+#    the stat floor; one file and 1% of the files changed; --changed-since on the --git fixture;
+#    thread counts 1..cores; the size series;
+# 3. writes bench/results/RUN.json (machine, versions, every figure), appends to
+#    bench/results/history.jsonl, checks the targets of bench/targets.json, compares with a
+#    baseline, and renders reports/benchmark.md and reports/benchmark.html (charts with gnuplot).
+# Exit status: 0 all gated targets met and no regression, 1 otherwise, 2 the harness failed.
+set -eu
+cd "$(dirname "$0")/.."
+QUICK=0 SAVE="" BASELINE="" THRESHOLD=${THRESHOLD:-20}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--save) SAVE=$2; shift ;;
+	--baseline) BASELINE=$2; shift ;;
+	--threshold) THRESHOLD=$2; shift ;;
+	*) echo "bench/stress.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+case $THRESHOLD in '' | *[!0-9.]*) echo "bench: THRESHOLD must be a percentage" >&2; exit 2 ;; esac
+
+B=build
+W=$PWD/$B/walker
+FLOOR=$PWD/$B/floor
+RUNNER=$PWD/$B/runner
+FIX=${FIXTURES:-fixtures}
+CORES=$(nproc)
+RX='unsafe\s*\{|\.unwrap\(\)|\.expect\(|mem::transmute|#\[allow\('
+if [ $QUICK = 1 ]; then
+	RUNS=${RUNS:-3} WARM=${WARM:-1}
+	STRESS="stress-patterns scale-1000"
+	SERIES="1 10 100 1000"
+	TAG=quick
+	REPORT=reports/benchmark-quick
+else
+	RUNS=${RUNS:-10} WARM=${WARM:-2}
+	STRESS="stress-huge-files stress-monorepo stress-large-file stress-patterns"
+	SERIES="1 10 100 1000 10000 100000"
+	TAG=full
+	REPORT=reports/benchmark
+fi
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RES=bench/results
+mkdir -p "$RES" reports
+TMP=$(mktemp -d /tmp/walker-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT INT TERM
+export XDG_CACHE_HOME=$TMP/xdg # walker caches stay out of the user's ~/.cache
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- 1. dependencies, build, fixtures ----------------------------------------------------------
+sh tools/deps.sh bench || exit 2
+make --no-print-directory -s all || exit 2
+if [ $QUICK = 1 ]; then
+	$B/genfixtures -q --out "$FIX" stress-patterns || exit 2
+else
+	make --no-print-directory -s fixtures || exit 2
+	$B/genfixtures -q --git --out "$FIX/git" stress-monorepo || exit 2
+fi
+for n in $SERIES; do $B/genfixtures -q --out "$FIX" "scale:$n" || exit 2; done
+[ $QUICK = 1 ] && $B/genfixtures -q --out "$FIX" scale:1000
+
+# the files the walker visits, for the floors and for the changes of the incremental scenarios
+list() { (cd "$1" && "$W" --files .) >"$2"; }
+
+# group NAME: run the commands collected in $TMP/group (name<TAB>prepare<TAB>command) and keep
+# their JSON as $TMP/out/NAME.json
+group() {
+	say "$1 ($(wc -l <"$TMP/group") commands, $WARM warm-up + $RUNS runs each)"
+	mkdir -p "$TMP/out"
+	"$RUNNER" -w "$WARM" -r "$RUNS" -o "$TMP/out/$1.json" "$TMP/group" || exit 2
+	: >"$TMP/group"
+}
+cmd() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TMP/group"; }
+peers() { # peers DIR: the peer tools doing the same search as walker-e, the installed ones
+	if command -v rg >/dev/null; then cmd "rg -P" "" "rg -P --count-matches --no-require-git '$RX' $1"; else echo "rg" >>"$TMP/skipped"; fi
+	if command -v ugrep >/dev/null; then cmd "ugrep -P" "" "ugrep -P -r -c --ignore-files '$RX' $1"; else echo "ugrep" >>"$TMP/skipped"; fi
+	if command -v ag >/dev/null; then cmd "ag" "" "ag -c '$RX' $1"; else echo "ag" >>"$TMP/skipped"; fi
+}
+: >"$TMP/group"
+: >"$TMP/skipped"
+
+# ---- 2. scenarios ------------------------------------------------------------------------------
+for f in $STRESS; do
+	D=$PWD/$FIX/$f
+	[ -d "$D" ] || { say "missing $D"; exit 2; }
+	L=$TMP/$f.list
+	list "$D" "$L"
+	# cold: no cache, every mode, the peers, the read floor
+	cmd "walker-e" "" "$W --no-cache --no-defaults -e 'x=$RX' $D"
+	cmd "walker" "" "$W --no-cache $D"
+	cmd "walker sequential" "" "$W --no-cache --mode sequential $D"
+	cmd "walker parallel" "" "$W --no-cache --mode parallel $D"
+	peers "$D"
+	cmd "read floor" "" "$FLOOR --read -j $CORES --list $L $D"
+	group "$f.cold"
+	# warm: a primed cache, nothing changed; the stat floor; rg again for the warm/rg ratio
+	"$W" --cache "$TMP/$f.warm" "$D" >/dev/null 2>&1 || true
+	"$W" --cache "$TMP/$f.warm-e" --no-defaults -e "x=$RX" "$D" >/dev/null 2>&1 || true
+	sleep 2 # past the racy window (docs/cache.md), so that warm means stat-only
+	cmd "walker warm" "" "$W --cache $TMP/$f.warm $D"
+	cmd "walker-e warm" "" "$W --cache $TMP/$f.warm-e --no-defaults -e 'x=$RX' $D"
+	cmd "stat floor" "" "$FLOOR --stat -j $CORES --list $L $D"
+	cmd "rg -P" "" "rg -P --count-matches --no-require-git '$RX' $D"
+	group "$f.warm"
+	# incremental: a copy of the tree (the fixture itself stays pristine), 1 file and 1% changed
+	# before each run, each against warm runs of the same cache in the same group
+	C=$TMP/copy-$f
+	rm -rf "$C"
+	cp -a "$D" "$C"
+	list "$C" "$TMP/$f.clist"
+	n1=$(($(wc -l <"$TMP/$f.clist") / 100))
+	[ $n1 -lt 1 ] && n1=1
+	"$W" --cache "$TMP/$f.inc" "$C" >/dev/null 2>&1 || true
+	"$W" --cache "$TMP/$f.pct" "$C" >/dev/null 2>&1 || true
+	sleep 2
+	cmd "walker warm (inc)" "" "$W --cache $TMP/$f.inc $C"
+	cmd "walker 1 file changed" "$FLOOR --mutate 1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.inc $C"
+	group "$f.one"
+	cmd "walker warm (1%)" "" "$W --cache $TMP/$f.pct $C"
+	cmd "walker 1% changed ($n1 files)" "$FLOOR --mutate $n1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.pct $C"
+	group "$f.pct"
+	rm -rf "$C"
+done
+
+if [ $QUICK = 0 ]; then
+	# thread scaling, cold, beside the read floor with as many threads
+	for f in stress-huge-files stress-monorepo; do
+		D=$PWD/$FIX/$f
+		j=1
+		while [ $j -le "$CORES" ]; do
+			cmd "walker -j $j" "" "$W --no-cache --mode parallel -j $j $D"
+			cmd "read floor -j $j" "" "$FLOOR --read -j $j --list $TMP/$f.list $D"
+			j=$((j * 2 > CORES && j < CORES ? CORES : j * 2))
+		done
+		group "$f.threads"
+	done
+	# --changed-since on the --git fixture (20 changes in HEAD), beside a full cold run and git
+	G=$PWD/$FIX/git/stress-monorepo
+	cmd "walker full cold" "" "$W --no-cache $G"
+	cmd "walker --changed-since HEAD~1" "" "$W --no-cache --changed-since HEAD~1 $G"
+	cmd "git diff --name-only HEAD~1" "" "git -C $G diff --name-only HEAD~1"
+	cmd "walker-e" "" "$W --no-cache --no-defaults -e 'x=$RX' $G"
+	cmd "git grep -P" "" "git -C $G grep -P -c '$RX'"
+	cmd "rg -P" "" "rg -P --count-matches '$RX' $G"
+	group "git-monorepo.changed"
+fi
+
+# the size series: cost per file and memory against tree size
+for n in $SERIES; do
+	D=$PWD/$FIX/scale-$n
+	cmd "walker scale:$n" "" "$W --no-cache $D"
+	cmd "rg -P scale:$n" "" "rg -P --count-matches --no-require-git '$RX' $D"
+done
+group "series"
+
+# ---- 3. results --------------------------------------------------------------------------------
+files_of() { jq '.stats.files' "$1"; }
+for n in $SERIES; do
+	printf '{"n": %s, "files": %s}\n' "$n" "$("$W" --no-cache --format json "$FIX/scale-$n" 2>/dev/null | jq .stats.files)"
+done | jq -s . >"$TMP/series-files.json"
+fs=$(stat -f -c %T "$FIX" 2>/dev/null || echo unknown)
+cc=$(cc --version | head -n1)
+machine=$(jq -n --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+	--arg kernel "$(uname -sr)" --arg fs "$fs" --arg cc "$cc" --argjson cores "$CORES" \
+	--arg mem "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)" \
+	--arg walker "$("$W" --version)" --arg rg "$(rg --version 2>/dev/null | head -n1)" \
+	--arg ugrep "$(ugrep --version 2>/dev/null | head -n1)" --arg ag "$(ag --version 2>/dev/null | head -n1)" \
+	--arg git "$(git --version)" --arg host "$(hostname)" \
+	'{host: $host, cpu: $cpu, cores: $cores, memory: $mem, kernel: $kernel, filesystem: $fs, compiler: $cc,
+	  tools: {walker: $walker, rg: $rg, ugrep: $ugrep, ag: $ag, git: $git}}')
+OUT=$RES/$STAMP-$TAG.json
+jq -n --arg stamp "$STAMP" --arg tag "$TAG" --argjson machine "$machine" --argjson runs "$RUNS" \
+	--argjson warm "$WARM" --argjson series "$(cat "$TMP/series-files.json")" \
+	--arg skipped "$(sort -u "$TMP/skipped" | tr '\n' ' ')" \
+	'{stamp: $stamp, kind: $tag, runs: $runs, warmup: $warm, machine: $machine, series_files: $series,
+	  skipped_peers: ($skipped | split(" ") | map(select(. != ""))), groups: {}}' >"$TMP/res.json"
+for g in "$TMP"/out/*.json; do
+	name=$(basename "$g" .json)
+	jq --arg g "$name" --slurpfile v "$g" '.groups[$g] = $v[0]' "$TMP/res.json" >"$TMP/res2.json"
+	mv "$TMP/res2.json" "$TMP/res.json"
+done
+# targets: every figure of bench/targets.json, computed from this run
+jq --slurpfile t bench/targets.json -f bench/targets.jq "$TMP/res.json" >"$OUT"
+cp "$OUT" "$RES/latest-$TAG.json"
+jq -c '{stamp, kind, host: .machine.host, figures: .figures}' "$OUT" >>"$RES/history.jsonl"
+say "results: $OUT"
+
+status=0
+if jq -e '[.targets[] | select(.gate and (.pass | not))] | length > 0' "$OUT" >/dev/null; then
+	say "gated targets missed:"
+	jq -r '.targets[] | select(.gate and (.pass | not)) | "  \(.name): \(.value) (limit \(.limit))"' "$OUT" >&2
+	status=1
+fi
+if [ -n "$SAVE" ]; then
+	mkdir -p bench/baselines
+	cp "$OUT" "bench/baselines/$SAVE.json"
+	say "baseline saved: bench/baselines/$SAVE.json"
+fi
+CMP=""
+if [ -n "$BASELINE" ]; then
+	base=bench/baselines/$BASELINE.json
+	[ -f "$base" ] || { say "no baseline '$BASELINE' ($base); make one with SAVE=$BASELINE"; exit 2; }
+	CMP=$TMP/compare.txt
+	if ! sh bench/compare.sh "$base" "$OUT" "$THRESHOLD" >"$CMP"; then status=1; fi
+	cat "$CMP" >&2
+fi
+sh bench/report.sh "$OUT" "$REPORT" "$CMP" || exit 2
+say "report: $REPORT.md, $REPORT.html"
+exit $status

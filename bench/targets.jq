@@ -1,0 +1,55 @@
+# bench/targets.jq: the figures and targets of one benchmark run. Input: the run's results
+# ({groups: {NAME: [runner objects]}, ...}); $t[0]: bench/targets.json. Adds .figures and .targets.
+def cmd($g; $n): (.groups[$g] // []) | map(select(.name == $n)) | first;
+def med($g; $n): cmd($g; $n) | if . then .wall.median else null end;
+def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else $a / $b end;
+def target($name; $value; $limit; $text):
+  {name: $name, text: $text, value: $value, limit: $limit,
+   pass: (if $value == null then null else $value <= $limit end),
+   gate: ((.kind == "full") and ($value != null) and (($t[0].ungated[$name]) == null)),
+   why_ungated: $t[0].ungated[$name]};
+. as $r
+| $t[0] as $T
+| ([.groups | keys[] | select(endswith(".cold")) | rtrimstr(".cold")]) as $fx
+| [ .groups[] | .[] | select(.name | startswith("walker")) | .rss_mb.max ] as $rss
+| def ms($g; $n): $r | med($g; $n) | if . == null then null else . * 1000 end;
+  .figures = {
+    cold_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".cold"; "walker")}) | from_entries),
+    cold_e_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".cold"; "walker-e")}) | from_entries),
+    warm_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".warm"; "walker warm")}) | from_entries),
+    rg_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".cold"; "rg -P")}) | from_entries),
+    peak_rss_mb: ($rss | max)
+  }
+| .targets = (
+    [ $T.seed_s | to_entries[] | . as $e
+      | $r | target("seed " + $e.key; med($e.key + ".cold"; "walker"); $e.value;
+                    "\($e.key) cold run < \($e.value) s (seed target)") ]
+  + [ $r | target("peak RSS (fast checks)"; ($rss | max); $T.rss_fast_mb; "peak RSS < \($T.rss_fast_mb) MB") ]
+  + [ $r | target("peak RSS (full checks)"; ($rss | max); $T.rss_full_mb; "peak RSS < \($T.rss_full_mb) MB") ]
+  + [ $r | target("peak RSS on 50K files"; (cmd("stress-huge-files.cold"; "walker") | if . then .rss_mb.max else null end);
+                  $T.rss_50k_mb; "peak RSS on stress-huge-files < \($T.rss_50k_mb) MB") ]
+  + [ $T.cold_vs_rg.fixtures[] as $f
+      | $r | target("cold/rg " + $f; ratio(med($f + ".cold"; "walker-e"); med($f + ".cold"; "rg -P")); $T.cold_vs_rg.limit;
+                    "\($f): cold walker <= \($T.cold_vs_rg.limit) x rg -P (same regex)") ]
+  + [ $T.warm_vs_stat_floor.fixtures[] as $f
+      | $r | target("warm/stat floor " + $f; ratio(med($f + ".warm"; "walker warm"); med($f + ".warm"; "stat floor"));
+                    $T.warm_vs_stat_floor.limit; "\($f): warm cache <= \($T.warm_vs_stat_floor.limit) x the stat floor") ]
+  + [ $T.warm_vs_rg | to_entries[] | . as $e
+      | $r | target("warm/rg " + $e.key; ratio(med($e.key + ".warm"; "walker-e warm"); med($e.key + ".warm"; "rg -P"));
+                    $e.value; "\($e.key): warm cache <= \($e.value) x rg -P (\(1 / $e.value) x faster)") ]
+  + [ $T.one_file_vs_warm.fixtures[] as $f
+      | $r | target("one file/warm " + $f; ratio(med($f + ".one"; "walker 1 file changed"); med($f + ".one"; "walker warm (inc)"));
+                    $T.one_file_vs_warm.limit; "\($f): one file changed <= \($T.one_file_vs_warm.limit) x warm") ]
+  + [ $T.auto_vs_best.fixtures[] as $f
+      | $r | target("auto/best mode " + $f;
+                    ratio(med($f + ".cold"; "walker"); ([med($f + ".cold"; "walker sequential"), med($f + ".cold"; "walker parallel")] | map(select(. != null)) | min));
+                    $T.auto_vs_best.limit; "\($f): --mode auto within 10% of the better fixed mode") ]
+  + [ $T.scale_cost_ratio as $s
+      | ($r.series_files | map({key: (.n | tostring), value: .files}) | from_entries) as $nf
+      | $r | target("cost per file \($s.large)/\($s.small)";
+                    ratio((med("series"; "walker scale:\($s.large)") // null) as $a | if $a and $nf["\($s.large)"] then $a / $nf["\($s.large)"] else null end;
+                          (med("series"; "walker scale:\($s.small)") // null) as $b | if $b and $nf["\($s.small)"] then $b / $nf["\($s.small)"] else null end);
+                    $s.limit; "time per file at \($s.large) files <= \($s.limit) x the time per file at \($s.small)") ]
+  + [ $r | target("changed-since/cold"; ratio(med("git-monorepo.changed"; "walker --changed-since HEAD~1"); med("git-monorepo.changed"; "walker full cold"));
+                  $T.changed_since_vs_cold; "--changed-since HEAD~1 (20 changes) < \($T.changed_since_vs_cold) x a cold full run") ]
+  )
