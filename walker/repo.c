@@ -33,6 +33,7 @@ struct strset {
 struct repo {
 	git_repository *git;
 	char *workdir;
+	char *gitdir; /* fast path: the .git directory, whose index read_index_file parses */
 	int icase;
 	struct ign_list *exclude, *global;
 	char *abs_root;
@@ -216,7 +217,9 @@ static int config_may_matter(const char *gitdir)
 		sbuf_addf(&p[2], "%s/.config/git/config", home);
 	sbuf_addstr(&p[3], "/etc/gitconfig");
 	int matters = 0;
-	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "worktreeconfig" };
+	/* objectformat (SHA-256 ids) and splitindex change the index format read_index_file knows */
+	static const char *const keys[] = { "excludesfile", "ignorecase",  "include",
+					    "worktreeconfig", "objectformat", "splitindex" };
 	struct sbuf text = SBUF_INIT;
 	for (int i = 0; i < 4 && !matters; i++) {
 		if (!p[i].len)
@@ -297,6 +300,7 @@ int repo_open(struct repo **out, const char *abs_root)
 		/* a plain .git directory and no config that could change the ignore rules: libgit2 is only
 		 * needed for the index, read when an ignore rule first excludes something */
 		rp->workdir = sbuf_detach(&top, NULL);
+		rp->gitdir = xmemdup(gd.buf, gd.len);
 		sbuf_addstr(&gd, "/info/exclude");
 		rp->exclude = ign_list_read(AT_FDCWD, gd.buf, "", 0);
 		rp->global = default_global_excludes(0);
@@ -352,6 +356,7 @@ void repo_free(struct repo *rp)
 	if (rp->git)
 		lg.git_repository_free(rp->git);
 	free(rp->workdir);
+	free(rp->gitdir);
 	free(rp->abs_root);
 	ign_list_free(rp->exclude);
 	ign_list_free(rp->global);
@@ -378,8 +383,120 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
 	out[1] = rp->global;
 }
 
+static void add_tracked(struct repo *rp, const char *path, size_t len)
+{
+	strset_add(&rp->files, path, len);
+	for (size_t k = 0; k < len; k++)
+		if (path[k] == '/')
+			strset_add(&rp->dirs, path, k + 1);
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The tracked paths from .git/index, read directly (Documentation/gitformat-index.txt, versions
+ * 2 to 4): loading libgit2 and its TLS start-up costs more than a warm walk of a 5,000-file
+ * repository. Returns -1 for anything unusual (another version, a split or sparse index, a
+ * malformed entry), and the caller asks libgit2 instead; the checksum is not verified, since
+ * every read is bounds-checked and a damaged index only changes what counts as tracked.
+ */
+static int read_index_file(struct repo *rp)
+{
+	struct sbuf ix = SBUF_INIT, path = SBUF_INIT;
+	struct sbuf p = SBUF_INIT;
+	sbuf_addf(&p, "%s/index", rp->gitdir);
+	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
+	sbuf_release(&p);
+	if (rc) {
+		sbuf_release(&ix);
+		return errno == ENOENT && rc == -1 ? 0 : -1; /* no index yet: nothing is tracked */
+	}
+	const unsigned char *b = (const unsigned char *)ix.buf, *end = b + ix.len;
+	rc = -1;
+	if (ix.len < 12 + 20 || memcmp(b, "DIRC", 4))
+		goto out;
+	uint32_t version = be32(b + 4), n = be32(b + 8);
+	if (version < 2 || version > 4)
+		goto out;
+	const unsigned char *q = b + 12;
+	end -= 20; /* the trailing checksum */
+	for (uint32_t i = 0; i < n; i++) {
+		const unsigned char *e = q;
+		if (end - q < 62)
+			goto out;
+		uint32_t mode = be32(q + 24);
+		unsigned flags = (unsigned)q[60] << 8 | q[61];
+		q += 62;
+		if (flags & 0x4000) { /* extended flags (version 3 and later) */
+			if (version < 3 || end - q < 2)
+				goto out;
+			q += 2;
+		}
+		if ((mode & 0170000) == 0040000)
+			goto out; /* a sparse index's directory entry */
+		if (version == 4) {
+			/* the number of bytes to drop from the previous path, git's offset varint */
+			size_t drop = 0;
+			unsigned char c;
+			if (q >= end)
+				goto out;
+			c = *q++;
+			drop = c & 127;
+			while (c & 128) {
+				if (q >= end || drop > (SIZE_MAX >> 8))
+					goto out;
+				c = *q++;
+				drop = ((drop + 1) << 7) | (c & 127);
+			}
+			if (drop > path.len)
+				goto out;
+			sbuf_setlen(&path, path.len - drop);
+		} else {
+			sbuf_reset(&path);
+		}
+		const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
+		if (!nul)
+			goto out;
+		sbuf_add(&path, q, (size_t)(nul - q));
+		q = nul + 1;
+		if (version < 4) { /* entries are NUL-padded to a multiple of 8 bytes */
+			size_t used = (size_t)(q - e);
+			size_t len = (used + 7) & ~(size_t)7;
+			if ((size_t)(end - e) < len)
+				goto out;
+			q = e + len;
+		}
+		if (!path.len)
+			goto out;
+		add_tracked(rp, path.buf, path.len);
+	}
+	/* extensions: a split index ("link") keeps entries in another file; sparse ("sdir") too */
+	while (end - q >= 8) {
+		uint32_t sz = be32(q + 4);
+		if (!memcmp(q, "link", 4) || !memcmp(q, "sdir", 4))
+			goto out;
+		if ((uint64_t)sz > (uint64_t)(end - q - 8))
+			goto out;
+		q += 8 + sz;
+	}
+	rc = 0;
+out:
+	sbuf_release(&ix);
+	sbuf_release(&path);
+	if (rc) {
+		strset_release(&rp->files);
+		strset_release(&rp->dirs);
+	}
+	return rc;
+}
+
 static void read_index(struct repo *rp)
 {
+	if (rp->gitdir && !rp->git && read_index_file(rp) == 0)
+		return;
 	if (!rp->git && open_git(rp, rp->abs_root))
 		return;
 	git_index *ix = NULL;
@@ -389,11 +506,7 @@ static void read_index(struct repo *rp)
 			const git_index_entry *e = lg.git_index_get_byindex(ix, i);
 			if (!e || !e->path)
 				continue;
-			size_t len = strlen(e->path);
-			strset_add(&rp->files, e->path, len);
-			for (size_t k = 0; k < len; k++)
-				if (e->path[k] == '/')
-					strset_add(&rp->dirs, e->path, k + 1);
+			add_tracked(rp, e->path, strlen(e->path));
 		}
 		lg.git_index_free(ix);
 	}

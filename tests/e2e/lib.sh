@@ -11,7 +11,11 @@ check() { # check NAME COMMAND...: passes when the command succeeds
 	if "$@" >/tmp/e2e-check.$$ 2>&1; then ok "$name"; else fail "$name" "$(head -c 600 /tmp/e2e-check.$$)"; fi
 }
 check_eq() { # check_eq NAME EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected [$2] got [$3]"; fi
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		fail "$1" "expected [$(printf '%s' "$2" | head -c 800)] got [$(printf '%s' "$3" | head -c 800)]"
+		printf '%s\n' "$2" >/tmp/e2e-expected.$$; printf '%s\n' "$3" | diff /tmp/e2e-expected.$$ - | head -n 20
+		rm -f /tmp/e2e-expected.$$
+	fi
 }
 finish() {
 	rm -f /tmp/e2e-check.$$

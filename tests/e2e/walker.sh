@@ -52,6 +52,14 @@ check_eq ".git/info/exclude applies inside the repository" "" "$(cd "$R/$sub" &&
 check_eq "GIT_CEILING_DIRECTORIES stops the search for the repository (and so its exclude file)" "zz-ceiling.rs" \
 	"$(cd "$R/$sub" && GIT_CEILING_DIRECTORIES=$R/crates "$OLDPWD/$W" --files . | grep zz-ceiling)"
 rm -f "$R/$sub/zz-ceiling.rs"
+# the index is read without libgit2, in each of its versions (4 compresses paths)
+for v in 2 3 4; do
+	git -C "$R" update-index --index-version $v
+	check_eq "index $v: walked files == git ls-files -co --exclude-standard" \
+		"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
+		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+done
+git -C "$R" update-index --index-version 2
 
 # --- per-pattern counts agree with ripgrep -----------------------------------------------------
 if command -v rg >/dev/null 2>&1; then
