@@ -128,15 +128,31 @@ bench: bench-stress
 profile: all
 	@sh bench/profile.sh "$(or $(FIXTURE),stress-monorepo)" "$(or $(TOOL),perf)" $(ARGS)
 
+# ---- fuzzing -----------------------------------------------------------------------------------
+# libFuzzer harnesses (clang) for every parser of outside input: make fuzz [TARGET=ignore|config|
+# scan|cache] [SECONDS=60]. docs/reliability.md has the figures; fuzz/run.sh says how it runs.
+FUZZ_TARGETS := ignore config scan cache
+FUZZ_BINS    := $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+FUZZ_FLAGS   := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(WALK_LIB) $(COMMON_SRC) $(wildcard walker/*.h common/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $< $(WALK_LIB) $(COMMON_SRC) \
+		$(shell pkg-config --libs libpcre2-8 libxxhash) -ldl -lpthread
+
+fuzz-bins: deps-test $(FUZZ_BINS)
+
+fuzz: fuzz-bins all
+	@sh fuzz/run.sh $(or $(TARGET),all) $(or $(SECONDS),60)
+
 # ---- formatting --------------------------------------------------------------------------------
-FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch])
+FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch] fuzz/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf build
+	rm -rf build fuzz/corpus-*
 
 help:
 	@echo "make                 build the release programs into build/"
@@ -149,6 +165,7 @@ help:
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
 	@echo "make profile FIXTURE=NAME TOOL=perf|callgrind|massif|strace|time   profile one run"
+	@echo "make fuzz [TARGET=ignore|config|scan|cache] [SECONDS=60]   libFuzzer runs"
 	@echo "make format          clang-format the sources"
 	@echo "make clean           remove build/"
 

@@ -2,7 +2,7 @@
 # The test suite: what `make check` (and .ci/run) runs.
 #   tests/run.sh           release build, then AddressSanitizer+UBSan (with LeakSanitizer), then
 #                          ThreadSanitizer on the unit tests and the walker's and cache's
-#                          end-to-end tests
+#                          end-to-end tests, then each libFuzzer harness for FUZZ_SECONDS (30)
 #   tests/run.sh --quick   release build only
 # Ends with one line "N passed, N failed" and exits non-zero on any failure.
 set -u
@@ -59,6 +59,17 @@ if [ $quick -eq 0 ]; then
 		run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
 	# the threaded code: the parallel walker (every mode and -j of tests/e2e/walker.sh)
 	TSAN_OPTIONS=halt_on_error=1 E2E="walker cache" KILL_LOOPS=20 run_flavour "ThreadSanitizer" SAN=thread
+	# libFuzzer: each harness replays its regression inputs, then runs for FUZZ_SECONDS
+	echo "== libFuzzer (${FUZZ_SECONDS:-30} s per harness)"
+	if make --no-print-directory -j"$jobs" fuzz-bins >/tmp/walker-build.$$ 2>&1; then
+		for t in ignore config scan cache; do
+			if sh fuzz/run.sh "$t" "${FUZZ_SECONDS:-30}"; then echo "1 0" >>"$RESULTS"; else echo "0 1" >>"$RESULTS"; status=1; fi
+		done
+	else
+		cat /tmp/walker-build.$$
+		echo "0 1" >>"$RESULTS"
+		status=1
+	fi
 fi
 rm -f /tmp/walker-build.$$
 awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS" || status=1
