@@ -125,6 +125,7 @@ for f in $STRESS; do
 	sleep 2
 	cmd "walker warm (inc)" "" "$W --cache $TMP/$f.inc $C"
 	cmd "walker 1 file changed" "$FLOOR --mutate 1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.inc $C"
+	cmd "that file alone" "" "$W --no-cache $C/$(head -n 1 "$TMP/$f.clist")"
 	group "$f.one"
 	cmd "walker warm (1%)" "" "$W --cache $TMP/$f.pct $C"
 	cmd "walker 1% changed ($n1 files)" "$FLOOR --mutate $n1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.pct $C"

@@ -40,6 +40,10 @@ def target($name; $value; $limit; $text):
   + [ $T.one_file_vs_warm.fixtures[] as $f
       | $r | target("one file/warm " + $f; ratio(med($f + ".one"; "walker 1 file changed"); med($f + ".one"; "walker warm (inc)"));
                     $T.one_file_vs_warm.limit; "\($f): one file changed <= \($T.one_file_vs_warm.limit) x warm") ]
+  + [ $T.one_file_vs_warm_plus_scan.fixtures[] as $f
+      | $r | target("one file/(warm + its scan) " + $f;
+                    ratio(med($f + ".one"; "walker 1 file changed"); (med($f + ".one"; "walker warm (inc)") // null) as $w | (med($f + ".one"; "that file alone") // null) as $a | if $w and $a then $w + $a else null end);
+                    $T.one_file_vs_warm_plus_scan.limit; "\($f): one file changed <= 1.1 x (warm + that file scanned alone)") ]
   + [ $T.auto_vs_best.fixtures[] as $f
       | $r | target("auto/best mode " + $f;
                     ratio(med($f + ".cold"; "walker"); ([med($f + ".cold"; "walker sequential"), med($f + ".cold"; "walker parallel")] | map(select(. != null)) | min));

@@ -53,10 +53,12 @@ run_flavour() { # run_flavour LABEL MAKEVARS...
 	done
 }
 
-run_flavour "release build" WERROR=-Werror
+# the release build carries the long loops: a thousand kills of a cached run
+loops=1000; [ $quick = 1 ] && loops=100
+KILL_LOOPS=${KILL_LOOPS:-$loops} run_flavour "release build" WERROR=-Werror
 if [ $quick -eq 0 ]; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
+		KILL_LOOPS=100 run_flavour "AddressSanitizer + UBSan" SAN=address,undefined
 	# the threaded code: the parallel walker (every mode and -j of tests/e2e/walker.sh)
 	TSAN_OPTIONS=halt_on_error=1 E2E="walker cache" KILL_LOOPS=20 run_flavour "ThreadSanitizer" SAN=thread
 	# libFuzzer: each harness replays its regression inputs, then runs for FUZZ_SECONDS

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,8 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "      --version           print the version\n"
 				 "\n"
 				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, or "
-				 "nothing could be read.\n"
+				 "nothing could be read,\n"
+				 "3 out of memory.\n"
 				 "\n"
 				 "Examples:\n"
 				 "  walker                                   check the current repository\n"
@@ -284,6 +286,8 @@ int main(int argc, char **argv)
 	uint64_t u;
 	int c;
 	wo.jobs = cores();
+	/* a file-size limit (ulimit -f) hit while saving the cache must be a write error, not death */
+	signal(SIGXFSZ, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONFIG:

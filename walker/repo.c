@@ -218,7 +218,7 @@ static int config_may_matter(const char *gitdir)
 	sbuf_addstr(&p[3], "/etc/gitconfig");
 	int matters = 0;
 	/* objectformat (SHA-256 ids) and splitindex change the index format read_index_file knows */
-	static const char *const keys[] = { "excludesfile", "ignorecase",  "include",
+	static const char *const keys[] = { "excludesfile",   "ignorecase",   "include",
 					    "worktreeconfig", "objectformat", "splitindex" };
 	struct sbuf text = SBUF_INIT;
 	for (int i = 0; i < 4 && !matters; i++) {

@@ -1,0 +1,162 @@
+#!/bin/sh
+# Fault scenarios: files and directories changing under the walker, permission denied, too few
+# descriptors, too little memory, a full disk while saving the cache, catastrophic regexes, and
+# -j far above the core count. Each scenario runs RUNS times (FAULT_RUNS, default 20) where that
+# makes sense and checks: no crash (exit status 0, 1 or 2, never a signal), the right result for
+# what did not change, and a clear report of what did. With $SCENARIOS set, appends one line per
+# scenario ("name|runs|what was checked|result") for docs/reliability.md.
+set -u
+. "$(dirname "$0")/lib.sh"
+W=$(cd "$(dirname "$B/walker")" && pwd)/walker
+GEN=$B/genfixtures
+T=$TMPROOT/faults
+rm -rf "$T"; mkdir -p "$T"
+echo "faults ($B)"
+RUNS=${FAULT_RUNS:-20}
+$GEN -q --out "$T" stress-large-file stress-monorepo stress-patterns stress-nested stress-huge-files ||
+	fail "generate fixtures"
+export XDG_CACHE_HOME=$T/xdg
+scenario() { [ -n "${SCENARIOS:-}" ] && echo "$1|$2|$3|$4" >>"$SCENARIOS"; return 0; }
+res() { jq -S 'del(.stats)'; } # the report without its stats
+# per-file verdict lines, without the files in $1 (a grep -v pattern)
+verdicts() { jq -r '(.violations[], .allowed[], .test[]) | "\(.file):\(.line):\(.column):\(.pattern)"' | grep -v -e "$1" | LC_ALL=C sort; }
+
+# --- files truncated, grown, replaced, deleted while read or mapped -----------------------------
+D=$T/stress-large-file
+victim=$(cd "$D" && ls -S | sed -n 2p) # a 1-5 MB file: mapped, not read
+ref=$("$W" --no-cache --format json "$D" | verdicts "$victim")
+cp "$D/$victim" "$T/victim.orig"
+( i=0; while [ ! -e "$T/stop" ]; do
+	case $((i % 4)) in
+	0) truncate -s 100 "$D/$victim" ;;
+	1) cat "$T/victim.orig" >"$D/$victim" ;;
+	2) cp "$T/victim.orig" "$D/$victim.new" && mv "$D/$victim.new" "$D/$victim" ;;
+	3) rm -f "$D/$victim"; cp "$T/victim.orig" "$D/$victim" ;;
+	esac
+	i=$((i + 1)); done ) &
+mut=$!
+bad=0 crashes=0 i=0
+while [ $i -lt $((RUNS * 5)) ]; do
+	c=""; [ $((i % 2)) = 0 ] && c=--no-cache
+	out=$("$W" $c --format json "$D" 2>/dev/null); rc=$?
+	[ $rc -gt 2 ] && crashes=$((crashes + 1))
+	[ "$(printf '%s' "$out" | verdicts "$victim")" = "$ref" ] || bad=$((bad + 1))
+	i=$((i + 1))
+done
+touch "$T/stop"; wait $mut; rm -f "$T/stop"
+cp "$T/victim.orig" "$D/$victim"
+check_eq "a file mutated while mapped ($((RUNS * 5)) runs): no crash, the other files' results right" "0 0" "$crashes $bad"
+scenario "file truncated/grown/replaced/deleted while mapped or read (helper process loop)" $((RUNS * 5)) \
+	"no crash; every other file's verdicts equal a quiet run's; SIGBUS on the shrunk map reported" \
+	"$([ "$crashes $bad" = "0 0" ] && echo pass || echo FAIL)"
+
+# --- directories removed and renamed during the walk --------------------------------------------
+D=$T/stress-monorepo
+cp -a "$D" "$T/mono.orig"
+( while [ ! -e "$T/stop" ]; do
+	mv "$D/crates/auth" "$D/crates/auth.moved" 2>/dev/null; mv "$D/crates/auth.moved" "$D/crates/auth" 2>/dev/null
+	rm -rf "$D/crates/web"; cp -a "$T/mono.orig/crates/web" "$D/crates/web"
+	done ) &
+mut=$!
+crashes=0 escaped=0 i=0
+while [ $i -lt $RUNS ]; do
+	out=$("$W" --no-cache --format json "$D" 2>/dev/null); rc=$?
+	[ $rc -gt 2 ] && crashes=$((crashes + 1))
+	n=$(printf '%s' "$out" | jq -r '.. | .file? // empty' 2>/dev/null | grep -vc "^$D/")
+	[ "${n:-0}" -gt 0 ] && escaped=$((escaped + 1))
+	i=$((i + 1))
+done
+touch "$T/stop"; wait $mut; rm -f "$T/stop"
+check_eq "directories removed and renamed during $RUNS walks: no crash, nothing outside the tree" "0 0" "$crashes $escaped"
+scenario "directories removed and renamed during the walk" $RUNS "no crash; every reported path inside the tree" \
+	"$([ "$crashes $escaped" = "0 0" ] && echo pass || echo FAIL)"
+rm -rf "$D"; mv "$T/mono.orig" "$D"
+
+# --- permission denied ----------------------------------------------------------------------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	P=$T/perm
+	mkdir -p "$P/closed" "$P/open"
+	printf 'fn f() { x.unwrap(); }\n' >"$P/open/a.rs"
+	printf 'fn f() { x.unwrap(); }\n' >"$P/closed/b.rs"
+	cp "$P/open/a.rs" "$P/secret.rs"
+	chmod 000 "$P/closed" "$P/secret.rs"
+	chmod o+rx "$TMPROOT" "$T" "$P" "$P/open"; chmod o+r "$P/open/a.rs"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env XDG_CACHE_HOME=/nonexistent "$W" --format json "$P" 2>/dev/null); rc=$?
+	got="$rc $(printf '%s' "$out" | jq -r '[.unreadable[].file] | sort | join(" ")') $(printf '%s' "$out" | jq '.violations | length')"
+	check_eq "permission denied on a file and a directory: both reported, the rest scanned" \
+		"1 $P/closed $P/secret.rs 1" "$got"
+	scenario "permission denied on files and directories (setpriv, unprivileged user)" 1 \
+		"each reported as unreadable with its reason, the readable file still scanned, exit 1" \
+		"$([ "$got" = "1 $P/closed $P/secret.rs 1" ] && echo pass || echo FAIL)"
+	chmod 755 "$P/closed"; chmod 644 "$P/secret.rs"
+fi
+
+# --- too few descriptors, -j far above the cores --------------------------------------------------
+D=$T/stress-nested
+ref=$("$W" --no-cache --format json "$D" | res)
+got=$(ulimit -n 16; "$W" --no-cache --format json -j 8 "$D" 2>/dev/null | res)
+check_eq "ulimit -n 16 on the 150-level tree with -j 8: same result" "$ref" "$got"
+scenario "EMFILE: ulimit -n 16, stress-nested, -j 8" 1 "same result as without the limit" \
+	"$([ "$ref" = "$got" ] && echo pass || echo FAIL)"
+D=$T/stress-huge-files
+ref=$("$W" --no-cache --format json "$D" | res)
+peak=$( { /usr/bin/time -f '%M' sh -c "ulimit -n 64; '$W' --no-cache --format json -j 256 '$D' >'$T/j256.json' 2>/dev/null"; } 2>&1 | tail -n 1)
+got=$(res <"$T/j256.json")
+check_eq "-j 256 on 50,000 files with ulimit -n 64: same result" "$ref" "$got"
+check "-j 256: peak RSS under 100 MB (${peak} KB)" test "${peak:-999999}" -lt 102400
+scenario "-j 256 (128x the cores) on stress-huge-files under ulimit -n 64" 1 \
+	"same result; peak RSS ${peak} KB" "$([ "$ref" = "$got" ] && [ "${peak:-999999}" -lt 102400 ] && echo pass || echo FAIL)"
+
+# --- too little memory (not under sanitizers: they need terabytes of address space) ---------------
+case $B in */asan | */tsan) ;; *)
+	crashes=0 i=0 oom=0 noload=0
+	v=3000
+	while [ $v -le 8000 ]; do # KB of address space: from "cannot even load libc" to enough
+		( ulimit -v $v; exec "$W" --no-cache -j 2 "$T/stress-patterns" >/dev/null 2>"$T/err.$v" ); rc=$?
+		if [ $rc -eq 127 ]; then noload=$((noload + 1)) # the dynamic loader gave up: not our code
+		elif [ $rc -eq 3 ]; then oom=$((oom + 1)); grep -q 'out of memory' "$T/err.$v" || crashes=$((crashes + 1))
+		elif [ $rc -gt 2 ]; then crashes=$((crashes + 1)); echo "       ulimit -v $v: exit $rc"
+		fi
+		i=$((i + 1)); v=$((v + 200))
+	done
+	check_eq "ulimit -v 3..8 MB ($i limits): a result or 'out of memory' with exit 3 ($oom), never a crash" 0 $crashes
+	scenario "ENOMEM: ulimit -v from 3 to 8 MB in 200 KB steps, stress-patterns, -j 2" $i \
+		"exit 0/1, or exit 3 with 'fatal: out of memory' ($oom times), or the loader failing ($noload times); never a signal" \
+		"$([ $crashes = 0 ] && echo pass || echo FAIL)" ;;
+esac
+
+# --- a full disk while saving the cache ---------------------------------------------------------
+D=$T/stress-huge-files
+ref=$("$W" --no-cache --format json "$D" | res)
+F=$T/full
+mkdir -p "$F"
+how="ulimit -f"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k walker-full "$F" 2>/dev/null; then how="a 256 KB tmpfs"; fi
+"$W" --cache "$F/c.cache" "$T/stress-patterns" >/dev/null 2>&1 # a small valid cache first
+before=$(cksum <"$F/c.cache" 2>/dev/null)
+if [ "$how" = "ulimit -f" ]; then
+	got=$( (ulimit -f 100; "$W" --cache "$F/c.cache" --format json "$D" 2>"$T/err") | res)
+else
+	got=$("$W" --cache "$F/c.cache" --format json "$D" 2>"$T/err" | res)
+fi
+check_eq "full disk while saving ($how): same result, one warning, the old cache kept" "1 1 1" \
+	"$([ "$got" = "$ref" ] && echo 1) $(grep -c 'unable to save the cache' "$T/err") $([ "$(cksum <"$F/c.cache")" = "$before" ] && echo 1)"
+check_eq "full disk: no temporary file left" 0 "$(ls -A "$F" | grep -c tmp)"
+scenario "full disk while saving the cache ($how)" 1 "same result; one warning; previous cache intact; no temporary left" \
+	"$([ "$got" = "$ref" ] && [ "$(cksum <"$F/c.cache")" = "$before" ] && echo pass || echo FAIL)"
+[ "$how" = "ulimit -f" ] || umount "$F"
+
+# --- catastrophic backtracking in a configured regex ----------------------------------------------
+R=$T/regex
+mkdir -p "$R"
+printf '[pattern evil]\nregex = (a+)+$\naction = forbid\nlangs = rust\n' >"$R/.walker.conf"
+{ head -c 200000 /dev/zero | tr '\0' a; printf 'b\n'; printf 'fine\n'; } >"$R/long.rs"
+start=$(date +%s)
+timeout 60 "$W" --no-cache --config "$R/.walker.conf" "$R" >/dev/null 2>"$T/err"; rc=$?
+took=$(( $(date +%s) - start ))
+check_eq "catastrophic regex on a 200 KB line: finishes (exit 0), reports the file and the pattern" "0 1" \
+	"$rc $(grep -c "long.rs.*evil" "$T/err")"
+scenario "catastrophic backtracking: (a+)+\$ against a 200 KB line" 1 \
+	"finished in ${took} s under PCRE2's match limit; the file and pattern reported" \
+	"$([ $rc = 0 ] && echo pass || echo FAIL)"
+finish
