@@ -11,6 +11,11 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 RESULTS=$(mktemp /tmp/walker-results.XXXXXX)
 export RESULTS
+# scenario lines and fuzz figures for docs/reliability.md (tests/reliability.sh renders them)
+mkdir -p build/reliability
+: "${SCENARIOS:=$PWD/build/reliability/scenarios.txt}" "${FUZZ_STATS:=$PWD/build/reliability/fuzz.txt}"
+export SCENARIOS FUZZ_STATS
+: >"$SCENARIOS"; : >"$FUZZ_STATS"
 # the walker's default cache goes here, never into the user's own ~/.cache
 XDG_CACHE_HOME=$(mktemp -d /tmp/walker-cache.XXXXXX)
 export XDG_CACHE_HOME
@@ -72,6 +77,32 @@ if [ $quick -eq 0 ]; then
 		echo "0 1" >>"$RESULTS"
 		status=1
 	fi
+	# the benchmark harness, as a smoke test (not a timing gate): results and report produced
+	echo "== bench-quick (harness smoke test)"
+	if sh bench/stress.sh --quick >/tmp/walker-bench.$$ 2>&1 &&
+		jq -e '.targets | length > 10' bench/results/latest-quick.json >/dev/null &&
+		[ -s reports/benchmark-quick.md ] && grep -q '<svg' reports/benchmark-quick.html; then
+		echo "  ok   bench-quick: results JSON, markdown and HTML report with charts"
+		echo "1 0" >>"$RESULTS"
+	else
+		tail -n 20 /tmp/walker-bench.$$
+		echo "  FAIL bench-quick"
+		echo "0 1" >>"$RESULTS"
+		status=1
+	fi
+	# the regression gate: the same run with the walker's medians 1.5x slower must fail with a table
+	jq '(.groups[][] | select(.name | startswith("walker")) | .wall.median) |= . * 1.5 + 0.001' 		bench/results/latest-quick.json >/tmp/walker-slowed.$$.json 2>/dev/null
+	if ! sh bench/compare.sh bench/results/latest-quick.json /tmp/walker-slowed.$$.json 20 >/tmp/walker-bench.$$ 2>&1 &&
+		grep -q REGRESSED /tmp/walker-bench.$$ && tail -n 1 /tmp/walker-bench.$$ | grep -q FAIL; then
+		echo "  ok   baseline comparison: a walker 1.5x slower fails with a table of what regressed"
+		echo "1 0" >>"$RESULTS"
+	else
+		cat /tmp/walker-bench.$$
+		echo "  FAIL baseline comparison"
+		echo "0 1" >>"$RESULTS"
+		status=1
+	fi
+	rm -f /tmp/walker-bench.$$ /tmp/walker-slowed.$$.json
 fi
 rm -f /tmp/walker-build.$$
 awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit (f > 0)}' "$RESULTS" || status=1

@@ -154,7 +154,7 @@ while [ $i -lt ${KILL_LOOPS:-100} ]; do
 	i=$((i + 1))
 done
 check_eq "kill -9 and SIGINT at ${KILL_LOOPS:-100} moments: the next run is right and loads the cache cleanly" 0 $bad
-[ -n "${SCENARIOS:-}" ] && echo "kill -9 / SIGINT at random moments of a cached run of stress-huge-files (50,000 files; saving is a third of a run)|${KILL_LOOPS:-100}|the next run's result equals --no-cache and its cache loads without a warning|$([ $bad = 0 ] && echo pass || echo FAIL)" >>"$SCENARIOS"
+[ -n "${SCENARIOS:-}" ] && echo "$(basename "$B")|kill -9 / SIGINT at random moments of a cached run of stress-huge-files (50,000 files; saving is a third of a run)|${KILL_LOOPS:-100}|the next run's result equals --no-cache and its cache loads without a warning|$([ $bad = 0 ] && echo pass || echo FAIL)" >>"$SCENARIOS"
 check_eq "no temporary files left behind" 0 "$(ls -A "$T" | grep -c '\.tmp\.')"
 D=$T/scale-2000
 ref=$(report --no-cache "$D")

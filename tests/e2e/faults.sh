@@ -16,7 +16,7 @@ RUNS=${FAULT_RUNS:-20}
 $GEN -q --out "$T" stress-large-file stress-monorepo stress-patterns stress-nested stress-huge-files ||
 	fail "generate fixtures"
 export XDG_CACHE_HOME=$T/xdg
-scenario() { [ -n "${SCENARIOS:-}" ] && echo "$1|$2|$3|$4" >>"$SCENARIOS"; return 0; }
+scenario() { [ -n "${SCENARIOS:-}" ] && echo "$(basename "$B")|$1|$2|$3|$4" >>"$SCENARIOS"; return 0; }
 res() { jq -S 'del(.stats)'; } # the report without its stats
 # per-file verdict lines, without the files in $1 (a grep -v pattern)
 verdicts() { jq -r '(.violations[], .allowed[], .test[]) | "\(.file):\(.line):\(.column):\(.pattern)"' | grep -v -e "$1" | LC_ALL=C sort; }
