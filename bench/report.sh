@@ -73,10 +73,10 @@ if command -v gnuplot >/dev/null 2>&1; then
 		echo 'set grid; set key top left'
 		if [ -s "$TMP/walker-series.dat" ]; then
 			echo "set output '$TMP/cost.svg'"
-			echo 'set title "Cost per file against tree size (cold, no cache)"; set logscale x; set xlabel "files in the tree"; set ylabel "microseconds per file"'
+			echo 'set title "Cost per file against tree size (cold, no cache; log scales)"; set logscale xy; set xlabel "files in the tree"; set ylabel "microseconds per file"'
 			echo "plot '$TMP/walker-series.dat' using 1:2 with linespoints lw 2 title 'walker', '$TMP/rg-series.dat' using 1:2 with linespoints lw 2 title 'rg -P'"
 			echo "set output '$TMP/rss.svg'"
-			echo 'set title "Peak memory against tree size (cold, no cache)"; set ylabel "peak RSS (MB)"; set yrange [0:*]'
+			echo 'unset logscale y; set title "Peak memory against tree size (cold, no cache)"; set ylabel "peak RSS (MB)"; set yrange [0:*]'
 			echo "plot '$TMP/walker-series.dat' using 1:3 with linespoints lw 2 title 'walker', '$TMP/rg-series.dat' using 1:3 with linespoints lw 2 title 'rg -P'"
 			echo 'unset logscale x; set yrange [*:*]'
 		fi

@@ -20,7 +20,7 @@ else
 	rm -rf "$R"; mkdir -p "$R"
 	: >"$SCENARIOS"; : >"$FUZZ_STATS"
 	start=$(date +%s)
-	sh tests/run.sh >"$R/suite.log" 2>&1
+	KILL_LOOPS=${KILL_LOOPS:-1000} sh tests/run.sh >"$R/suite.log" 2>&1
 	status=$?
 	took=$(( $(date +%s) - start ))
 fi
