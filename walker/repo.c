@@ -199,6 +199,37 @@ static void strset_release(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Does key occur in the (lowercased) config text with a value that could matter? Any occurrence
+ * counts, except "ignorecase = false" (what git init and libgit2 write on case-sensitive file
+ * systems), which is git's default. */
+static int key_may_matter(const char *text, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = text, *end = text + len; (p = memmem(p, (size_t)(end - p), key, kl)); p += kl) {
+		if (strcmp(key, "ignorecase"))
+			return 1;
+		const char *v = p + kl;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v < end && *v == '=')
+			v++;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		static const char *const no[] = { "false", "no", "off", "0" };
+		int is_false = 0;
+		for (size_t i = 0; i < 4 && !is_false; i++) {
+			size_t n = strlen(no[i]);
+			const char *e = v + n;
+			is_false = (size_t)(end - v) >= n && !memcmp(v, no[i], n) &&
+				   (e == end || *e == '\n' || *e == '\r' || *e == ' ' || *e == '\t' || *e == ';' ||
+				    *e == '#');
+		}
+		if (!is_false)
+			return 1;
+	}
+	return 0;
+}
+
 /* Could any git config file set core.excludesFile or core.ignoreCase (or include one that does)?
  * When none can, libgit2 is not needed for the configuration. */
 static int config_may_matter(const char *gitdir)
@@ -236,7 +267,7 @@ static int config_may_matter(const char *gitdir)
 		for (size_t j = 0; j < text.len; j++)
 			text.buf[j] = (char)tolower((unsigned char)text.buf[j]);
 		for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]) && !matters; j++)
-			matters = memmem(text.buf, text.len, keys[j], strlen(keys[j])) != NULL;
+			matters = key_may_matter(text.buf, text.len, keys[j]);
 	}
 	sbuf_release(&text);
 	for (int i = 0; i < 4; i++)

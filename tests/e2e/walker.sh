@@ -60,6 +60,17 @@ for v in 2 3 4; do
 		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# core.ignoreCase: "false" (as libgit2 and git init write it) keeps the fast path; "true" makes
+# *.log match BUILD.LOG, as git does
+mkdir -p "$R/CaseDir"; : >"$R/CaseDir/BUILD.LOG"; : >"$R/CaseDir/Main.rs"
+for v in false true; do
+	git -C "$R" config core.ignorecase $v
+	check_eq "core.ignoreCase $v: walked files == git ls-files -co --exclude-standard" \
+		"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
+		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+done
+git -C "$R" config core.ignorecase false
+rm -rf "$R/CaseDir"
 
 # --- per-pattern counts agree with ripgrep -----------------------------------------------------
 if command -v rg >/dev/null 2>&1; then
