@@ -14,7 +14,7 @@ mkdir -p "$(dirname "$O")"
 # ---- markdown ----------------------------------------------------------------------------------
 {
 	jq -r '"# Benchmark report\n",
-	  "Run \(.stamp) (\(.kind)): \(.runs) counted runs per command after \(.warmup) warm-up, interleaved with the other commands of their group; medians quoted. Wall time from fork to wait4, user/system time and peak RSS from wait4.\n",
+	  "Run \(.stamp) (\(.kind)): \(.runs) counted runs per command (\(.runs_fast // .runs) in the groups of fast commands: all but stress-huge-files, threads and series) after \(.warmup) warm-up, interleaved with the other commands of their group; medians quoted. Wall time from fork to wait4, user/system time and peak RSS from wait4.\n",
 	  "Machine: \(.machine.cpu), \(.machine.cores) cores, \(.machine.memory), \(.machine.kernel), \(.machine.filesystem); \(.machine.compiler).",
 	  "Tools: \(.machine.tools | to_entries | map(.value) | join("; ")).",
 	  (if (.skipped_peers | length) > 0 then "Peers not installed (skipped): \(.skipped_peers | join(", "))." else "" end), ""' "$R"
@@ -138,7 +138,7 @@ pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; }
 </style></head><body>
 EOF
 	jq -r '"<h1>walker benchmark report</h1>",
-	  "<p>Run \(.stamp) (\(.kind)): \(.runs) counted runs per command after \(.warmup) warm-up, interleaved with the other commands of their group; medians quoted.</p>",
+	  "<p>Run \(.stamp) (\(.kind)): \(.runs) counted runs per command (\(.runs_fast // .runs) in the groups of fast commands: all but stress-huge-files, threads and series) after \(.warmup) warm-up, interleaved with the other commands of their group; medians quoted.</p>",
 	  "<p>Machine: \(.machine.cpu | @html), \(.machine.cores) cores, \(.machine.memory), \(.machine.kernel | @html), \(.machine.filesystem); \(.machine.compiler | @html).<br>Tools: \(.machine.tools | to_entries | map(.value) | join("; ") | @html).</p>",
 	  (if (.skipped_peers | length) > 0 then "<p>Peers not installed (skipped): \(.skipped_peers | join(", ") | @html).</p>" else "" end),
 	  "<h2>Targets</h2><table><tr><th>target</th><th>value</th><th>limit</th><th>result</th></tr>",

@@ -37,13 +37,13 @@ FIX=${FIXTURES:-fixtures}
 CORES=$(nproc)
 RX='unsafe\s*\{|\.unwrap\(\)|\.expect\(|mem::transmute|#\[allow\('
 if [ $QUICK = 1 ]; then
-	RUNS=${RUNS:-3} WARM=${WARM:-1}
+	RUNS=${RUNS:-3} WARM=${WARM:-1} RUNS_FAST=${RUNS_FAST:-3}
 	STRESS="stress-patterns scale-1000"
 	SERIES="1 10 100 1000"
 	TAG=quick
 	REPORT=reports/benchmark-quick
 else
-	RUNS=${RUNS:-10} WARM=${WARM:-2}
+	RUNS=${RUNS:-10} WARM=${WARM:-2} RUNS_FAST=${RUNS_FAST:-30}
 	STRESS="stress-huge-files stress-monorepo stress-large-file stress-patterns"
 	SERIES="1 10 100 1000 10000 100000"
 	TAG=full
@@ -72,12 +72,14 @@ for n in $SERIES; do $B/genfixtures -q --out "$FIX" "scale:$n" || exit 2; done
 # the files the walker visits, for the floors and for the changes of the incremental scenarios
 list() { (cd "$1" && "$W" --files .) >"$2"; }
 
-# group NAME: run the commands collected in $TMP/group (name<TAB>prepare<TAB>command) and keep
-# their JSON as $TMP/out/NAME.json
+# group NAME [RUNS]: run the commands collected in $TMP/group (name<TAB>prepare<TAB>command) and
+# keep their JSON as $TMP/out/NAME.json. Groups of fast commands (a few ms, where the noise of
+# this machine is +-30%) get RUNS_FAST runs, so that their medians settle.
 group() {
-	say "$1 ($(wc -l <"$TMP/group") commands, $WARM warm-up + $RUNS runs each)"
+	n=${2:-$RUNS}
+	say "$1 ($(wc -l <"$TMP/group") commands, $WARM warm-up + $n runs each)"
 	mkdir -p "$TMP/out"
-	"$RUNNER" -w "$WARM" -r "$RUNS" -o "$TMP/out/$1.json" "$TMP/group" || exit 2
+	"$RUNNER" -w "$WARM" -r "$n" -o "$TMP/out/$1.json" "$TMP/group" || exit 2
 	: >"$TMP/group"
 }
 cmd() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TMP/group"; }
@@ -92,6 +94,8 @@ peers() { # peers DIR: the peer tools doing the same search as walker-e, the ins
 # ---- 2. scenarios ------------------------------------------------------------------------------
 for f in $STRESS; do
 	D=$PWD/$FIX/$f
+	R=$RUNS_FAST
+	[ "$f" = stress-huge-files ] && R=$RUNS # ag takes over a second per run there
 	[ -d "$D" ] || { say "missing $D"; exit 2; }
 	L=$TMP/$f.list
 	list "$D" "$L"
@@ -102,7 +106,7 @@ for f in $STRESS; do
 	cmd "walker parallel" "" "$W --no-cache --mode parallel $D"
 	peers "$D"
 	cmd "read floor" "" "$FLOOR --read -j $CORES --list $L $D"
-	group "$f.cold"
+	group "$f.cold" "$R"
 	# warm: a primed cache, nothing changed; the stat floor; rg again for the warm/rg ratio
 	"$W" --cache "$TMP/$f.warm" "$D" >/dev/null 2>&1 || true
 	"$W" --cache "$TMP/$f.warm-e" --no-defaults -e "x=$RX" "$D" >/dev/null 2>&1 || true
@@ -111,7 +115,7 @@ for f in $STRESS; do
 	cmd "walker-e warm" "" "$W --cache $TMP/$f.warm-e --no-defaults -e 'x=$RX' $D"
 	cmd "stat floor" "" "$FLOOR --stat -j $CORES --list $L $D"
 	cmd "rg -P" "" "rg -P --count-matches --no-require-git '$RX' $D"
-	group "$f.warm"
+	group "$f.warm" "$R"
 	# incremental: a copy of the tree (the fixture itself stays pristine), 1 file and 1% changed
 	# before each run, each against warm runs of the same cache in the same group
 	C=$TMP/copy-$f
@@ -126,10 +130,10 @@ for f in $STRESS; do
 	cmd "walker warm (inc)" "" "$W --cache $TMP/$f.inc $C"
 	cmd "walker 1 file changed" "$FLOOR --mutate 1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.inc $C"
 	cmd "that file alone" "" "$W --no-cache $C/$(head -n 1 "$TMP/$f.clist")"
-	group "$f.one"
+	group "$f.one" "$R"
 	cmd "walker warm (1%)" "" "$W --cache $TMP/$f.pct $C"
 	cmd "walker 1% changed ($n1 files)" "$FLOOR --mutate $n1 --list $TMP/$f.clist $C" "$W --cache $TMP/$f.pct $C"
-	group "$f.pct"
+	group "$f.pct" "$R"
 	rm -rf "$C"
 done
 
@@ -153,7 +157,7 @@ if [ $QUICK = 0 ]; then
 	cmd "walker-e" "" "$W --no-cache --no-defaults -e 'x=$RX' $G"
 	cmd "git grep -P" "" "git -C $G grep -P -c '$RX'"
 	cmd "rg -P" "" "rg -P --count-matches '$RX' $G"
-	group "git-monorepo.changed"
+	group "git-monorepo.changed" "$RUNS_FAST"
 fi
 
 # the size series: cost per file and memory against tree size
@@ -180,10 +184,10 @@ machine=$(jq -n --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- 
 	'{host: $host, cpu: $cpu, cores: $cores, memory: $mem, kernel: $kernel, filesystem: $fs, compiler: $cc,
 	  tools: {walker: $walker, rg: $rg, ugrep: $ugrep, ag: $ag, git: $git}}')
 OUT=$RES/$STAMP-$TAG.json
-jq -n --arg stamp "$STAMP" --arg tag "$TAG" --argjson machine "$machine" --argjson runs "$RUNS" \
+jq -n --arg stamp "$STAMP" --arg tag "$TAG" --argjson machine "$machine" --argjson runs "$RUNS" --argjson fast "$RUNS_FAST" \
 	--argjson warm "$WARM" --argjson series "$(cat "$TMP/series-files.json")" \
 	--arg skipped "$(sort -u "$TMP/skipped" | tr '\n' ' ')" \
-	'{stamp: $stamp, kind: $tag, runs: $runs, warmup: $warm, machine: $machine, series_files: $series,
+	'{stamp: $stamp, kind: $tag, runs: $runs, runs_fast: $fast, warmup: $warm, machine: $machine, series_files: $series,
 	  skipped_peers: ($skipped | split(" ") | map(select(. != ""))), groups: {}}' >"$TMP/res.json"
 for g in "$TMP"/out/*.json; do
 	name=$(basename "$g" .json)

@@ -28,6 +28,9 @@
  * tick (git's "racy" entries). 2 s covers coarse kernel clocks and 2-second file systems. */
 #define RACY_NS 2000000000LL
 #define WRITE_BUF (256u << 10)
+/* A run that changed few entries writes them to NAME.delta instead of rewriting NAME: at most
+ * this many entries, or 1/16 of the base, whichever is more (docs/cache.md). */
+#define DELTA_MIN 64
 
 struct disk_header {
 	char magic[8];
@@ -37,7 +40,9 @@ struct disk_header {
 	uint64_t checksum; /* XXH3-64 of the body */
 	int64_t written_ns;
 	uint8_t digest[16];
-	uint8_t reserved[40];
+	uint64_t base_checksum; /* a delta file: the checksum of the base file it applies to */
+	uint8_t kind;           /* 0 the base file, 1 a delta */
+	uint8_t reserved[31];
 };
 
 struct cache_entry { /* on disk, 96 bytes */
@@ -64,13 +69,8 @@ static_assert(sizeof(struct disk_header) == 128, "header layout");
 static_assert(sizeof(struct cache_entry) == 96, "entry layout");
 static_assert(sizeof(struct disk_match) == 12, "match layout");
 
-struct cache {
-	int dirfd;
-	char *name; /* the cache file's name in dirfd */
-	uint8_t digest[16];
-	unsigned npat;
-	int64_t now_ns;
-	/* the loaded file */
+/* One mapped cache file (the base or its delta). */
+struct cmap {
 	void *map;
 	size_t maplen;
 	const struct cache_entry *ent;
@@ -78,9 +78,19 @@ struct cache {
 	const struct disk_match *match;
 	size_t nmatch;
 	const char *strings;
+	uint64_t checksum;
 	uint64_t *index; /* open addressing: entry number + 1 (low half, 0 empty), key hash's high half */
 	size_t mask;
-	uint8_t *seen; /* per entry: 0 not seen, 1 seen, 2 replaced by a record */
+	uint8_t *seen; /* per entry: 0 not seen, 1 seen, 2 replaced by a record, 3 shadowed by the delta */
+};
+
+struct cache {
+	int dirfd;
+	char *name, *dname; /* the cache file's name in dirfd, and its delta's */
+	uint8_t digest[16];
+	unsigned npat;
+	int64_t now_ns;
+	struct cmap base, delta;
 	/* new and changed entries */
 	struct cache_rec *rec;
 	size_t nrec, arec;
@@ -212,7 +222,7 @@ static uint64_t key_hash(const char *k, size_t len)
 	return XXH3_64bits(k, len);
 }
 
-static const char *validate(struct cache *c, const struct disk_header *h, size_t len)
+static const char *validate(struct cmap *m, const struct disk_header *h, size_t len, unsigned npat)
 {
 	if (len < sizeof(*h))
 		return "truncated";
@@ -230,63 +240,98 @@ static const char *validate(struct cache *c, const struct disk_header *h, size_t
 	const char *b = (const char *)h + sizeof(*h);
 	if (XXH3_64bits(b, body) != h->checksum)
 		return "corrupt (checksum)";
-	c->ent = (const struct cache_entry *)b;
-	c->n = n;
-	c->match = (const struct disk_match *)(b + n * sizeof(struct cache_entry));
-	c->nmatch = nm;
-	c->strings = b + n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match);
+	m->ent = (const struct cache_entry *)b;
+	m->n = n;
+	m->match = (const struct disk_match *)(b + n * sizeof(struct cache_entry));
+	m->nmatch = nm;
+	m->strings = b + n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match);
+	m->checksum = h->checksum;
 	/* a file with a valid checksum may still be crafted: check every reference before use */
 	for (size_t i = 0; i < n; i++) {
-		const struct cache_entry *e = &c->ent[i];
+		const struct cache_entry *e = &m->ent[i];
 		if (!e->path_len || (uint64_t)e->path_off + e->path_len > ss ||
-		    (uint64_t)e->match_off + e->nmatch > nm || e->status >= CACHE_STATUS_MAX || e->limit_pat >= c->npat)
+		    (uint64_t)e->match_off + e->nmatch > nm || e->status >= CACHE_STATUS_MAX || e->limit_pat >= npat)
 			return "corrupt (entry)";
 	}
 	for (size_t i = 0; i < nm; i++)
-		if (c->match[i].pat >= c->npat || c->match[i].outcome >= CACHE_OUTCOME_MAX || !c->match[i].line)
+		if (m->match[i].pat >= npat || m->match[i].outcome >= CACHE_OUTCOME_MAX || !m->match[i].line)
 			return "corrupt (match)";
 	return NULL;
 }
 
-static void build_index(struct cache *c)
+static void build_index(struct cmap *m)
 {
 	size_t cap = 16;
-	while (cap < c->n * 2)
+	while (cap < m->n * 2)
 		cap *= 2;
-	c->index = xcalloc(cap, sizeof(*c->index));
-	c->mask = cap - 1;
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cache_entry *e = &c->ent[i];
-		const char *k = c->strings + e->path_off;
+	m->index = xcalloc(cap, sizeof(*m->index));
+	m->mask = cap - 1;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct cache_entry *e = &m->ent[i];
+		const char *k = m->strings + e->path_off;
 		uint64_t h = key_hash(k, e->path_len);
-		size_t j = (size_t)h & c->mask;
-		for (;; j = (j + 1) & c->mask) {
-			uint64_t v = c->index[j];
+		size_t j = (size_t)h & m->mask;
+		for (;; j = (j + 1) & m->mask) {
+			uint64_t v = m->index[j];
 			if (!v) {
-				c->index[j] = (h & 0xffffffff00000000u) | ((uint64_t)i + 1);
+				m->index[j] = (h & 0xffffffff00000000u) | ((uint64_t)i + 1);
 				break;
 			}
 			if ((v ^ h) >> 32)
 				continue;
-			const struct cache_entry *o = &c->ent[(uint32_t)v - 1];
-			if (o->path_len == e->path_len && !memcmp(c->strings + o->path_off, k, e->path_len))
+			const struct cache_entry *o = &m->ent[(uint32_t)v - 1];
+			if (o->path_len == e->path_len && !memcmp(m->strings + o->path_off, k, e->path_len))
 				break; /* a duplicate: the first one wins */
 		}
 	}
-	c->seen = xcalloc(c->n ? c->n : 1, 1);
 }
 
-static void load(struct cache *c, const char *display, struct sbuf *warn)
+static const struct cache_entry *map_find(const struct cmap *m, const char *key, size_t len, size_t *hint)
 {
-	int fd = openat(c->dirfd, c->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (!m->n)
+		return NULL;
+	/* a thread meets files in about the order the last run stored them: try the next one first */
+	if (hint && *hint < m->n) {
+		const struct cache_entry *e = &m->ent[*hint];
+		if (e->path_len == len && !memcmp(m->strings + e->path_off, key, len)) {
+			*hint += 1;
+			return e;
+		}
+	}
+	uint64_t h = key_hash(key, len);
+	for (size_t j = (size_t)h & m->mask;; j = (j + 1) & m->mask) {
+		uint64_t v = m->index[j];
+		if (!v)
+			return NULL;
+		if ((v ^ h) >> 32)
+			continue;
+		const struct cache_entry *e = &m->ent[(uint32_t)v - 1];
+		if (e->path_len == len && !memcmp(m->strings + e->path_off, key, len)) {
+			if (hint)
+				*hint = (uint32_t)v;
+			return e;
+		}
+	}
+}
+
+static void map_release(struct cmap *m)
+{
+	if (m->map)
+		munmap(m->map, m->maplen);
+	free(m->index);
+	free(m->seen);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Map and check one file. Returns NULL, or why it cannot be used ("" when silently: another rule
+ * set, or for a delta another base). */
+static const char *load_map(struct cache *c, struct cmap *m, const char *name, int kind)
+{
+	int fd = openat(c->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			sbuf_addf(warn, "walker: warning: cache '%s' is a symlink: not followed; it will be replaced\n",
-				  display);
-		else if (errno != ENOENT)
-			sbuf_addf(warn, "walker: warning: unable to read cache '%s': %s; it will be rebuilt\n", display,
-				  strerror(errno));
-		return;
+			return "a symlink: not followed";
+		return errno == ENOENT ? "" : strerror(errno);
 	}
 	struct stat st;
 	const char *why = NULL;
@@ -301,38 +346,58 @@ static void load(struct cache *c, const char *display, struct sbuf *warn)
 	else if ((uint64_t)st.st_size > SIZE_MAX / 2)
 		why = "too large";
 	if (!why) {
-		c->maplen = (size_t)st.st_size;
-		c->map = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (c->map == MAP_FAILED) {
-			c->map = NULL;
+		m->maplen = (size_t)st.st_size;
+		m->map = mmap(NULL, m->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m->map == MAP_FAILED) {
+			m->map = NULL;
 			why = strerror(errno);
 		}
 	}
 	close(fd);
 	if (!why) {
-		const struct disk_header *h = c->map;
-		if (c->maplen >= sizeof(*h) && !memcmp(h->magic, CACHE_MAGIC, 8) && h->version == CACHE_FORMAT &&
+		const struct disk_header *h = m->map;
+		if (m->maplen >= sizeof(*h) && !memcmp(h->magic, CACHE_MAGIC, 8) && h->version == CACHE_FORMAT &&
 		    memcmp(h->digest, c->digest, 16)) {
-			c->st.invalidated = 1; /* other rules or another walker: start afresh, silently */
+			if (kind == 0)
+				c->st.invalidated = 1; /* other rules or another walker: start afresh, silently */
 			why = "";
-		} else {
-			why = validate(c, h, c->maplen);
+		} else if ((why = validate(m, h, m->maplen, c->npat)) == NULL && h->kind != kind) {
+			why = "corrupt (kind)";
+		} else if (!why && kind == 1 && h->base_checksum != c->base.checksum) {
+			why = ""; /* a delta of an older base, left by a run that was cut short: unused */
 		}
 	}
 	if (why) {
+		map_release(m);
+		return why;
+	}
+	build_index(m);
+	m->seen = xcalloc(m->n ? m->n : 1, 1);
+	return NULL;
+}
+
+static void load(struct cache *c, const char *display, struct sbuf *warn)
+{
+	const char *why = load_map(c, &c->base, c->name, 0);
+	if (why) {
 		if (*why)
 			sbuf_addf(warn, "walker: warning: cache '%s' is %s; it will be rebuilt\n", display, why);
-		if (c->map)
-			munmap(c->map, c->maplen);
-		c->map = NULL;
-		c->ent = NULL;
-		c->n = 0;
-		c->nmatch = 0;
 		c->st.invalidated |= *why != '\0';
 		return;
 	}
-	build_index(c);
-	c->st.loaded = c->n;
+	why = load_map(c, &c->delta, c->dname, 1);
+	if (why && *why)
+		sbuf_addf(warn, "walker: warning: cache '%s.delta' is %s; it will be rebuilt\n", display, why);
+	if (why && *why)
+		c->st.invalidated = 1; /* rewrite the base, which removes the bad delta */
+	/* a base entry with a newer version in the delta is shadowed: neither looked up nor kept */
+	for (size_t i = 0; i < c->delta.n; i++) {
+		const struct cache_entry *e = &c->delta.ent[i];
+		const struct cache_entry *b = map_find(&c->base, c->delta.strings + e->path_off, e->path_len, NULL);
+		if (b)
+			c->base.seen[b - c->base.ent] = 3;
+	}
+	c->st.loaded = c->base.n + c->delta.n;
 }
 
 int cache_open(struct cache **out, const char *file, const char *root_real, const uint8_t digest[16], unsigned npat,
@@ -352,13 +417,14 @@ int cache_open(struct cache **out, const char *file, const char *root_real, cons
 	struct cache *c = xcalloc(1, sizeof(*c));
 	c->dirfd = dfd;
 	c->name = name;
+	struct sbuf dn = SBUF_INIT;
+	sbuf_addf(&dn, "%s.delta", name);
+	c->dname = sbuf_detach(&dn, NULL);
 	c->npat = npat;
 	memcpy(c->digest, digest, 16);
 	c->now_ns = now_real_ns();
 	c->st.path = path;
 	load(c, path, warn);
-	if (!c->seen)
-		c->seen = xcalloc(1, 1);
 	c->st.load_ns = mono_ns() - t0;
 	*out = c;
 	return 0;
@@ -366,31 +432,21 @@ int cache_open(struct cache **out, const char *file, const char *root_real, cons
 
 /* ---- lookups --------------------------------------------------------------------------------- */
 
+static int in_delta(const struct cache *c, const struct cache_entry *e)
+{
+	const struct cmap *d = &c->delta;
+	return d->n && e >= d->ent && e < d->ent + d->n;
+}
+
 const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len, size_t *hint)
 {
-	if (!c->n)
-		return NULL;
-	/* a thread meets files in about the order the last run stored them: try the next one first */
-	if (*hint < c->n) {
-		const struct cache_entry *e = &c->ent[*hint];
-		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len)) {
-			*hint += 1;
+	if (c->delta.n) {
+		const struct cache_entry *e = map_find(&c->delta, key, len, NULL);
+		if (e)
 			return e;
-		}
 	}
-	uint64_t h = key_hash(key, len);
-	for (size_t j = (size_t)h & c->mask;; j = (j + 1) & c->mask) {
-		uint64_t v = c->index[j];
-		if (!v)
-			return NULL;
-		if ((v ^ h) >> 32)
-			continue;
-		const struct cache_entry *e = &c->ent[(uint32_t)v - 1];
-		if (e->path_len == len && !memcmp(c->strings + e->path_off, key, len)) {
-			*hint = (uint32_t)v;
-			return e;
-		}
-	}
+	const struct cache_entry *e = map_find(&c->base, key, len, hint);
+	return e && c->base.seen[e - c->base.ent] == 3 ? NULL : e;
 }
 
 int cache_same_stat(const struct cache_entry *e, const struct stat *st)
@@ -426,13 +482,16 @@ int cache_same_content(const struct cache_entry *e, const uint8_t hash[16])
 
 void cache_seen(struct cache *c, const struct cache_entry *e)
 {
-	c->seen[e - c->ent] = 1;
+	struct cmap *m = in_delta(c, e) ? &c->delta : &c->base;
+	m->seen[e - m->ent] = 1;
 }
 
 void cache_replaced(struct cache *c, const struct cache_entry *e)
 {
-	if (e)
-		c->seen[e - c->ent] = 2;
+	if (e) {
+		struct cmap *m = in_delta(c, e) ? &c->delta : &c->base;
+		m->seen[e - m->ent] = 2;
+	}
 }
 
 int cache_result(const struct cache *c, const struct cache_entry *e, struct scan_result *res)
@@ -443,8 +502,9 @@ int cache_result(const struct cache *c, const struct cache_entry *e, struct scan
 			res->alloc = e->nmatch;
 			res->m = xrealloc(res->m, res->alloc * sizeof(*res->m));
 		}
+		const struct cmap *m = in_delta(c, e) ? &c->delta : &c->base;
 		for (uint32_t i = 0; i < e->nmatch; i++) {
-			const struct disk_match *d = &c->match[e->match_off + i];
+			const struct disk_match *d = &m->match[e->match_off + i];
 			res->m[i] = (struct scan_match){ d->line, d->col, d->pat, d->outcome };
 		}
 		res->n = e->nmatch;
@@ -552,35 +612,30 @@ static void remove_stale(int dirfd, const char *name)
 	closedir(d);
 }
 
-void cache_save(struct cache *c, int full, struct sbuf *warn)
+/* Entries to write, from the base, the delta and the records. */
+struct src {
+	const struct cmap *m;
+	const struct cache_entry *e;
+	const struct cache_rec *r;
+};
+
+static int kept(const struct cmap *m, size_t i, int full)
 {
-	uint64_t t0 = mono_ns();
-	size_t keep = 0, dropped = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->seen[i] == 1 || (c->seen[i] == 0 && !full))
-			keep++;
-		else if (c->seen[i] == 0)
-			dropped++;
-	}
-	c->st.dropped = dropped;
-	if (!c->nrec && !dropped && !c->st.invalidated && c->map)
-		return; /* nothing changed */
-	if (!c->nrec && !keep && !c->map && !c->st.invalidated)
-		return; /* nothing to remember and nothing to replace */
+	return m->seen[i] == 1 || (m->seen[i] == 0 && !full);
+}
 
-	/* layout */
-	size_t n = keep + c->nrec;
+/* Write srcs as file name (kind 0 the base, 1 a delta of base checksum bsum) through a temporary
+ * and a rename. Returns 0 or an errno; *sum gets the body checksum. */
+static int write_file(struct cache *c, const char *name, int kind, uint64_t bsum, const struct src *v, size_t n,
+		      uint64_t *sum)
+{
 	uint64_t nm = 0, ss = 0;
-	for (size_t i = 0; i < c->n; i++)
-		if (c->seen[i] == 1 || (c->seen[i] == 0 && !full))
-			nm += c->ent[i].nmatch, ss += c->ent[i].path_len;
-	for (size_t i = 0; i < c->nrec; i++)
-		nm += c->rec[i].n, ss += c->rec[i].keylen;
-	if (n >= UINT32_MAX || nm > UINT32_MAX || ss > UINT32_MAX) {
-		sbuf_addstr(warn, "walker: warning: too many files to cache; the cache was not saved\n");
-		return;
+	for (size_t i = 0; i < n; i++) {
+		nm += v[i].e ? v[i].e->nmatch : v[i].r->n;
+		ss += v[i].e ? v[i].e->path_len : v[i].r->keylen;
 	}
-
+	if (n >= UINT32_MAX || nm > UINT32_MAX || ss > UINT32_MAX)
+		return EFBIG;
 	struct sbuf tmp = SBUF_INIT;
 	sbuf_addf(&tmp, ".%s.tmp.%ld", c->name, (long)getpid());
 	int fd = openat(c->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -589,10 +644,9 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 		fd = openat(c->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (fd < 0) {
-		sbuf_addf(warn, "walker: warning: unable to save the cache in the directory of '%s': %s\n", c->st.path,
-			  strerror(errno));
+		int e = errno;
 		sbuf_release(&tmp);
-		return;
+		return e;
 	}
 	struct disk_header h;
 	memset(&h, 0, sizeof(h));
@@ -607,6 +661,8 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 	h.body_size = n * sizeof(struct cache_entry) + nm * sizeof(struct disk_match) + ss;
 	h.written_ns = c->now_ns;
 	memcpy(h.digest, c->digest, 16);
+	h.kind = (uint8_t)kind;
+	h.base_checksum = bsum;
 
 	struct writer w = { fd, xmalloc(WRITE_BUF), 0, XXH3_createState(), 0 };
 	if (!w.xs)
@@ -616,21 +672,12 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 	/* the header is written last, with the checksum; its place is skipped over */
 	if (!w.err && lseek(fd, (off_t)sizeof(h), SEEK_SET) < 0)
 		w.err = errno;
-
 	/* entries, then matches, then strings, each section in the same order */
-	uint32_t moff = 0, soff = 0;
 	for (int pass = 0; pass < 3 && !w.err; pass++) {
-		moff = soff = 0;
-		for (size_t i = 0; i < c->n + c->nrec && !w.err; i++) {
-			const struct cache_entry *o = NULL;
-			const struct cache_rec *r = NULL;
-			if (i < c->n) {
-				if (!(c->seen[i] == 1 || (c->seen[i] == 0 && !full)))
-					continue;
-				o = &c->ent[i];
-			} else {
-				r = &c->rec[i - c->n];
-			}
+		uint32_t moff = 0, soff = 0;
+		for (size_t i = 0; i < n && !w.err; i++) {
+			const struct cache_entry *o = v[i].e;
+			const struct cache_rec *r = v[i].r;
 			if (pass == 0) {
 				struct cache_entry e;
 				if (o) {
@@ -659,7 +706,7 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 				w_add(&w, &e, sizeof(e));
 			} else if (pass == 1) {
 				if (o) {
-					w_add(&w, c->match + o->match_off, o->nmatch * sizeof(struct disk_match));
+					w_add(&w, v[i].m->match + o->match_off, o->nmatch * sizeof(struct disk_match));
 				} else {
 					for (uint32_t k = 0; k < r->n; k++) {
 						struct disk_match d = { r->m[k].line, r->m[k].col, r->m[k].pat,
@@ -669,7 +716,7 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 				}
 			} else {
 				if (o)
-					w_add(&w, c->strings + o->path_off, o->path_len);
+					w_add(&w, v[i].m->strings + o->path_off, o->path_len);
 				else
 					w_add(&w, r->key, r->keylen);
 			}
@@ -680,24 +727,68 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 	w_flush(&w);
 	if (!w.err) {
 		h.checksum = XXH3_64bits_digest(w.xs);
+		*sum = h.checksum;
 		if (pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
 			w.err = errno ? errno : EIO;
 	}
 	if (close(fd) && !w.err)
 		w.err = errno;
-	if (!w.err && renameat(c->dirfd, tmp.buf, c->dirfd, c->name))
+	if (!w.err && renameat(c->dirfd, tmp.buf, c->dirfd, name))
 		w.err = errno;
-	if (w.err) {
+	if (w.err)
 		unlinkat(c->dirfd, tmp.buf, 0);
-		sbuf_addf(warn, "walker: warning: unable to save the cache '%s': %s; the previous one is kept\n",
-			  c->st.path, strerror(w.err));
-	} else {
-		c->st.written = n;
-		remove_stale(c->dirfd, c->name);
-	}
 	XXH3_freeState(w.xs);
 	free(w.buf);
 	sbuf_release(&tmp);
+	return w.err;
+}
+
+void cache_save(struct cache *c, int full, struct sbuf *warn)
+{
+	uint64_t t0 = mono_ns();
+	size_t dropped = 0;
+	for (int k = 0; k < 2; k++) {
+		const struct cmap *m = k ? &c->delta : &c->base;
+		for (size_t i = 0; i < m->n; i++)
+			dropped += m->seen[i] == 0 && full;
+	}
+	c->st.dropped = dropped;
+	if (!c->nrec && !dropped && !c->st.invalidated)
+		return; /* nothing changed (or nothing to remember and nothing to replace) */
+
+	/* Few changes and no drop: rewrite only the delta (its kept entries and the records), which
+	 * keeps the cost of a run that changed one file close to that of a warm run. */
+	size_t limit = c->base.n / 16 > DELTA_MIN ? c->base.n / 16 : DELTA_MIN;
+	size_t nd = 0;
+	for (size_t i = 0; i < c->delta.n; i++)
+		nd += kept(&c->delta, i, full);
+	int as_delta = c->base.map && !dropped && !c->st.invalidated && nd + c->nrec <= limit;
+
+	size_t n = 0;
+	struct src *v = xmalloc((c->base.n + c->delta.n + c->nrec + 1) * sizeof(*v));
+	if (!as_delta)
+		for (size_t i = 0; i < c->base.n; i++)
+			if (kept(&c->base, i, full))
+				v[n++] = (struct src){ &c->base, &c->base.ent[i], NULL };
+	for (size_t i = 0; i < c->delta.n; i++)
+		if (kept(&c->delta, i, full))
+			v[n++] = (struct src){ &c->delta, &c->delta.ent[i], NULL };
+	for (size_t i = 0; i < c->nrec; i++)
+		v[n++] = (struct src){ NULL, NULL, &c->rec[i] };
+
+	uint64_t sum = 0;
+	int err = write_file(c, as_delta ? c->dname : c->name, as_delta, as_delta ? c->base.checksum : 0, v, n, &sum);
+	free(v);
+	if (err) {
+		sbuf_addf(warn, "walker: warning: unable to save the cache '%s': %s; the previous one is kept\n",
+			  c->st.path, strerror(err));
+	} else {
+		/* a new base makes any delta obsolete (it would be ignored anyway: another base checksum) */
+		if (!as_delta)
+			unlinkat(c->dirfd, c->dname, 0);
+		c->st.written = n;
+		remove_stale(c->dirfd, c->name);
+	}
 	c->st.save_ns = mono_ns() - t0;
 }
 
@@ -711,6 +802,11 @@ int cache_clear(const char *file, const char *root_real)
 	int rc = 0;
 	if (unlink(path) && errno != ENOENT)
 		rc = err_errno("unable to remove the cache '%s'", path);
+	struct sbuf d = SBUF_INIT;
+	sbuf_addf(&d, "%s.delta", path);
+	if (unlink(d.buf) && errno != ENOENT && !rc)
+		rc = err_errno("unable to remove the cache '%s'", d.buf);
+	sbuf_release(&d);
 	const char *sl = strrchr(path, '/');
 	char *dir = sl ? xmemdup(path, sl == path ? 1 : (size_t)(sl - path)) : xstrdup(".");
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -732,14 +828,13 @@ void cache_close(struct cache *c)
 {
 	if (!c)
 		return;
-	if (c->map)
-		munmap(c->map, c->maplen);
+	map_release(&c->base);
+	map_release(&c->delta);
 	for (size_t i = 0; i < c->nrec; i++)
 		cache_rec_release(&c->rec[i]);
 	free(c->rec);
-	free(c->index);
-	free(c->seen);
 	free(c->name);
+	free(c->dname);
 	free(c->st.path);
 	if (c->dirfd >= 0)
 		close(c->dirfd);

@@ -111,7 +111,20 @@ damage "truncated header" "truncate -s 60 '$C'"
 damage "bit-flipped cache" "printf '\\377' | dd of='$C' bs=1 seek=3000 conv=notrunc status=none"
 damage "wrong-version cache" "printf '\\011' | dd of='$C' bs=1 seek=8 conv=notrunc status=none"
 damage "garbage cache" "head -c 40000 /dev/urandom >'$C'"
-rm -f "$C"; mkdir "$C"
+# a damaged delta (the small file a run that changed few files writes beside the cache)
+rm -f "$C" "$C.delta"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+f=$(cd "$D" && find . -name '*.rs' | head -n 1)
+printf '\n' >>"$D/$f"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+has=$([ -f "$C.delta" ] && echo 1)
+printf '\377' | dd of="$C.delta" bs=1 seek=200 conv=notrunc status=none
+ref=$(report --no-cache "$D")
+got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
+again=$("$W" --cache "$C" --format json "$D" 2>"$T/err2" | jq -S 'del(.stats)')
+check_eq "one file changed: a delta file; bit-flipped: one warning, same result, rebuilt" "1 1 1 0 1" \
+	"$has $(grep -c 'delta.*corrupt' "$T/err") $([ "$got" = "$ref" ] && echo 1) $(grep -c warning "$T/err2") $([ "$again" = "$ref" ] && echo 1)"
+rm -f "$C" "$C.delta"; mkdir "$C"
 got=$("$W" --cache "$C" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
 check_eq "a directory in place of the cache: warned, same result, left alone" "1 1 1" \
 	"$(grep -c 'not a regular file' "$T/err") $([ "$got" = "$ref" ] && echo 1 || echo 0) $([ -d "$C" ] && echo 1)"
@@ -143,8 +156,14 @@ rm -f "$C"
 bad=0
 i=0
 while [ $i -lt ${KILL_LOOPS:-100} ]; do
-	touch "$D/src/f$((i % 1000)).rs"
-	"$W" --cache "$C" "$D" >/dev/null 2>&1 &
+	# three kinds of save in turn: a delta (one file changed), a full rebuild for other rules,
+	# a full rebuild back to the default rules
+	opt=""
+	case $((i % 3)) in
+	0) touch "$D/src/f$((i % 1000)).rs" ;;
+	1) opt="--max-filesize 9M" ;;
+	esac
+	"$W" --cache "$C" $opt "$D" >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.0$(( (i * 7) % 8 ))$(( (i * 3) % 10 ))"
 	if [ $((i % 2)) = 0 ]; then kill -9 $pid 2>/dev/null; else kill -INT $pid 2>/dev/null; fi
@@ -154,7 +173,7 @@ while [ $i -lt ${KILL_LOOPS:-100} ]; do
 	i=$((i + 1))
 done
 check_eq "kill -9 and SIGINT at ${KILL_LOOPS:-100} moments: the next run is right and loads the cache cleanly" 0 $bad
-[ -n "${SCENARIOS:-}" ] && echo "$(basename "$B")|kill -9 / SIGINT at random moments of a cached run of stress-huge-files (50,000 files; saving is a third of a run)|${KILL_LOOPS:-100}|the next run's result equals --no-cache and its cache loads without a warning|$([ $bad = 0 ] && echo pass || echo FAIL)" >>"$SCENARIOS"
+[ -n "${SCENARIOS:-}" ] && echo "$(basename "$B")|kill -9 / SIGINT at random moments of a cached run of stress-huge-files (50,000 files; each third of the runs saves a delta, the others rebuild the cache)|${KILL_LOOPS:-100}|the next run's result equals --no-cache and its cache loads without a warning|$([ $bad = 0 ] && echo pass || echo FAIL)" >>"$SCENARIOS"
 check_eq "no temporary files left behind" 0 "$(ls -A "$T" | grep -c '\.tmp\.')"
 D=$T/scale-2000
 ref=$(report --no-cache "$D")

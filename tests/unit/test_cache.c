@@ -124,11 +124,11 @@ static void unseen_entries_are_dropped_by_full_runs_only(void **state)
 	cache_save(c, 1, &warn);
 	cache_close(c);
 
-	c = open_cache(digest, &warn); /* a partial run that saw only a.rs, with b.rs changed */
+	c = open_cache(digest, &warn); /* a partial run that saw only a.rs and found c.rs */
 	cache_seen(c, cache_find(c, "a.rs", 4, &hint));
 	add(c, "c.rs", &st, "c");
 	cache_save(c, 0, &warn);
-	assert_int_equal(cache_stats(c)->written, 3);
+	assert_int_equal(cache_stats(c)->written, 1); /* a delta beside the base */
 	cache_close(c);
 
 	c = open_cache(digest, &warn); /* a full run that saw only c.rs */
@@ -147,6 +147,69 @@ static void unseen_entries_are_dropped_by_full_runs_only(void **state)
 	assert_int_equal(cache_stats(c)->written, 0);
 	cache_close(c);
 	assert_int_equal(warn.len, 0);
+	sbuf_release(&warn);
+}
+
+static void few_changes_go_to_a_delta_that_shadows_the_base(void **state)
+{
+	(void)state;
+	unlink(file);
+	char delta[80], aside[80];
+	snprintf(delta, sizeof(delta), "%s.delta", file);
+	snprintf(aside, sizeof(aside), "%s.aside", file);
+	unlink(delta);
+	struct sbuf warn = SBUF_INIT;
+	struct cache *c = open_cache(digest, &warn);
+	struct stat st = fake_stat(now_ns() - 60 * 1000000000LL, 10);
+	char key[32];
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "f%03d.rs", i);
+		add(c, key, &st, key);
+	}
+	cache_save(c, 1, &warn);
+	assert_int_equal(cache_stats(c)->written, 200);
+	cache_close(c);
+	assert_int_equal(access(delta, F_OK), -1);
+
+	c = open_cache(digest, &warn); /* f007.rs changed, new.rs appeared: a delta of 2 */
+	struct stat st2 = fake_stat(now_ns() - 30 * 1000000000LL, 11);
+	const struct cache_entry *old = cache_find(c, "f007.rs", 7, &hint);
+	cache_replaced(c, old);
+	add(c, "f007.rs", &st2, "changed!!!!");
+	add(c, "new.rs", &st2, "new");
+	cache_save(c, 0, &warn);
+	assert_int_equal(cache_stats(c)->written, 2);
+	cache_close(c);
+	assert_int_equal(access(delta, F_OK), 0);
+
+	c = open_cache(digest, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 202);
+	assert_true(cache_fresh(c, cache_find(c, "f007.rs", 7, &hint), &st2)); /* the delta's version */
+	assert_false(cache_same_stat(cache_find(c, "f007.rs", 7, &hint), &st));
+	assert_non_null(cache_find(c, "new.rs", 6, &hint));
+	assert_non_null(cache_find(c, "f100.rs", 7, &hint));
+	cache_close(c);
+
+	/* a delta of an older base (a rewrite by another walker came between) is not used */
+	assert_int_equal(rename(delta, aside), 0);
+	c = open_cache(digest, &warn);
+	add(c, "another.rs", &st, "x");
+	for (int i = 0; i < 200; i++) { /* a full run that dropped f000-f099: a new base */
+		snprintf(key, sizeof(key), "f%03d.rs", i);
+		if (i >= 100)
+			cache_seen(c, cache_find(c, key, strlen(key), &hint));
+	}
+	cache_save(c, 1, &warn);
+	assert_int_equal(cache_stats(c)->dropped, 100);
+	cache_close(c);
+	assert_int_equal(rename(aside, delta), 0);
+	c = open_cache(digest, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 101);
+	assert_null(cache_find(c, "new.rs", 6, &hint));
+	assert_true(cache_fresh(c, cache_find(c, "f150.rs", 7, &hint), &st));
+	cache_close(c);
+	assert_int_equal(warn.len, 0);
+	unlink(delta);
 	sbuf_release(&warn);
 }
 
@@ -219,7 +282,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	char delta[80];
+	snprintf(delta, sizeof(delta), "%s.delta", file);
 	unlink(file);
+	unlink(delta);
 	rmdir(dir);
 	return 0;
 }
@@ -229,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(racy_entries_are_not_trusted_by_stat),
 		cmocka_unit_test(unseen_entries_are_dropped_by_full_runs_only),
+		cmocka_unit_test(few_changes_go_to_a_delta_that_shadows_the_base),
 		cmocka_unit_test(other_rules_start_afresh_silently),
 		cmocka_unit_test(damaged_files_are_reported_once_and_not_used),
 	};
