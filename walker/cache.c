@@ -548,30 +548,6 @@ struct writer {
 	int err;
 };
 
-static void w_add(struct writer *w, const void *p, size_t n)
-{
-	XXH3_64bits_update(w->xs, p, n);
-	while (n && !w->err) {
-		size_t k = WRITE_BUF - w->len < n ? WRITE_BUF - w->len : n;
-		memcpy(w->buf + w->len, p, k);
-		w->len += k;
-		p = (const char *)p + k;
-		n -= k;
-		if (w->len == WRITE_BUF) {
-			for (size_t off = 0; off < w->len && !w->err;) {
-				ssize_t r = write(w->fd, w->buf + off, w->len - off);
-				if (r < 0 && errno == EINTR)
-					continue;
-				if (r <= 0)
-					w->err = r < 0 ? errno : EIO;
-				else
-					off += (size_t)r;
-			}
-			w->len = 0;
-		}
-	}
-}
-
 static void w_flush(struct writer *w)
 {
 	for (size_t off = 0; off < w->len && !w->err;) {
@@ -584,6 +560,20 @@ static void w_flush(struct writer *w)
 			off += (size_t)r;
 	}
 	w->len = 0;
+}
+
+static void w_add(struct writer *w, const void *p, size_t n)
+{
+	XXH3_64bits_update(w->xs, p, n);
+	while (n && !w->err) {
+		size_t k = WRITE_BUF - w->len < n ? WRITE_BUF - w->len : n;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p = (const char *)p + k;
+		n -= k;
+		if (w->len == WRITE_BUF)
+			w_flush(w);
+	}
 }
 
 /* Remove temporaries of this cache left by processes that no longer run (kill -9 while saving). */
