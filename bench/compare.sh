@@ -7,12 +7,12 @@
 set -eu
 [ $# -eq 3 ] || { echo "usage: bench/compare.sh BASELINE.json RESULTS.json THRESHOLD_PCT" >&2; exit 2; }
 out=$(jq -r -n --slurpfile b "$1" --slurpfile n "$2" --argjson t "$3" '
-  def rows($r): [$r.groups | to_entries[] | .key as $g | .value[] | {key: "\($g) | \(.name)", wall: .wall.median, rss: .rss_mb.median}];
+  def rows($r): [$r.groups | to_entries[] | .key as $g | .value[] | {key: "\($g) | \(.name)", wall: .wall.median, wmax: .wall.max, rss: .rss_mb.median}];
   (rows($b[0]) | map({key, value: .}) | from_entries) as $base
   | [rows($n[0])[] | select($base[.key]) | . as $x | $base[.key] as $o
      | {key, old: $o.wall, new: $x.wall, pct: (if $o.wall > 0 then ($x.wall / $o.wall - 1) * 100 else 0 end),
         oldrss: $o.rss, newrss: $x.rss}
-     | .slower = (.new > .old * (1 + $t / 100) and .new - .old > 0.0005)
+     | .slower = (.new > .old * (1 + $t / 100) and .new - .old > 0.0005 and .new > $o.wmax)
      | .fatter = (.newrss > .oldrss * (1 + $t / 100) and .newrss - .oldrss > 1)]
   | (map(select(.slower or .fatter)) | length) as $bad
   | "comparison with baseline \($b[0].stamp) (\($b[0].machine.host)), threshold \($t)%:",

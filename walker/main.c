@@ -286,6 +286,9 @@ int main(int argc, char **argv)
 	uint64_t u;
 	int c;
 	wo.jobs = cores();
+#ifdef WALKER_TEST_DELAY_US
+	usleep(WALKER_TEST_DELAY_US); /* a deliberately slowed test build: the benchmark gate must catch it */
+#endif
 	/* a file-size limit (ulimit -f) hit while saving the cache must be a write error, not death */
 	signal(SIGXFSZ, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
