@@ -90,8 +90,9 @@ if [ $quick -eq 0 ]; then
 		echo "0 1" >>"$RESULTS"
 		status=1
 	fi
-	# the regression gate: the same run with the walker's medians 1.5x slower must fail with a table
-	jq '(.groups[][] | select(.name | startswith("walker")) | .wall.median) |= . * 1.5 + 0.001' 		bench/results/latest-quick.json >/tmp/walker-slowed.$$.json 2>/dev/null
+	# the regression gate: the same run with every walker time 1.5x slower must fail with a table
+	jq '(.groups[][] | select(.name | startswith("walker")) | .wall) |= map_values(. * 1.5 + 0.001)' \
+		bench/results/latest-quick.json >/tmp/walker-slowed.$$.json 2>/dev/null
 	if ! sh bench/compare.sh bench/results/latest-quick.json /tmp/walker-slowed.$$.json 20 >/tmp/walker-bench.$$ 2>&1 &&
 		grep -q REGRESSED /tmp/walker-bench.$$ && tail -n 1 /tmp/walker-bench.$$ | grep -q FAIL; then
 		echo "  ok   baseline comparison: a walker 1.5x slower fails with a table of what regressed"
