@@ -232,6 +232,7 @@ enum {
 	OPT_STATS,
 	OPT_VERSION,
 	OPT_SPAWN,
+	OPT_SPAWN_DELAY,
 	OPT_FILES,
 	OPT_CACHE,
 	OPT_NO_CACHE,
@@ -264,6 +265,7 @@ int main(int argc, char **argv)
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "spawn-threshold", required_argument, NULL, OPT_SPAWN },
+		{ "spawn-delay", required_argument, NULL, OPT_SPAWN_DELAY },
 		{ "files", no_argument, NULL, OPT_FILES },
 		{ "cache", required_argument, NULL, OPT_CACHE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
@@ -406,6 +408,11 @@ int main(int argc, char **argv)
 			if (parse_long(optarg, 0, 100000000, &v))
 				return usage_error("--spawn-threshold '%s': expected a number", optarg);
 			wo.spawn_threshold = (unsigned)v;
+			break;
+		case OPT_SPAWN_DELAY:
+			if (parse_long(optarg, 0, 100000000, &v))
+				return usage_error("--spawn-delay '%s': expected microseconds", optarg);
+			wo.spawn_delay_us = (unsigned)v;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -110,6 +110,7 @@ struct walk {
 	const struct walk_opts *o;
 	const struct rules *r;
 	struct repo *repo;
+	uint64_t spawn_after; /* auto mode: no workers before this moment (now_ns) */
 	const struct ign_list *global[2];
 	int icase;
 	struct worker *wk;
@@ -1075,7 +1076,7 @@ static void run_loop(struct worker *me)
 			if (w->repo)
 				resolve_deferred(me, 0);
 			if (me->id == 0 && w->o->mode == WM_AUTO && atomic_load(&w->nstarted) == 1 && w->nwk > 1 &&
-			    me->weight >= w->o->spawn_threshold)
+			    me->weight >= w->o->spawn_threshold && now_ns() >= w->spawn_after)
 				start_workers(w);
 			continue;
 		}
@@ -1326,6 +1327,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	atomic_init(&w.sleepers, 0);
 	atomic_init(&w.fds_open, 0);
 	atomic_init(&w.nstarted, 1);
+	w.spawn_after = now_ns() + (uint64_t)o->spawn_delay_us * 1000;
 
 	struct rlimit rl;
 	long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;

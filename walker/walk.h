@@ -42,6 +42,7 @@ struct walk_opts {
 	uint64_t mmap_min;
 	unsigned spawn_threshold; /* auto: pending files (directories count 16) before
                                workers start */
+	unsigned spawn_delay_us;  /* auto: and not before the walk has run this long */
 	int timing;               /* measure discovery / read / match time (--stats) */
 	int list_files;           /* report every walked file instead of scanning (--files) */
 	struct cache *cache;      /* per-file results kept between runs; NULL: none */
@@ -49,9 +50,9 @@ struct walk_opts {
 	char *const *only;
 	size_t nonly;
 };
-#define WALK_OPTS_INIT                                                           \
-	{                                                                        \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 0, 0, NULL, NULL, 0 \
+#define WALK_OPTS_INIT                                                                 \
+	{                                                                              \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0 \
 	}
 
 enum walk_status {

@@ -21,7 +21,7 @@ got() {
 }
 for f in stress-patterns stress-monorepo stress-large-file stress-hostile stress-nested scale-300; do
 	w=$(want "$T/$f.manifest.json")
-	for mode in "--mode sequential" "--mode parallel -j 2" "--mode parallel -j 7" "--mode auto --spawn-threshold 1 -j 3" ""; do
+	for mode in "--mode sequential" "--mode parallel -j 2" "--mode parallel -j 7" "--mode auto --spawn-threshold 1 --spawn-delay 0 -j 3" ""; do
 		g=$(cd "$T/$f" && "$OLDPWD/$W" --format json $mode . 2>/dev/null | got)
 		check_eq "$f ${mode:---mode auto}: every planted match, right outcome, nothing else" "$w" "$g"
 	done
