@@ -357,6 +357,10 @@ static void grow_buf(struct worker *me, size_t need)
 static void record(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const struct fent *fe,
 		   int status)
 {
+	if (status == WF_BINARY)
+		me->st.skipped_binary++;
+	else if (status == WF_TOO_LARGE)
+		me->st.skipped_large++;
 	if (status == WF_OK && !me->res.n)
 		return;
 	struct walk_file *f = add_out(me, d, name, nlen);
@@ -372,8 +376,9 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 	f->limit_line = me->res.limit_line;
 }
 
-/* Scan buf and record the outcome: matches, binary, or a pattern over its match limit. */
-static void scan_now(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const char *buf,
+/* Scan buf and record the outcome: matches, binary, or a pattern over its match limit. Returns the
+ * status recorded. */
+static int scan_now(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const char *buf,
 		     size_t len, const struct fent *fe, size_t nidx)
 {
 	const struct walk_opts *o = me->w->o;
@@ -384,14 +389,9 @@ static void scan_now(struct worker *me, const struct dnode *d, const char *name,
 		me->st.ns_match += now_ns() - t0;
 	me->st.bytes += len;
 	me->st.files_scanned++;
-	int status = WF_OK;
-	if (me->res.status == SS_BINARY) {
-		me->st.skipped_binary++;
-		status = WF_BINARY;
-	} else if (me->res.status == SS_LIMIT) {
-		status = WF_LIMIT;
-	}
+	int status = me->res.status == SS_BINARY ? WF_BINARY : me->res.status == SS_LIMIT ? WF_LIMIT : WF_OK;
 	record(me, d, name, nlen, fe, status);
+	return status;
 }
 
 static ssize_t read_retry(int fd, char *buf, size_t n)
@@ -445,17 +445,8 @@ static int reuse(struct worker *me, const struct dnode *d, const char *name, siz
 		 const struct cache_entry *e)
 {
 	int status = cache_result(me->w->o->cache, e, &me->res);
-	if (status == WF_BINARY)
-		me->st.skipped_binary++;
-	else if (status == WF_TOO_LARGE)
-		me->st.skipped_large++;
 	record(me, d, name, nlen, fe, status);
 	return status;
-}
-
-static int status_of(const struct scan_result *res)
-{
-	return res->status == SS_BINARY ? WF_BINARY : res->status == SS_LIMIT ? WF_LIMIT : WF_OK;
 }
 
 /* The bytes of a file are at hand: reuse the cached result when they are the same, else scan. */
@@ -482,8 +473,7 @@ static void content(struct worker *me, const struct dnode *d, const char *name, 
 		return;
 	}
 	me->st.cache_misses++;
-	scan_now(me, d, name, nlen, buf, len, fe, nidx);
-	cache_record(me, cf, fe, status_of(&me->res), h);
+	cache_record(me, cf, fe, scan_now(me, d, name, nlen, buf, len, fe, nidx), h);
 }
 
 /* Open, read or map, and scan one file whose name is in the directory d (fd
@@ -531,7 +521,6 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 				return;
 			}
 			if ((uint64_t)cf.st.st_size > r->max_filesize) { /* never read: known by its size */
-				me->st.skipped_large++;
 				me->st.cache_misses++;
 				scan_result_reset(&me->res);
 				record(me, d, name, nlen, fe, WF_TOO_LARGE);
@@ -570,7 +559,6 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		}
 		if ((uint64_t)st.st_size > r->max_filesize) {
 			close(fd);
-			me->st.skipped_large++;
 			record(me, d, name, nlen, fe, WF_TOO_LARGE);
 			return; /* grew past the limit since fstatat: not cached, looked at again next time */
 		}
@@ -631,7 +619,6 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 	if (o->timing)
 		me->st.ns_read += now_ns() - t0;
 	if (len > r->max_filesize) {
-		me->st.skipped_large++;
 		record(me, d, name, nlen, fe, WF_TOO_LARGE);
 		return;
 	}
