@@ -181,13 +181,21 @@ static int mkdirs(char *path)
 	return 0;
 }
 
+/* The directory part of path (malloc'd; "." when there is none); *base points at the name. */
+static char *dir_of(const char *path, const char **base)
+{
+	const char *sl = strrchr(path, '/');
+	*base = sl ? sl + 1 : path;
+	return sl ? xmemdup(path, sl == path ? 1 : (size_t)(sl - path)) : xstrdup(".");
+}
+
 /* Open the directory holding file. The default directory must be ours and private: a symlink or
  * a directory others can write would let them redirect or plant our cache. */
 static int open_dir(const char *file, int is_default, char **name, struct sbuf *warn)
 {
-	const char *sl = strrchr(file, '/');
-	char *dir = sl ? xmemdup(file, sl == file ? 1 : (size_t)(sl - file)) : xstrdup(".");
-	*name = xstrdup(sl ? sl + 1 : file);
+	const char *base;
+	char *dir = dir_of(file, &base);
+	*name = xstrdup(base);
 	if (is_default && mkdirs(dir)) {
 		sbuf_addf(warn, "walker: warning: no cache: unable to create '%s': %s\n", dir, strerror(errno));
 		goto fail;
@@ -790,19 +798,21 @@ int cache_clear(const char *file, const char *root_real)
 	if (!path)
 		return 0;
 	int rc = 0;
-	if (unlink(path) && errno != ENOENT)
-		rc = err_errno("unable to remove the cache '%s'", path);
-	struct sbuf d = SBUF_INIT;
-	sbuf_addf(&d, "%s.delta", path);
-	if (unlink(d.buf) && errno != ENOENT && !rc)
-		rc = err_errno("unable to remove the cache '%s'", d.buf);
-	sbuf_release(&d);
-	const char *sl = strrchr(path, '/');
-	char *dir = sl ? xmemdup(path, sl == path ? 1 : (size_t)(sl - path)) : xstrdup(".");
+	const char *base;
+	char *dir = dir_of(path, &base);
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		remove_stale(dfd, sl ? sl + 1 : path);
+		struct sbuf d = SBUF_INIT;
+		sbuf_addf(&d, "%s.delta", base);
+		if (unlinkat(dfd, base, 0) && errno != ENOENT)
+			rc = err_errno("unable to remove the cache '%s'", path);
+		else if (unlinkat(dfd, d.buf, 0) && errno != ENOENT)
+			rc = err_errno("unable to remove the cache '%s.delta'", path);
+		sbuf_release(&d);
+		remove_stale(dfd, base);
 		close(dfd);
+	} else if (errno != ENOENT) {
+		rc = err_errno("unable to open the cache directory '%s'", dir);
 	}
 	free(dir);
 	free(path);

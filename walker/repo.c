@@ -289,6 +289,12 @@ static struct ign_list *default_global_excludes(int icase)
 	return l;
 }
 
+static const char *git_message(void)
+{
+	const git_error *ge = lg.git_error_last();
+	return ge && ge->message ? ge->message : "unknown error";
+}
+
 static int open_git(struct repo *rp, const char *abs_root)
 {
 	pthread_once(&lg_once, lg_load);
@@ -300,11 +306,8 @@ static int open_git(struct repo *rp, const char *abs_root)
 	int e = lg.git_repository_open_ext(&rp->git, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (e == GIT_ENOTFOUND)
 		return 1;
-	if (e < 0) {
-		const git_error *ge = lg.git_error_last();
-		return err_set(ERR_GIT, "unable to open the git repository around '%s': %s", abs_root,
-			       ge && ge->message ? ge->message : "unknown error");
-	}
+	if (e < 0)
+		return err_set(ERR_GIT, "unable to open the git repository around '%s': %s", abs_root, git_message());
 	if (lg.git_repository_is_bare(rp->git) || !lg.git_repository_workdir(rp->git))
 		return 1;
 	return 0;
@@ -594,12 +597,6 @@ int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
 {
 	load_index(rp);
 	return strset_has(&rp->dirs, dir, len);
-}
-
-static const char *git_message(void)
-{
-	const git_error *ge = lg.git_error_last();
-	return ge && ge->message ? ge->message : "unknown error";
 }
 
 int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)

@@ -379,7 +379,7 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 /* Scan buf and record the outcome: matches, binary, or a pattern over its match limit. Returns the
  * status recorded. */
 static int scan_now(struct worker *me, const struct dnode *d, const char *name, size_t nlen, const char *buf,
-		     size_t len, const struct fent *fe, size_t nidx)
+		    size_t len, const struct fent *fe, size_t nidx)
 {
 	const struct walk_opts *o = me->w->o;
 	struct rules_class c = { fe->lang, fe->test };
