@@ -12,17 +12,14 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "bytes.h"
 #include "xalloc.h"
 #include "banned.h"
 
 static int item_cmp(const void *a, const void *b)
 {
 	const struct fx_digest_item *x = a, *y = b;
-	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
-	int c = memcmp(x->path, y->path, n);
-	if (c)
-		return c;
-	return x->path_len < y->path_len ? -1 : x->path_len > y->path_len;
+	return bytes_cmp(x->path, x->path_len, y->path, y->path_len);
 }
 
 void fx_digest(struct fx_digest_item *items, size_t n, unsigned char out[16])
@@ -45,16 +42,6 @@ void fx_digest(struct fx_digest_item *items, size_t n, unsigned char out[16])
 	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
 	memcpy(out, c.digest, 16);
 	XXH3_freeState(st);
-}
-
-void fx_hex(const unsigned char *h, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 struct walk_dir {

@@ -153,7 +153,6 @@ struct fx_digest_item {
 	unsigned char hash[16];
 };
 void fx_digest(struct fx_digest_item *items, size_t n, unsigned char out[16]); /* sorts items */
-void fx_hex(const unsigned char *h, size_t n, char *out);                      /* out: 2n+1 bytes */
 /* Recompute the digest of a tree on disk; *first_diff gets a path when it differs from `items`. */
 int fx_digest_disk(int dirfd, unsigned jobs, unsigned char out[16], struct fx_digest_item **items, size_t *n);
 void fx_digest_items_free(struct fx_digest_item *items, size_t n);

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "err.h"
+#include "fdio.h"
 #include "fx.h"
 #include "manifest.h"
 #include "xalloc.h"
@@ -157,18 +159,11 @@ static int write_file_atomic(int dirfd, const char *name, const char *tmpname, c
 	int fd = openat(dirfd, tmpname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return err_errno("unable to create '%s'", tmpname);
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int rc = err_errno("unable to write '%s'", tmpname);
-			close(fd);
-			unlinkat(dirfd, tmpname, 0);
-			return rc;
-		}
-		off += (size_t)w;
+	if (fdio_write_all(fd, data, len) < 0) {
+		int rc = err_errno("unable to write '%s'", tmpname);
+		close(fd);
+		unlinkat(dirfd, tmpname, 0);
+		return rc;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
 		return err_errno("unable to write '%s'", tmpname);
@@ -212,7 +207,7 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 		return EXIT_FAIL;
 	}
 	char hex[33];
-	fx_hex(dg, 16, hex);
+	bytes_hex(hex, dg, 16);
 	if (!strcmp(hex, h.digest)) {
 		if (!o->quiet)
 			printf("%s: ok (digest %s, %zu entries)\n", name, hex, ndisk);
@@ -369,7 +364,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	}
 	if (!o->quiet) {
 		char hex[33];
-		fx_hex(st.digest, 16, hex);
+		bytes_hex(hex, st.digest, 16);
 		printf("%s: %" PRIu64 " files, %" PRIu64
 		       " dirs, %.1f MB, %zu planted matches in %.2f s (digest %s%s%s)\n",
 		       name, st.files, st.dirs, (double)st.bytes / 1e6, st.plants.n, now() - t0, hex,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "json.h"
 #include "banned.h"
@@ -23,7 +24,7 @@ void manifest_fingerprint(const struct fx_plan *plan, char out[33])
 			 plan->git && plan->def->git_ok, (long long)plan->mtime);
 	XXH128_canonical_t c;
 	XXH128_canonicalFromHash(&c, XXH3_128bits(buf, (size_t)n));
-	fx_hex(c.digest, 16, out);
+	bytes_hex(out, c.digest, 16);
 }
 
 static int counted(const struct fx_plan *plan, const struct fx_plant *p)
@@ -59,7 +60,7 @@ void manifest_build(struct sbuf *out, const struct fx_plan *plan, const struct f
 {
 	char fp[33], dg[33];
 	manifest_fingerprint(plan, fp);
-	fx_hex(st->digest, 16, dg);
+	bytes_hex(dg, st->digest, 16);
 	int git = plan->git && plan->def->git_ok;
 	size_t nmatch = 0;
 	for (size_t i = 0; i < st->plants.n; i++)

@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -58,21 +59,6 @@ static void close_parent(int rootfd, int fd)
 {
 	if (fd != rootfd)
 		close(fd);
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static uint64_t count_lines(const char *s, size_t n)
@@ -143,7 +129,7 @@ static int write_file(struct worker *wk, uint32_t idx, const char *path)
 		close_parent(w->rootfd, pfd);
 		return rc;
 	}
-	if (write_all(fd, wk->buf.buf, wk->buf.len) < 0) {
+	if (fdio_write_all(fd, wk->buf.buf, wk->buf.len) < 0) {
 		rc = err_errno("unable to write '%s'", path);
 		close(fd);
 		close_parent(w->rootfd, pfd);
@@ -390,7 +376,7 @@ int fx_apply_changeset(struct fx_plan *plan, int dirfd, struct fx_stats *st)
 		} else if (e->flags & (FX_MODIFIED | FX_ADDED)) {
 			fx_render(plan, (uint32_t)i, 0, &buf, NULL);
 			int fd = openat(dirfd, e->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, e->mode);
-			if (fd < 0 || write_all(fd, buf.buf, buf.len) < 0 || futimens(fd, ts) < 0)
+			if (fd < 0 || fdio_write_all(fd, buf.buf, buf.len) < 0 || futimens(fd, ts) < 0)
 				rc = err_errno("unable to write '%s'", e->path);
 			if (fd >= 0)
 				close(fd);

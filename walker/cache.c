@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "bytes.h"
 #include "err.h"
+#include "fdio.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -130,16 +132,6 @@ void cache_stat_of(struct cache_stat *cs, const struct stat *st)
 
 /* ---- location -------------------------------------------------------------------------------- */
 
-static void hex(char *out, const uint8_t *b, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[b[i] >> 4];
-		out[2 * i + 1] = d[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 char *cache_default_path(const char *root_real, struct sbuf *warn)
 {
 	struct sbuf p = SBUF_INIT;
@@ -159,7 +151,7 @@ char *cache_default_path(const char *root_real, struct sbuf *warn)
 	uint8_t h[16];
 	cache_hash(root_real, strlen(root_real), h);
 	char name[33];
-	hex(name, h, 16);
+	bytes_hex(name, h, 16);
 	sbuf_addf(&p, "/walker/%s.cache", name);
 	return sbuf_detach(&p, NULL);
 }
@@ -558,15 +550,8 @@ struct writer {
 
 static void w_flush(struct writer *w)
 {
-	for (size_t off = 0; off < w->len && !w->err;) {
-		ssize_t r = write(w->fd, w->buf + off, w->len - off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			w->err = r < 0 ? errno : EIO;
-		else
-			off += (size_t)r;
-	}
+	if (!w->err && fdio_write_all(w->fd, w->buf, w->len) < 0)
+		w->err = errno;
 	w->len = 0;
 }
 

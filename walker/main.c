@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "repo.h"
 #include "report.h"
 #include "rules.h"
@@ -196,20 +197,6 @@ static void list_patterns(const struct rules *r)
 			printf("%s%s", any++ ? " " : "", p->globs[g]);
 		printf("]%s\t(%s)\n", p->in_tests ? " tests too" : "", p->origin);
 	}
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
 }
 
 enum {
@@ -562,7 +549,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fatal) {
 		if (warn.len)
-			write_all(2, warn.buf, warn.len);
+			fdio_write_all(2, warn.buf, warn.len);
 		sbuf_release(&warn);
 		free(ro.cache_path);
 		walk_result_release(&all);
@@ -581,7 +568,7 @@ int main(int argc, char **argv)
 			report_path_text(&o, all.files[i].path, all.files[i].pathlen);
 			sbuf_addch(&o, '\n');
 		}
-		int st = write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
+		int st = fdio_write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
 		sbuf_release(&warn);
 		sbuf_release(&o);
 		walk_result_release(&all);
@@ -601,8 +588,8 @@ int main(int argc, char **argv)
 	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;
 	if (warn.len)
-		write_all(2, warn.buf, warn.len);
-	if (write_all(1, out.buf, out.len)) {
+		fdio_write_all(2, warn.buf, warn.len);
+	if (fdio_write_all(1, out.buf, out.len)) {
 		if (errno != EPIPE)
 			fprintf(stderr, "walker: unable to write the report: %s\n", strerror(errno));
 		status = 2;

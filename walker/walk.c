@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "cache.h"
 #include "err.h"
 #include "ignore.h"
@@ -1121,11 +1122,7 @@ static void worker_release(struct worker *me)
 static int cmp_file(const void *a, const void *b)
 {
 	const struct walk_file *x = a, *y = b;
-	size_t n = x->pathlen < y->pathlen ? x->pathlen : y->pathlen;
-	int c = memcmp(x->path, y->path, n);
-	if (c)
-		return c;
-	return x->pathlen < y->pathlen ? -1 : x->pathlen > y->pathlen;
+	return bytes_cmp(x->path, x->pathlen, y->path, y->pathlen);
 }
 
 static void add_stats(struct walk_stats *a, const struct walk_stats *b)

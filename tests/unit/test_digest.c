@@ -7,13 +7,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "bytes.h"
 #include "fx.h"
 
 static void digest_hex(struct fx_digest_item *it, size_t n, char hex[33])
 {
 	unsigned char d[16];
 	fx_digest(it, n, d);
-	fx_hex(d, 16, hex);
+	bytes_hex(hex, d, 16);
 }
 
 static void known_answer_and_order_independence(void **state)
