@@ -1,5 +1,6 @@
 #include "ignore.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,7 +163,75 @@ static int cc_is(const unsigned char *s, int n, const char *name)
 	return (int)strlen(name) == n && !memcmp(s, name, (size_t)n);
 }
 
-static int dowild(const unsigned char *p, const unsigned char *text, int pathname, int icase)
+/*
+ * git's algorithm backtracks at every star over every text position: with several stars and
+ * double stars in one pattern that is exponential in their number, and a hostile .gitignore
+ * could hang the walk (found by fuzz/fuzz_ignore.c: 9 stars against a 150-byte path). A call's
+ * outcome depends only on where it starts in the pattern and in the text, so the calls made from
+ * a star's loop, when more stars follow, are remembered: each (pattern, text) position is then
+ * tried once. Patterns with a single star never touch the table.
+ */
+struct wm_memo {
+	const unsigned char *pat0, *text0;
+	uint64_t *slot; /* (pattern offset << 31 | text offset) << 2 | outcome code; 0 empty */
+	size_t mask, n;
+	uint64_t inl[64];
+};
+
+static int memo_code(int r)
+{
+	return r == WM_NOMATCH ? 1 : r == WM_ABORT_ALL ? 2 : 3;
+}
+
+static uint64_t *memo_find(struct wm_memo *m, uint64_t key)
+{
+	for (size_t i = (size_t)((key * 0x9e3779b97f4a7c15u) >> 40) & m->mask;; i = (i + 1) & m->mask)
+		if (!m->slot[i] || (m->slot[i] >> 2) == key)
+			return &m->slot[i];
+}
+
+static void memo_put(struct wm_memo *m, uint64_t key, int r)
+{
+	if (!m->slot) {
+		memset(m->inl, 0, sizeof(m->inl));
+		m->slot = m->inl;
+		m->mask = 63;
+	}
+	if ((m->n + 1) * 2 > m->mask + 1) {
+		uint64_t *old = m->slot;
+		size_t oldcap = m->mask + 1;
+		m->slot = xcalloc(oldcap * 2, sizeof(*m->slot));
+		m->mask = oldcap * 2 - 1;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i])
+				*memo_find(m, old[i] >> 2) = old[i];
+		if (old != m->inl)
+			free(old);
+	}
+	*memo_find(m, key) = key << 2 | (uint64_t)memo_code(r);
+	m->n++;
+}
+
+static int dowild(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m);
+
+/* dowild from a star's loop, remembered when the rest of the pattern has another star. */
+static int dowild_star(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m)
+{
+	if (!strchr((const char *)p, '*'))
+		return dowild(p, text, pathname, icase, m);
+	uint64_t key = (uint64_t)(p - m->pat0) << 31 | (uint64_t)(text - m->text0);
+	if (m->slot) {
+		uint64_t v = *memo_find(m, key);
+		if (v)
+			return (v & 3) == 1 ? WM_NOMATCH : (v & 3) == 2 ? WM_ABORT_ALL : WM_ABORT_TO_STARSTAR;
+	}
+	int r = dowild(p, text, pathname, icase, m);
+	if (r != WM_MATCH)
+		memo_put(m, key, r);
+	return r;
+}
+
+static int dowild(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m)
 {
 	const unsigned char *pattern = p;
 	unsigned char p_ch;
@@ -199,7 +268,7 @@ static int dowild(const unsigned char *p, const unsigned char *text, int pathnam
 				if ((prev_p < pattern || *prev_p == '/') &&
 				    (*p == '\0' || *p == '/' || (p[0] == '\\' && p[1] == '/'))) {
 					/* "**" between slashes: may match no directory at all */
-					if (p[0] == '/' && dowild(p + 1, text, pathname, icase) == WM_MATCH)
+					if (p[0] == '/' && dowild_star(p + 1, text, pathname, icase, m) == WM_MATCH)
 						return WM_MATCH;
 					match_slash = 1;
 				} else {
@@ -237,7 +306,7 @@ static int dowild(const unsigned char *p, const unsigned char *text, int pathnam
 					if (t_ch != p_ch)
 						return WM_NOMATCH;
 				}
-				if ((matched = dowild(p, text, pathname, icase)) != WM_NOMATCH) {
+				if ((matched = dowild_star(p, text, pathname, icase, m)) != WM_NOMATCH) {
 					if (!match_slash || matched != WM_ABORT_TO_STARSTAR)
 						return matched;
 				} else if (!match_slash && t_ch == '/') {
@@ -349,7 +418,15 @@ static int dowild(const unsigned char *p, const unsigned char *text, int pathnam
 
 int ign_wildmatch(const char *pat, const char *text, int pathname, int icase)
 {
-	return dowild((const unsigned char *)pat, (const unsigned char *)text, pathname, icase) == WM_MATCH;
+	struct wm_memo m;
+	m.pat0 = (const unsigned char *)pat;
+	m.text0 = (const unsigned char *)text;
+	m.slot = NULL;
+	m.n = 0;
+	int r = dowild(m.pat0, m.text0, pathname, icase, &m);
+	if (m.slot && m.slot != m.inl)
+		free(m.slot);
+	return r == WM_MATCH;
 }
 
 static int name_eq(const char *a, const char *b, size_t n, int icase)
