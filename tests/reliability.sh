@@ -16,6 +16,7 @@ export SCENARIOS FUZZ_STATS FUZZ_SECONDS
 if [ $render = 1 ]; then
 	status=$(tail -n 1 "$R/suite.log" | grep -q ' 0 failed' && echo 0 || echo 1)
 	took=$(cat "$R/suite.seconds" 2>/dev/null || echo "?")
+	grep -q '|load: ' "$SCENARIOS" && load=1
 else
 	rm -rf "$R"; mkdir -p "$R"
 	: >"$SCENARIOS"; : >"$FUZZ_STATS"
@@ -78,7 +79,15 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	      printf "| %s | %s | %d | %d | %d |\n", $1, d[$1], $2, $3, $4; e += $2; c += $4}
 	     END {printf "| total | | %d | | %d |\n", e, c}' "$FUZZ_STATS"
 	echo
-	echo "Crashes found and fixed so far: none found (a crash would be kept in fuzz/regressions/ and listed here)."
+	regs=$(cd fuzz/regressions && find . -type f | sed 's|^\./||' | sort)
+	if [ -n "$regs" ]; then
+		echo "Crashes and timeouts found and fixed so far, each kept as a regression input that every run replays first:"
+		echo
+		for r in $regs; do echo "- \`fuzz/regressions/$r\`: see \`git log -- fuzz/regressions/$r\` for the fix"; done
+		echo
+	else
+		echo "Crashes found and fixed so far: none (a crash would be kept in fuzz/regressions/ and listed here)."
+	fi
 	echo "Longer runs: \`make fuzz SECONDS=3600\` (one hour per harness); the corpus grows in fuzz/corpus-TARGET/."
 	echo
 	echo "## Fault and hostile-input scenarios"
