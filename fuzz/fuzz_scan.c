@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *base = strrchr(path, '/');
 	size_t boff = base ? (size_t)(base - path) + 1 : 0;
 	struct rules_class c;
-	rules_classify(path, strlen(path), boff, &c);
+	rules_classify(NULL, path, strlen(path), boff, &c);
 	uint16_t idx[RULES_MAX_PATTERNS];
 	size_t n = rules_applicable(rules, path, strlen(path), boff, &c, idx);
 	struct scan_result res = SCAN_RESULT_INIT;

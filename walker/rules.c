@@ -25,61 +25,90 @@
 
 struct dflt {
 	const char *name, *regex;
-	int action;
-	const char *marker; /* comment action */
-	const char *marker2;
+	int action, place, in_tests;
+	const char *markers[2]; /* comment action: any of them justifies */
 	uint32_t langs;
 	const char *advice;
 };
 
 #define L(x) (1u << (x))
+/* The built-in set (docs/patterns.md, "Built-in patterns", which says where and why it differs
+ * from quench's defaults). A count pattern here only counts: RULES_NO_THRESHOLD. */
+/* clang-format off */
 static const struct dflt defaults[] = {
-	{ "unsafe", "unsafe\\s*\\{", RA_COMMENT, "// SAFETY:", NULL, L(RL_RUST),
+	{ "unsafe", "unsafe\\s*\\{", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the unsafe block is sound in a // SAFETY: comment" },
-	{ "unwrap", "\\.unwrap\\(\\)", RA_FORBID, NULL, NULL, L(RL_RUST),
-	  "handle the error or None case instead of .unwrap()" },
-	{ "expect", "\\.expect\\(", RA_FORBID, NULL, NULL, L(RL_RUST),
-	  "propagate the error with ? instead of .expect()" },
-	{ "transmute", "mem::transmute", RA_COMMENT, "// SAFETY:", NULL, L(RL_RUST),
+	{ "unsafe_impl", "unsafe\\s+impl\\b", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
+	  "explain why the type upholds the trait's safety contract in a // SAFETY: comment" },
+	{ "transmute", "mem::transmute", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the transmute is sound in a // SAFETY: comment" },
-	{ "allow", "#\\[allow\\(", RA_COMMENT, "// JUSTIFIED:", NULL, L(RL_RUST),
-	  "say why the lint is silenced in a // JUSTIFIED: comment" },
-	{ "unsafe_pointer", "unsafe\\.Pointer", RA_COMMENT, "// SAFETY:", NULL, L(RL_GO),
+	{ "unwrap", "\\.unwrap\\(\\)", RA_COUNT, RP_CODE, 0, { NULL }, L(RL_RUST),
+	  "handle the error or None case instead of .unwrap()" },
+	{ "expect", "\\.expect\\(", RA_COUNT, RP_CODE, 0, { NULL }, L(RL_RUST),
+	  "propagate the error with ? instead of .expect()" },
+	{ "allow", "#!?\\[(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:" }, L(RL_RUST),
+	  "say why the lint is silenced: reason = \"...\" or a // JUSTIFIED: comment" },
+	{ "cfg_attr_allow", "#!?\\[cfg_attr\\(.*\\b(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:" }, L(RL_RUST),
+	  "say why the lint is silenced: reason = \"...\" or a // JUSTIFIED: comment" },
+	{ "unsafe_pointer", "unsafe\\.Pointer", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_GO),
 	  "explain why the pointer conversion is sound in a // SAFETY: comment" },
-	{ "linkname", "//go:linkname", RA_COMMENT, "// LINKNAME:", NULL, L(RL_GO),
+	{ "linkname", "^\\s*//go:linkname\\b", RA_COMMENT, RP_COMMENT, 0, { "// LINKNAME:" }, L(RL_GO),
 	  "say why the runtime internal is needed in a // LINKNAME: comment" },
-	{ "nolint", "//nolint", RA_COMMENT, "// NOLINT:", NULL, L(RL_GO),
+	{ "noescape", "^\\s*//go:noescape\\b", RA_COMMENT, RP_COMMENT, 0, { "// NOESCAPE:" }, L(RL_GO),
+	  "say why escape analysis may be bypassed in a // NOESCAPE: comment" },
+	{ "nolint", "//\\s*nolint\\b", RA_COMMENT, RP_COMMENT, 0, { "// NOLINT:" }, L(RL_GO),
 	  "say why the linter is wrong here in a // NOLINT: comment" },
-	{ "gets", "\\bgets\\s*\\(", RA_FORBID, NULL, NULL, L(RL_C), "gets() cannot be used safely; use fgets()" },
-	{ "pragma_ignored", "#pragma\\s+GCC\\s+diagnostic\\s+ignored", RA_COMMENT,
-	  "// JUSTIFIED:", "/* JUSTIFIED:", L(RL_C), "say why the warning is silenced in a // JUSTIFIED: comment" },
-	{ "const_cast", "const_cast<", RA_COMMENT, "// CAST:", NULL, L(RL_C),
+	{ "gets", "\\bgets\\s*\\(", RA_FORBID, RP_CODE, 0, { NULL }, L(RL_C), "gets() cannot be used safely; use fgets()" },
+	{ "pragma_ignored", "#pragma\\s+(?:GCC|clang)\\s+diagnostic\\s+ignored", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:", "/* JUSTIFIED:" }, L(RL_C),
+	  "say why the warning is silenced in a // JUSTIFIED: comment" },
+	{ "const_cast", "const_cast<", RA_COMMENT, RP_CODE, 0, { "// CAST:" }, L(RL_C),
 	  "say why dropping const is safe in a // CAST: comment" },
-	{ "ts_ignore", "@ts-ignore", RA_FORBID, NULL, NULL, L(RL_JS),
+	{ "nolint_c", "\\bNOLINT", RA_COMMENT, RP_COMMENT, 0, { "// JUSTIFIED:" }, L(RL_C),
+	  "say why clang-tidy is wrong here in a // JUSTIFIED: comment" },
+	{ "ts_ignore", "@ts-ignore", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_JS),
 	  "fix the type error, or use @ts-expect-error with a reason" },
-	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, NULL, NULL, L(RL_JS), "type-check the whole file" },
-	{ "as_unknown", "as unknown", RA_COMMENT, "// CAST:", NULL, L(RL_JS),
+	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_JS), "type-check the whole file" },
+	{ "ts_expect_error", "@ts-expect-error", RA_COUNT, RP_COMMENT, 0, { NULL }, L(RL_JS),
+	  "an expected type error: counted" },
+	{ "biome_ignore", "biome-ignore", RA_COUNT, RP_COMMENT, 0, { NULL }, L(RL_JS),
+	  "a silenced Biome rule (Biome requires its reason): counted" },
+	{ "as_unknown", "\\bas\\s+unknown\\b", RA_COMMENT, RP_CODE, 0, { "// CAST:" }, L(RL_JS),
 	  "say why the double cast is safe in a // CAST: comment" },
-	{ "eslint_disable", "eslint-disable", RA_COMMENT, "// JUSTIFIED:", NULL, L(RL_JS),
-	  "say why the rule is silenced in a // JUSTIFIED: comment" },
-	{ "type_ignore", "#\\s*type:\\s*ignore", RA_COMMENT, "# JUSTIFIED:", NULL, L(RL_PY),
+	{ "eslint_disable", "eslint-disable", RA_COMMENT, RP_COMMENT, 0, { "// JUSTIFIED:" }, L(RL_JS),
+	  "say why the rule is silenced: a -- description or a // JUSTIFIED: comment" },
+	{ "type_ignore", "#\\s*type:\\s*ignore", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the type error is ignored in a # JUSTIFIED: comment" },
-	{ "noqa", "#\\s*noqa", RA_COMMENT, "# JUSTIFIED:", NULL, L(RL_PY),
+	{ "noqa", "#\\s*noqa", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the lint is silenced in a # JUSTIFIED: comment" },
-	{ "eval", "\\beval\\(", RA_FORBID, NULL, NULL, L(RL_PY), "eval() runs arbitrary code; parse the input" },
-	{ "exec", "\\bexec\\(", RA_FORBID, NULL, NULL, L(RL_PY), "exec() runs arbitrary code" },
-	{ "binding_pry", "binding\\.pry", RA_FORBID, NULL, NULL, L(RL_RB), "remove the debugger breakpoint" },
-	{ "ruby_eval", "\\beval\\b", RA_COMMENT, "# JUSTIFIED:", NULL, L(RL_RB),
-	  "say why eval is needed in a # JUSTIFIED: comment" },
-	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, "# JUSTIFIED:", NULL, L(RL_RB),
+	{ "pylint_disable", "pylint:\\s*disable", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
+	  "say why the check is silenced in a # JUSTIFIED: comment" },
+	{ "eval", "(?<![\\w.])eval\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# EVAL:", "# JUSTIFIED:" }, L(RL_PY),
+	  "eval() runs arbitrary code: parse the input, or say why in a # EVAL: comment" },
+	{ "exec", "(?<![\\w.])exec\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# EXEC:", "# JUSTIFIED:" }, L(RL_PY),
+	  "exec() runs arbitrary code: say why it is needed in a # EXEC: comment" },
+	{ "dunder_import", "\\b__import__\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# DYNAMIC:", "# JUSTIFIED:" }, L(RL_PY),
+	  "use importlib, or say why __import__ is needed in a # DYNAMIC: comment" },
+	{ "breakpoint", "(?<![\\w.])breakpoint\\s*\\(", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_PY),
+	  "remove the debugger breakpoint" },
+	{ "pdb", "\\bpdb\\.set_trace\\s*\\(|^\\s*import\\s+pdb\\b|^\\s*from\\s+pdb\\s+import\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_PY),
+	  "remove the debugger" },
+	{ "binding_pry", "binding\\.pry", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "byebug", "\\bbyebug\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "debugger", "\\bdebugger\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "ruby_eval", "(?<![\\w.])eval\\b", RA_COMMENT, RP_CODE, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
+	  "say why eval is needed in a # METAPROGRAMMING: comment" },
+	{ "instance_eval", "\\.(?:instance_eval|class_eval|module_eval)\\b", RA_COMMENT, RP_CODE, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
+	  "say why the metaprogramming is needed in a # METAPROGRAMMING: comment" },
+	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_RB),
 	  "say why the cop is silenced in a # JUSTIFIED: comment" },
-	{ "shellcheck_disable", "# shellcheck disable=", RA_FORBID, NULL, NULL, L(RL_SH),
+	{ "shellcheck_disable", "#\\s*shellcheck\\s+disable=", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_SH),
 	  "fix the shellcheck finding instead of silencing it" },
-	{ "set_plus_e", "set \\+e", RA_COMMENT, "# OK:", NULL, L(RL_SH),
+	{ "set_plus_e", "\\bset\\s+\\+e\\b", RA_COMMENT, RP_CODE, 0, { "# OK:" }, L(RL_SH),
 	  "say why errors may be ignored here in a # OK: comment" },
-	{ "shell_eval", "\\beval ", RA_COMMENT, "# OK:", NULL, L(RL_SH),
+	{ "shell_eval", "\\beval\\s", RA_COMMENT, RP_CODE, 0, { "# OK:" }, L(RL_SH),
 	  "say why eval is safe here in a # OK: comment" },
 };
+/* clang-format on */
 
 static const char *const lang_names[RL_COUNT] = { "rust", "go", "c", "js", "python", "ruby", "shell", "other" };
 
@@ -107,6 +136,10 @@ static void pattern_release(struct rules_pattern *p)
 	free(p->origin);
 	pcre2_code_free(p->code);
 	free(p->lit);
+	for (size_t i = 0; p->mtext && i < p->nmarkers; i++)
+		free(p->mtext[i]);
+	free(p->mtext);
+	free(p->mlen);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -122,6 +155,7 @@ static struct rules_pattern *add_pattern(struct rules *r, const char *name)
 	struct rules_pattern *p = &r->pats[r->n++];
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
+	p->place = RP_ANY; /* a pattern of the user's: everywhere, as rg finds it, unless 'in =' says */
 	return p;
 }
 
@@ -142,10 +176,11 @@ void rules_new(struct rules **out, int with_defaults)
 			struct rules_pattern *p = add_pattern(r, d->name);
 			p->regex = xstrdup(d->regex);
 			p->action = d->action;
-			if (d->marker)
-				push_str(&p->markers, &p->nmarkers, d->marker);
-			if (d->marker2)
-				push_str(&p->markers, &p->nmarkers, d->marker2);
+			p->place = d->place;
+			p->in_tests = d->in_tests;
+			p->threshold = d->action == RA_COUNT ? RULES_NO_THRESHOLD : 0;
+			for (size_t k = 0; k < 2 && d->markers[k]; k++)
+				push_str(&p->markers, &p->nmarkers, d->markers[k]);
 			p->advice = xstrdup(d->advice);
 			p->langs = d->langs;
 			p->origin = xstrdup("built-in");
@@ -163,6 +198,9 @@ void rules_free(struct rules *r)
 	free(r->pats);
 	for (int l = 0; l < RL_COUNT; l++)
 		free(r->by_lang[l]);
+	for (size_t i = 0; i < r->ntest_globs; i++)
+		free(r->test_globs[i]);
+	free(r->test_globs);
 	free(r);
 }
 
@@ -235,7 +273,8 @@ struct cfg_section {
 	struct rules_pattern *p; /* the pattern being edited */
 	unsigned line;
 	int is_new, seen_regex, seen_action, seen_markers, seen_langs, seen_globs, seen_advice;
-	int seen_threshold, seen_tests, disabled;
+	int seen_threshold, seen_tests, seen_place, disabled;
+	int tests; /* in the [tests] section */
 };
 
 static int finish_section(struct rules *r, struct cfg_section *s, const char *path)
@@ -356,13 +395,27 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 		push_str(&p->markers, &p->nmarkers, val);
 	} else if (!strcmp(key, "threshold")) {
 		ONCE(s->seen_threshold);
+		if (!strcmp(val, "none")) {
+			p->threshold = RULES_NO_THRESHOLD;
+			return 0;
+		}
 		char *end;
 		errno = 0;
 		unsigned long t = strtoul(val, &end, 10);
 		if (!*val || *end || errno || t > 1000000000ul || val[0] == '-')
-			return err_set(ERR_CONFIG, "%s:%u: threshold '%s' is not a number from 0 to 1000000000", path,
+			return err_set(ERR_CONFIG, "%s:%u: threshold '%s' is not 'none' or a number from 0 to 1000000000", path,
 				       line, val);
 		p->threshold = (unsigned)t;
+	} else if (!strcmp(key, "in")) {
+		ONCE(s->seen_place);
+		if (!strcmp(val, "code"))
+			p->place = RP_CODE;
+		else if (!strcmp(val, "comment"))
+			p->place = RP_COMMENT;
+		else if (!strcmp(val, "any"))
+			p->place = RP_ANY;
+		else
+			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment or any", path, line, val);
 	} else if (!strcmp(key, "advice")) {
 		ONCE(s->seen_advice);
 		free(p->advice);
@@ -394,12 +447,31 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 	} else {
 		return err_set(ERR_CONFIG,
 			       "%s:%u: unknown key '%s': use regex, action, comment, "
-			       "threshold, advice, langs, globs, "
+			       "threshold, in, advice, langs, globs, "
 			       "tests or disable",
 			       path, line, key);
 	}
 #undef ONCE
 	return 0;
+}
+
+static int add_test_glob(void *ctx, const char *w, size_t n)
+{
+	struct rules *r = ctx;
+	char *g = xmemdup(w, n);
+	push_str(&r->test_globs, &r->ntest_globs, g);
+	free(g);
+	return 0;
+}
+
+/* [tests]: globs = PATTERN... (repeatable) adds test code by path. */
+static int set_tests_key(struct rules *r, const char *key, const char *val, const char *path, unsigned line)
+{
+	if (strcmp(key, "globs"))
+		return err_set(ERR_CONFIG, "%s:%u: unknown key '%s' in [tests]: use globs", path, line, key);
+	if (r->ntest_globs > 4096)
+		return err_set(ERR_CONFIG, "%s:%u: more than 4096 test globs", path, line);
+	return each_word(val, add_test_glob, r);
 }
 
 int rules_parse_config(struct rules *r, const char *text, size_t len, const char *path)
@@ -433,10 +505,15 @@ int rules_parse_config(struct rules *r, const char *text, size_t len, const char
 		if (ls[i] == '[') {
 			if ((rc = finish_section(r, &s, path)))
 				goto out;
+			if (n - i == 7 && !memcmp(ls + i, "[tests]", 7)) {
+				memset(&s, 0, sizeof(s));
+				s.tests = 1;
+				continue;
+			}
 			const char *kw = "[pattern ";
 			size_t kl = strlen(kw);
 			if (n - i < kl + 2 || memcmp(ls + i, kw, kl) || ls[n - 1] != ']') {
-				rc = err_set(ERR_CONFIG, "%s:%u: expected a section '[pattern NAME]'", path, line);
+				rc = err_set(ERR_CONFIG, "%s:%u: expected a section '[pattern NAME]' or '[tests]'", path, line);
 				goto out;
 			}
 			const char *nm = ls + i + kl;
@@ -471,7 +548,7 @@ int rules_parse_config(struct rules *r, const char *text, size_t len, const char
 			rc = err_set(ERR_CONFIG, "%s:%u: expected 'key = value'", path, line);
 			goto out;
 		}
-		if (!s.p) {
+		if (!s.p && !s.tests) {
 			rc = err_set(ERR_CONFIG, "%s:%u: 'key = value' outside a '[pattern NAME]' section", path, line);
 			goto out;
 		}
@@ -496,7 +573,7 @@ int rules_parse_config(struct rules *r, const char *text, size_t len, const char
 			rc = err_set(ERR_CONFIG, "%s:%u: missing key before '='", path, line);
 			goto out;
 		}
-		if ((rc = set_key(&s, buf, val, path, line)))
+		if ((rc = s.tests ? set_tests_key(r, buf, val, path, line) : set_key(&s, buf, val, path, line)))
 			goto out;
 	}
 	rc = finish_section(r, &s, path);
@@ -699,6 +776,32 @@ static int rarity(unsigned char c)
 
 /* ---- compilation ----------------------------------------------------------------------------- */
 
+/* A marker's text without its comment leader: "// SAFETY:" -> "SAFETY:" (docs/patterns.md, "The
+ * comment rule"); the scanner compares it with the start of a comment's text. */
+static void normalise_markers(struct rules_pattern *p)
+{
+	static const char *const leaders[] = { "///", "//!", "//", "/*", "#", "*" };
+	p->mtext = xcalloc(p->nmarkers ? p->nmarkers : 1, sizeof(*p->mtext));
+	p->mlen = xcalloc(p->nmarkers ? p->nmarkers : 1, sizeof(*p->mlen));
+	for (size_t k = 0; k < p->nmarkers; k++) {
+		const char *m = p->markers[k];
+		while (*m == ' ' || *m == '\t')
+			m++;
+		for (size_t l = 0; l < sizeof(leaders) / sizeof(leaders[0]); l++)
+			if (!strncmp(m, leaders[l], strlen(leaders[l]))) {
+				m += strlen(leaders[l]);
+				break;
+			}
+		while (*m == ' ' || *m == '\t')
+			m++;
+		size_t n = strlen(m);
+		if (!n) /* a marker that is only a leader: the comment itself justifies */
+			m = p->markers[k], n = strlen(m);
+		p->mtext[k] = xmemdup(m, n);
+		p->mlen[k] = n;
+	}
+}
+
 static void digest_str(XXH3_state_t *st, const char *s)
 {
 	XXH3_128bits_update(st, s ? s : "", s ? strlen(s) + 1 : 1);
@@ -722,6 +825,7 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 			return err_set(ERR_CONFIG, "%s: pattern '%s': regex error at offset %zu: %s", p->origin,
 				       p->name, (size_t)eo, (const char *)msg);
 		}
+		normalise_markers(p);
 		/* JIT failure (no executable memory, an unsupported build) falls back to the interpreter */
 		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 		char lit[256];
@@ -751,11 +855,11 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 	if (!st)
 		return err_set(ERR_GENERIC, "out of memory");
 	XXH3_128bits_reset(st);
-	digest_str(st, "walker rules " WALKER_VERSION " test-paths-1 comment-rule-1");
+	digest_str(st, "walker rules " WALKER_VERSION " test-paths-2 comment-rule-2 lexer-1");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
 		char num[64];
-		snprintf(num, sizeof(num), "%d %u %u %d", p->action, p->threshold, p->langs, p->in_tests);
+		snprintf(num, sizeof(num), "%d %u %u %d %d", p->action, p->threshold, p->langs, p->in_tests, p->place);
 		digest_str(st, p->name);
 		digest_str(st, p->regex);
 		digest_str(st, num);
@@ -767,6 +871,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		digest_str(st, "\x02");
 		digest_str(st, p->advice);
 	}
+	for (size_t k = 0; k < r->ntest_globs; k++)
+		digest_str(st, r->test_globs[k]);
 	char tail[64];
 	snprintf(tail, sizeof(tail), "%llu %d", (unsigned long long)max_filesize, binary);
 	digest_str(st, tail);
@@ -804,7 +910,70 @@ static int lang_of_ext(const char *ext, size_t n)
 	return RL_OTHER;
 }
 
-void rules_classify(const char *path, size_t len, size_t base_off, struct rules_class *out)
+/* A test directory: tests, test, __tests__, benches (docs/patterns.md, "Test code"). */
+static int test_dir(const char *c, size_t k)
+{
+	return (k == 5 && !memcmp(c, "tests", 5)) || (k == 4 && !memcmp(c, "test", 4)) ||
+	       (k == 9 && !memcmp(c, "__tests__", 9)) || (k == 7 && !memcmp(c, "benches", 7));
+}
+
+/* A test file by its name: name is the file name without ext, ext its extension (no dot). */
+static int test_name(const char *base, size_t bn, const char *ext, size_t en, int lang)
+{
+	size_t stem = en ? bn - en - 1 : bn;
+	switch (lang) {
+	case RL_GO:
+		return ends_with(base, stem, "_test");
+	case RL_PY:
+		return (stem > 5 && !memcmp(base, "test_", 5)) || ends_with(base, stem, "_test") ||
+		       (stem == 8 && !memcmp(base, "conftest", 8));
+	case RL_RUST:
+		return ends_with(base, stem, "_test") || ends_with(base, stem, "_tests");
+	case RL_RB:
+		return ends_with(base, stem, "_spec");
+	case RL_JS:
+		return ends_with(base, stem, ".test") || ends_with(base, stem, ".spec") ||
+		       ends_with(base, stem, "_test");
+	default:
+		(void)ext;
+		return 0;
+	}
+}
+
+/* A glob of [tests]: a name or path pattern as in gitignore; one ending in '/' names directories
+ * whose files are all test code ("t/", "/integration/"). */
+static int match_test_glob(const struct rules *r, const char *path, size_t base_off)
+{
+	if (!r || !r->ntest_globs)
+		return 0;
+	char *dir = xmemdup(path, base_off); /* the directories, each tried as a prefix */
+	int hit = 0;
+	for (size_t g = 0; g < r->ntest_globs && !hit; g++) {
+		const char *gl = r->test_globs[g];
+		size_t gn = strlen(gl);
+		int anchored = gl[0] == '/' || memchr(gl, '/', gn - 1) != NULL;
+		const char *pat = gl[0] == '/' ? gl + 1 : gl;
+		if (gl[gn - 1] != '/') {
+			hit = ign_wildmatch(pat, anchored ? path : path + base_off, 1, 0);
+			continue;
+		}
+		char *dpat = xmemdup(pat, strlen(pat) - 1);
+		size_t s = 0;
+		for (size_t i = 0; i < base_off && !hit; i++) {
+			if (dir[i] != '/')
+				continue;
+			dir[i] = '\0';
+			hit = ign_wildmatch(dpat, anchored ? dir : dir + s, 1, 0);
+			dir[i] = '/';
+			s = i + 1;
+		}
+		free(dpat);
+	}
+	free(dir);
+	return hit;
+}
+
+void rules_classify(const struct rules *r, const char *path, size_t len, size_t base_off, struct rules_class *out)
 {
 	const char *base = path + base_off;
 	size_t bn = len - base_off;
@@ -814,26 +983,65 @@ void rules_classify(const char *path, size_t len, size_t base_off, struct rules_
 			dot = base + i;
 			break;
 		}
-	out->lang = (uint8_t)(dot && dot > base ? lang_of_ext(dot + 1, (size_t)(base + bn - dot - 1)) : RL_OTHER);
+	size_t en = dot && dot > base ? (size_t)(base + bn - dot - 1) : 0;
+	out->lang = (uint8_t)(en ? lang_of_ext(dot + 1, en) : RL_OTHER);
 	out->test = 0;
-	/* a directory component named tests, test, spec or __tests__ */
 	size_t s = 0;
 	for (size_t i = 0; i < base_off; i++) {
 		if (path[i] != '/')
 			continue;
-		size_t k = i - s;
-		const char *c = path + s;
-		if ((k == 5 && !memcmp(c, "tests", 5)) || (k == 4 && !memcmp(c, "test", 4)) ||
-		    (k == 4 && !memcmp(c, "spec", 4)) || (k == 9 && !memcmp(c, "__tests__", 9))) {
+		if (test_dir(path + s, i - s)) {
 			out->test = 1;
 			return;
 		}
 		s = i + 1;
 	}
-	if ((ends_with(base, bn, "_test.go")) || (bn > 8 && !memcmp(base, "test_", 5) && ends_with(base, bn, ".py")) ||
-	    ends_with(base, bn, "_test.py") || ends_with(base, bn, ".test.ts") || ends_with(base, bn, ".test.js") ||
-	    ends_with(base, bn, ".spec.ts") || ends_with(base, bn, ".spec.js") || ends_with(base, bn, "_spec.rb"))
-		out->test = 1;
+	out->test = (uint8_t)(test_name(base, bn, en ? dot + 1 : NULL, en, out->lang) ||
+			      match_test_glob(r, path, base_off));
+}
+
+int rules_maybe_script(const char *path, size_t len, size_t base_off, const struct rules_class *c)
+{
+	return c->lang == RL_OTHER && !memchr(path + base_off, '.', len - base_off);
+}
+
+int rules_lang_of_shebang(const char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		int lang;
+	} interp[] = { { "sh", RL_SH },	     { "bash", RL_SH },	   { "dash", RL_SH },	  { "zsh", RL_SH },
+		       { "ksh", RL_SH },     { "python", RL_PY },  { "python2", RL_PY }, { "python3", RL_PY },
+		       { "ruby", RL_RB },    { "node", RL_JS },	   { "nodejs", RL_JS },	  { "deno", RL_JS } };
+	if (len < 3 || buf[0] != '#' || buf[1] != '!')
+		return RL_OTHER;
+	const char *e = memchr(buf, '\n', len < 256 ? len : 256);
+	size_t n = e ? (size_t)(e - buf) : (len < 256 ? len : 256);
+	size_t i = 2;
+	for (int word = 0; word < 3; word++) {
+		while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		size_t ws = i;
+		while (i < n && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r')
+			i++;
+		if (i == ws)
+			return RL_OTHER;
+		const char *slash = memrchr(buf + ws, '/', i - ws);
+		const char *w = slash ? slash + 1 : buf + ws;
+		size_t wn = (size_t)(buf + i - w);
+		if (wn == 3 && !memcmp(w, "env", 3))
+			continue; /* #!/usr/bin/env [-S] NAME */
+		if (wn == 2 && !memcmp(w, "-S", 2))
+			continue;
+		for (size_t k = 0; k < sizeof(interp) / sizeof(interp[0]); k++)
+			if (strlen(interp[k].name) == wn && !memcmp(interp[k].name, w, wn))
+				return interp[k].lang;
+		/* python3.11 and the like */
+		if (wn > 6 && !memcmp(w, "python", 6) && (w[6] == '3' || w[6] == '2'))
+			return RL_PY;
+		return RL_OTHER;
+	}
+	return RL_OTHER;
 }
 
 size_t rules_applicable(const struct rules *r, const char *path, size_t len, size_t base_off,

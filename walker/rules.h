@@ -24,6 +24,10 @@
 
 enum rules_lang { RL_RUST, RL_GO, RL_C, RL_JS, RL_PY, RL_RB, RL_SH, RL_OTHER, RL_COUNT };
 enum rules_action { RA_COUNT, RA_COMMENT, RA_FORBID };
+/* where a match may start (docs/patterns.md, "Where a pattern matches") */
+enum rules_place { RP_CODE, RP_COMMENT, RP_ANY };
+
+#define RULES_NO_THRESHOLD 0xffffffffu /* a count pattern that only counts, never fails */
 
 #define RULES_MAX_PATTERNS 1024
 #define RULES_CONFIG_NAME ".walker.conf"
@@ -32,7 +36,8 @@ struct rules_pattern {
 	char *name;
 	char *regex;
 	int action;         /* enum rules_action */
-	unsigned threshold; /* count: a violation when source matches exceed it */
+	unsigned threshold; /* count: a violation when source matches exceed it (RULES_NO_THRESHOLD: never) */
+	int place;          /* enum rules_place */
 	char **markers;     /* comment: any of these on the line or the comment lines
                          above */
 	size_t nmarkers;
@@ -48,6 +53,8 @@ struct rules_pattern {
 	char *lit;  /* a literal every match contains, or NULL */
 	size_t litlen;
 	size_t rare; /* offset in lit of its rarest byte in source code: memchr looks for it */
+	char **mtext; /* each marker's text without its comment leader: "SAFETY:" for "// SAFETY:" */
+	size_t *mlen;
 };
 
 struct rules {
@@ -58,6 +65,8 @@ struct rules {
 	uint16_t *by_lang[RL_COUNT]; /* indices of glob-free patterns per language */
 	size_t nby_lang[RL_COUNT];
 	int has_globs;
+	char **test_globs; /* [tests] globs = … from the config: more test code by path */
+	size_t ntest_globs;
 	unsigned char digest[16]; /* XXH3-128 of the version and the effective rule set */
 	int compiled;
 };
@@ -88,8 +97,15 @@ struct rules_class {
 };
 
 /* Classify a path ('/'-separated, relative to the repository or walk root);
- * base_off is the offset of its last component. */
-void rules_classify(const char *path, size_t len, size_t base_off, struct rules_class *out);
+ * base_off is the offset of its last component. r (may be NULL) adds the
+ * config's test globs. */
+void rules_classify(const struct rules *r, const char *path, size_t len, size_t base_off, struct rules_class *out);
+
+/* A file of no known language whose name has no extension: its first line may name one. */
+int rules_maybe_script(const char *path, size_t len, size_t base_off, const struct rules_class *c);
+/* The language a "#!" first line names (sh, bash, python3, ruby, node, ... also through env),
+ * or RL_OTHER. */
+int rules_lang_of_shebang(const char *buf, size_t len);
 
 /* The indices of the patterns that apply to a file, in rule order, into idx
  * (capacity RULES_MAX_PATTERNS). Returns their number; 0 means the file need

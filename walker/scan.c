@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lex.h"
+#include "rust.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -29,8 +31,13 @@ struct scan_ctx {
 	pcre2_jit_stack *js;
 	struct hit *hits;
 	size_t nhits, ahits;
-	struct range *tests;
-	size_t ntests, atests;
+	uint8_t *doc; /* per kept hit: in a Rust doc comment */
+	size_t adoc;
+	struct lex_spans spans;
+	struct rust_regions tests;
+	size_t *memo_ls; /* per pattern: the line start of its last comment-rule search ... */
+	int *memo_res;   /* ... and its answer, so a run of matches is searched once (linear time) */
+	int lang;
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
@@ -45,6 +52,8 @@ struct scan_ctx *scan_ctx_new(void)
 	sc->md = pcre2_match_data_create(1, NULL);
 	sc->mc = pcre2_match_context_create(NULL);
 	sc->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	sc->memo_ls = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_ls));
+	sc->memo_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_res));
 	if (!sc->md || !sc->mc)
 		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
 	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
@@ -62,7 +71,11 @@ void scan_ctx_free(struct scan_ctx *sc)
 	pcre2_match_context_free(sc->mc);
 	pcre2_jit_stack_free(sc->js);
 	free(sc->hits);
-	free(sc->tests);
+	free(sc->doc);
+	lex_spans_release(&sc->spans);
+	rust_regions_release(&sc->tests);
+	free(sc->memo_ls);
+	free(sc->memo_res);
 	free(sc);
 }
 
@@ -71,6 +84,7 @@ void scan_result_release(struct scan_result *res)
 	free(res->m);
 	res->m = NULL;
 	res->n = res->alloc = 0;
+	sbuf_release(&res->mods);
 	scan_result_reset(res);
 }
 
@@ -197,85 +211,205 @@ static int cmp_hit(const void *a, const void *b)
 	return (int)x->pat - (int)y->pat;
 }
 
-/* Rust #[cfg(test)] items: from the attribute's line to the line of the brace
- * that closes the item (or of the ';' that ends it before any brace). Braces in
- * strings and comments are not told apart. */
-static void find_test_modules(struct scan_ctx *sc)
+/* ---- the comment rule (docs/patterns.md) ------------------------------------------------------ */
+
+static int is_space(char c)
 {
-	static const char attr[] = "#[cfg(test)]";
-	const char *buf = sc->buf;
-	size_t len = sc->len, pos = 0;
-	sc->ntests = 0;
-	while (pos < len) {
-		const char *h = memmem(buf + pos, len - pos, attr, sizeof(attr) - 1);
-		if (!h)
-			break;
-		size_t off = (size_t)(h - buf);
-		struct range rg = { line_start(buf, pos, off), len };
-		size_t i = off + sizeof(attr) - 1;
-		long depth = 0;
-		for (; i < len; i++) {
-			char c = buf[i];
-			if (c == '{') {
-				depth++;
-			} else if (c == '}') {
-				if (--depth <= 0)
-					break;
-			} else if (c == ';' && depth == 0) {
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The text of a comment starts with one of p's markers, ASCII case ignored. s: where the
+ * comment's piece on this line starts; first: it is the comment's first line (its leader is
+ * there), else a later line of a block comment (an optional '*' leads). */
+static int marker_at(const struct rules_pattern *p, const char *s, const char *e, int first)
+{
+	if (first) {
+		if (s < e && *s == '#')
+			s++;
+		else if (s + 1 < e && s[0] == '/' && (s[1] == '/' || s[1] == '*')) {
+			s += 2;
+			while (s < e && (*s == '/' || *s == '*' || *s == '!'))
+				s++;
+		}
+	} else {
+		while (s < e && is_space(*s))
+			s++;
+		if (s < e && *s == '*' && !(s + 1 < e && s[1] == '/'))
+			s++;
+	}
+	while (s < e && is_space(*s))
+		s++;
+	for (size_t k = 0; k < p->nmarkers; k++)
+		if ((size_t)(e - s) >= p->mlen[k] && !strncasecmp(s, p->mtext[k], p->mlen[k]))
+			return 1;
+	return 0;
+}
+
+/* What a line is to the upward search. */
+enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
+
+/* Classify the line [ls, le) and look for a marker in the comments on it (*marked). */
+static int line_kind(const struct scan_ctx *sc, const struct rules_pattern *p, size_t ls, size_t le, int *marked)
+{
+	const char *b = sc->buf;
+	const struct lex_spans *sp = &sc->spans;
+	size_t k = lex_first_after(sp, ls), first = le, last = le;
+	int comment = 0;
+	*marked = 0;
+	for (size_t i = ls; i < le;) {
+		if (k < sp->n && sp->v[k].start <= i) {
+			const struct lex_span *s = &sp->v[k];
+			size_t e = s->end < le ? s->end : le;
+			if (s->kind == LK_STRING) {
+				if (first == le)
+					first = i;
+				last = e - 1;
+			} else {
+				comment = 1;
+				if (!*marked && p)
+					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls);
+			}
+			i = e;
+			if (s->end <= le)
+				k++;
+			continue;
+		}
+		if (!is_space(b[i])) {
+			if (first == le)
+				first = i;
+			last = i;
+		}
+		i++;
+	}
+	if (first == le)
+		return comment ? LINE_COMMENT : LINE_BLANK;
+	if (sc->lang == RL_RUST && b[first] == '#' && first + 1 < le && (b[first + 1] == '[' || b[first + 1] == '!'))
+		return LINE_SKIP; /* an attribute line */
+	int wraps = sc->lang == RL_RUST || sc->lang == RL_C || sc->lang == RL_JS;
+	if (wraps && b[last] != ';' && b[last] != '{' && b[last] != '}')
+		return LINE_SKIP; /* the statement goes on below: rustfmt wrapped it */
+	return LINE_CODE;
+}
+
+static size_t line_start(const char *buf, size_t floor, size_t off);
+
+/* A directive's own description: "eslint-disable-line x -- because" (the match's comment). */
+static int described(const struct scan_ctx *sc, size_t off, size_t le)
+{
+	size_t k = lex_first_after(&sc->spans, off);
+	if (k >= sc->spans.n || sc->spans.v[k].start > off || sc->spans.v[k].kind == LK_STRING)
+		return 0;
+	size_t e = sc->spans.v[k].end < le ? sc->spans.v[k].end : le;
+	const char *d = memmem(sc->buf + off, e - off, " -- ", 4);
+	if (!d)
+		return 0;
+	for (d += 4; d < sc->buf + e; d++)
+		if (!is_space(*d) && *d != '*' && *d != '/')
+			return 1;
+	return 0;
+}
+
+/* The comment rule for the match at off of pattern pi on the line [ls, le). */
+static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls,
+		     size_t le)
+{
+	if (sc->lang == RL_RUST && sc->buf[off] == '#' && rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans))
+		return 1;
+	if (p->place != RP_CODE && described(sc, off, le))
+		return 1;
+	if (sc->memo_ls[pi] == ls)
+		return sc->memo_res[pi];
+	int marked, res = 0;
+	size_t hit_ls = ls;
+	line_kind(sc, p, ls, le, &marked);
+	if (marked) {
+		res = 1;
+	} else {
+		while (ls > 0) {
+			size_t pe = ls - 1, ps = line_start(sc->buf, 0, pe);
+			int kind = line_kind(sc, p, ps, pe, &marked);
+			if (marked) {
+				res = 1;
 				break;
 			}
+			if (kind == LINE_CODE)
+				break;
+			if (ps == sc->memo_ls[pi] && sc->memo_ls[pi] != SIZE_MAX) {
+				res = sc->memo_res[pi]; /* searched already from there: the same answer */
+				break;
+			}
+			ls = ps;
 		}
-		if (i < len)
-			rg.end = line_end(buf, len, i);
-		ALLOC_GROW(sc->tests, sc->ntests + 1, sc->atests);
-		sc->tests[sc->ntests++] = rg;
-		pos = rg.end < len ? rg.end + 1 : len;
 	}
+	sc->memo_ls[pi] = hit_ls;
+	sc->memo_res[pi] = res;
+	return res;
 }
 
-/* 0 blank, 1 comment-only, 2 code (docs/patterns.md, "the comment rule"). */
-static int classify_line(const char *s, size_t n, int lang)
+/* Keep the hits whose first byte is where their pattern may match; a code pattern's hit in a
+ * Rust doc comment is a doc test (marked by setting its pattern's high bit in *doc). Returns the
+ * number kept. */
+static size_t place_filter(struct scan_ctx *sc, const struct rules *r, uint8_t *doc)
 {
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-		i++;
-	if (i == n)
-		return 0;
-	int slash = lang != RL_PY && lang != RL_RB && lang != RL_SH;
-	int hash = lang == RL_PY || lang == RL_RB || lang == RL_SH || lang == RL_OTHER;
-	if (slash && (s[i] == '*' || (s[i] == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'))))
-		return 1;
-	if (hash && s[i] == '#')
-		return 1;
-	return 2;
-}
-
-static int has_marker(const struct rules_pattern *p, const char *s, size_t n)
-{
-	for (size_t k = 0; k < p->nmarkers; k++)
-		if (memmem(s, n, p->markers[k], strlen(p->markers[k])))
-			return 1;
-	return 0;
-}
-
-/* The comment rule: the marker on the match's line, or on the blank or
- * comment-only lines directly above it; the first code line above ends the
- * search and is not searched. */
-static int justified(const struct scan_ctx *sc, const struct rules_pattern *p, int lang, size_t ls, size_t le)
-{
-	const char *buf = sc->buf;
-	if (has_marker(p, buf + ls, le - ls))
-		return 1;
-	while (ls > 0) {
-		size_t pe = ls - 1; /* the '\n' ending the line above */
-		size_t ps = line_start(buf, 0, pe);
-		if (classify_line(buf + ps, pe - ps, lang) == 2)
-			return 0;
-		if (has_marker(p, buf + ps, pe - ps))
-			return 1;
-		ls = ps;
+	size_t cur = 0, kept = 0;
+	for (size_t i = 0; i < sc->nhits; i++) {
+		const struct rules_pattern *p = &r->pats[sc->hits[i].pat];
+		int kind = lex_kind_at(&sc->spans, sc->hits[i].off, &cur);
+		int keep, isdoc = 0;
+		if (p->place == RP_ANY || sc->lang == RL_OTHER)
+			keep = 1;
+		else if (p->place == RP_COMMENT)
+			keep = kind == LK_COMMENT || kind == LK_DOC;
+		else if (kind == LK_DOC && sc->lang == RL_RUST)
+			keep = isdoc = 1;
+		else
+			keep = kind == LK_CODE;
+		if (keep) {
+			doc[kept] = (uint8_t)isdoc;
+			sc->hits[kept++] = sc->hits[i];
+		}
 	}
-	return 0;
+	return kept;
+}
+
+static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, int test, size_t off, size_t ls)
+{
+	if (test && !p->in_tests)
+		return SO_TEST;
+	if (p->action == RA_FORBID)
+		return SO_VIOLATION;
+	if (p->action == RA_COUNT)
+		return SO_COUNTED;
+	return justified(sc, p, pi, off, ls, line_end(sc->buf, sc->len, off)) ? SO_ALLOWED : SO_VIOLATION;
+}
+
+/* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
+static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct scan_result *res)
+{
+	size_t upto = sc->nhits ? sc->hits[sc->nhits - 1].off + 1 : 0;
+	size_t mods = 0;
+	if (c->lang == RL_RUST) {
+		mods = rust_mod_extent(sc->buf, sc->len);
+		if (mods > upto)
+			upto = mods;
+	}
+	sc->spans.n = 0;
+	sc->tests.n = 0;
+	if (!upto)
+		return;
+	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
+	if (c->lang == RL_RUST) {
+		if (!c->test)
+			rust_test_regions(sc->buf, sc->len, upto, &sc->spans, &sc->tests);
+		/* test code is whole lines: from the attribute's line to the closing line */
+		for (size_t i = 0; i < sc->tests.n; i++) {
+			struct rust_region *g = &sc->tests.v[i];
+			g->start = line_start(sc->buf, 0, g->start);
+			g->end = g->end ? line_end(sc->buf, sc->len, g->end - 1) : 0;
+		}
+		if (mods)
+			rust_mod_decls(sc->buf, sc->len, &sc->spans, &sc->tests, &res->mods);
+	}
 }
 
 void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, size_t len, const struct rules_class *c,
@@ -291,20 +425,21 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->res = res;
 	sc->nhits = 0;
 	sc->limited = 0;
-	for (size_t i = 0; i < nidx; i++)
+	sc->lang = c->lang;
+	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
+		sc->memo_ls[idx[i]] = SIZE_MAX;
+	}
 	if (sc->nhits > 1)
 		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
-	int rust_tests = 0;
-	if (sc->nhits && c->lang == RL_RUST && !c->test) {
-		find_test_modules(sc);
-		rust_tests = sc->ntests > 0;
-	}
+	lex_file(sc, c, res);
+	ALLOC_GROW(sc->doc, sc->nhits, sc->adoc);
+	uint8_t *doc = sc->doc;
+	sc->nhits = place_filter(sc, r, doc);
 	ALLOC_GROW(res->m, sc->nhits, res->alloc);
 	/* one forward pass: line numbers and line bounds of every hit */
-	size_t cur_ls = 0, scanned = 0;
+	size_t cur_ls = 0, scanned = 0, t = 0;
 	uint32_t line = 1;
-	size_t t = 0;
 	for (size_t i = 0; i < sc->nhits; i++) {
 		size_t off = sc->hits[i].off;
 		for (const char *q = buf + scanned; (q = memchr(q, '\n', (size_t)(buf + off - q))); q++) {
@@ -312,28 +447,18 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 			cur_ls = (size_t)(q - buf) + 1;
 		}
 		scanned = off;
-		const struct rules_pattern *p = &r->pats[sc->hits[i].pat];
-		int test = c->test;
-		if (rust_tests) {
-			while (t < sc->ntests && sc->tests[t].end < off)
+		int test = c->test || doc[i];
+		if (!test && sc->tests.n) {
+			while (t < sc->tests.n && sc->tests.v[t].end < off)
 				t++;
-			test = t < sc->ntests && sc->tests[t].start <= off;
+			test = t < sc->tests.n && sc->tests.v[t].start <= off;
 		}
-		int outcome;
-		if (test && !p->in_tests)
-			outcome = SO_TEST;
-		else if (p->action == RA_FORBID)
-			outcome = SO_VIOLATION;
-		else if (p->action == RA_COUNT)
-			outcome = SO_COUNTED;
-		else
-			outcome =
-				justified(sc, p, c->lang, cur_ls, line_end(buf, len, off)) ? SO_ALLOWED : SO_VIOLATION;
+		uint16_t pi = sc->hits[i].pat;
 		struct scan_match *m = &res->m[res->n++];
 		m->line = line;
 		m->col = (uint32_t)(off - cur_ls) + 1;
-		m->pat = sc->hits[i].pat;
-		m->outcome = (uint8_t)outcome;
+		m->pat = pi;
+		m->outcome = (uint8_t)judge(sc, &r->pats[pi], pi, test, off, cur_ls);
 	}
 	if (sc->limited) {
 		res->status = SS_LIMIT;

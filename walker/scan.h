@@ -12,6 +12,10 @@
  *   scan_result_reset(&res); ... scan_result_release(&res);
  *   scan_ctx_free(sc);
  *
+ * Where a match may start (code, comment, any) and the comment rule read the
+ * lexer's spans (lex.h); Rust test items and module declarations come from
+ * rust.h. Cost is linear in the bytes plus the matches.
+ *
  * Matching is line-oriented: a match never spans a newline. A literal every
  * match must contain is searched for first; the regex runs only on the lines
  * holding it, with the subject ending at the line's end, so the engine itself
@@ -25,6 +29,7 @@
 #include <stdint.h>
 
 #include "rules.h"
+#include "sbuf.h"
 
 enum scan_outcome { SO_VIOLATION, SO_ALLOWED, SO_TEST, SO_COUNTED };
 enum scan_status { SS_OK, SS_BINARY, SS_LIMIT };
@@ -40,15 +45,13 @@ struct scan_match {
 struct scan_result {
 	struct scan_match *m;
 	size_t n, alloc;
+	struct sbuf mods; /* Rust: the module files it declares (rust.h: flag byte, name, NUL each) */
 	int status;          /* enum scan_status */
 	uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
 	uint32_t limit_line; /* ... and on which line; its other matches are still
                           reported */
 };
-#define SCAN_RESULT_INIT                \
-	{                               \
-		NULL, 0, 0, SS_OK, 0, 0 \
-	}
+#define SCAN_RESULT_INIT { NULL, 0, 0, SBUF_INIT, SS_OK, 0, 0 }
 
 struct scan_ctx;
 
@@ -63,6 +66,7 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 static inline void scan_result_reset(struct scan_result *res)
 {
 	res->n = 0;
+	sbuf_reset(&res->mods);
 	res->status = SS_OK;
 	res->limit_pat = 0;
 	res->limit_line = 0;

@@ -717,7 +717,7 @@ static void defer(struct worker *me, struct dnode *d, const char *name, const st
 		sbuf_reset(&me->path);
 		sbuf_add(&me->path, d->rel, d->rellen);
 		sbuf_add(&me->path, name, fe->name_len);
-		rules_classify(me->path.buf, me->path.len, d->rellen, &c);
+		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &c);
 		df.lang = c.lang;
 		df.test = c.test;
 	}
@@ -967,7 +967,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 		me->st.files++;
 		struct rules_class cls;
-		rules_classify(me->path.buf, me->path.len, d->rellen, &cls);
+		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
 		fe->lang = cls.lang;
 		fe->test = cls.test;
 		/* compact the files to the front; names stay where they are */
@@ -1202,7 +1202,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	struct fent fe = { 0 };
 	struct rules_class c;
 	size_t rl = strlen(root);
-	rules_classify(root, rl, (size_t)(base - root), &c);
+	rules_classify(r, root, rl, (size_t)(base - root), &c);
 	fe.lang = c.lang;
 	fe.test = c.test;
 	fe.type = DT_REG;
@@ -1258,7 +1258,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		} else if (S_ISREG(st.st_mode)) {
 			sbuf_add(&rel, p + base, len - base);
 			struct rules_class c;
-			rules_classify(rel.buf, rel.len, dn->rellen, &c);
+			rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
 			struct fent fe = { 0, 0, DT_REG, c.lang, c.test };
 			me->st.files++;
 			do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);

@@ -51,7 +51,7 @@ static struct scan_result scan_text(struct rules *r, const char *path, const cha
 	struct rules_class c;
 	const char *base = strrchr(path, '/');
 	size_t boff = base ? (size_t)(base - path) + 1 : 0;
-	rules_classify(path, strlen(path), boff, &c);
+	rules_classify(NULL, path, strlen(path), boff, &c);
 	uint16_t idx[RULES_MAX_PATTERNS];
 	size_t n = rules_applicable(r, path, strlen(path), boff, &c, idx);
 	scan_buffer(sc, r, text, strlen(text), &c, idx, n, &res);
@@ -139,11 +139,11 @@ static void test_code_is_counted_apart(void **state)
 	for (size_t i = 0; i < sizeof(test_paths) / sizeof(test_paths[0]); i++) {
 		struct rules_class c;
 		const char *b = strrchr(test_paths[i], '/');
-		rules_classify(test_paths[i], strlen(test_paths[i]), b ? (size_t)(b - test_paths[i]) + 1 : 0, &c);
+		rules_classify(NULL, test_paths[i], strlen(test_paths[i]), b ? (size_t)(b - test_paths[i]) + 1 : 0, &c);
 		assert_int_equal(c.test, 1);
 	}
 	struct rules_class c;
-	rules_classify("src/testing/attest.rs", 21, 12, &c);
+	rules_classify(NULL, "src/testing/attest.rs", 21, 12, &c);
 	assert_int_equal(c.test, 0);
 	assert_int_equal(c.lang, RL_RUST);
 	rules_free(r);
@@ -217,9 +217,9 @@ static void config_errors_name_file_and_line(void **state)
 	assert_int_equal(sp->nglobs, 2);
 	struct rules_class c;
 	uint16_t idx[RULES_MAX_PATTERNS];
-	rules_classify("docs/a/b.md", 11, 7, &c);
+	rules_classify(NULL, "docs/a/b.md", 11, 7, &c);
 	assert_int_equal(rules_applicable(r, "docs/a/b.md", 11, 7, &c, idx), 1);
-	rules_classify("notes.txt", 9, 0, &c);
+	rules_classify(NULL, "notes.txt", 9, 0, &c);
 	assert_int_equal(rules_applicable(r, "notes.txt", 9, 0, &c, idx), 1);
 	rules_free(r);
 }

@@ -1,0 +1,331 @@
+/* rust: test items from attributes, attribute reasons, module declarations
+ * (docs/patterns.md, "Test code"). */
+#include "rust.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+#define MOD_NAME_MAX 255
+#define MODS_MAX 65535 /* bytes of declarations kept per file (the cache stores a uint16 length) */
+
+/* A cursor over buf that steps over comments (and, when asked, strings) with the lexer's spans. */
+struct cur {
+	const char *b;
+	size_t len, i, k; /* k: the first span that ends after i */
+	const struct lex_spans *sp;
+};
+
+static void cur_at(struct cur *c, size_t i)
+{
+	c->i = i;
+	if (c->k > c->sp->n || (c->k > 0 && c->sp->v[c->k - 1].end > i))
+		c->k = lex_first_after(c->sp, i);
+	while (c->k < c->sp->n && c->sp->v[c->k].end <= i)
+		c->k++;
+}
+
+/* The span covering c->i, or NULL when c->i is code. */
+static const struct lex_span *cur_span(const struct cur *c)
+{
+	return c->k < c->sp->n && c->sp->v[c->k].start <= c->i ? &c->sp->v[c->k] : NULL;
+}
+
+/* Move to the next code byte that is not white space, stepping over comments (and strings when
+ * strings is set); returns it, or -1 at lim. */
+static int next_tok(struct cur *c, size_t lim, int strings)
+{
+	while (c->i < lim) {
+		const struct lex_span *s = cur_span(c);
+		if (s && (s->kind != LK_STRING || strings)) {
+			cur_at(c, s->end);
+			continue;
+		}
+		if (s)
+			return '"'; /* a string, seen as one token */
+		unsigned char ch = (unsigned char)c->b[c->i];
+		if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+			return ch;
+		cur_at(c, c->i + 1);
+	}
+	return -1;
+}
+
+static int ident_byte(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+	       ch >= 0x80;
+}
+
+/* The offset just past the ']' closing the attribute whose '[' is at open, or 0. */
+static size_t attr_end(struct cur *c, size_t open)
+{
+	size_t lim = open + RUST_ATTR_MAX < c->len ? open + RUST_ATTR_MAX : c->len;
+	long depth = 0;
+	cur_at(c, open);
+	for (int ch; (ch = next_tok(c, lim, 1)) >= 0;) {
+		if (ch == '[')
+			depth++;
+		else if (ch == ']' && --depth == 0)
+			return c->i + 1;
+		cur_at(c, c->i + 1);
+	}
+	return 0;
+}
+
+static int word_is(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && !memcmp(s, w, n);
+}
+
+/* cfg(…) with `test` outside any not(…): the item exists only in test builds (docs/patterns.md). */
+static int cfg_says_test(const char *b, size_t s, size_t e)
+{
+	int notdepth = 0, depth = 0, nots[64];
+	for (size_t i = s; i < e;) {
+		if (b[i] == '"') { /* feature = "test" is no test */
+			const char *q = memchr(b + i + 1, '"', e - i - 1);
+			i = q ? (size_t)(q - b) + 1 : e;
+			continue;
+		}
+		if (ident_byte((unsigned char)b[i])) {
+			size_t w = i;
+			while (i < e && ident_byte((unsigned char)b[i]))
+				i++;
+			size_t j = i;
+			while (j < e && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r'))
+				j++;
+			if (j < e && b[j] == '(') {
+				if (depth < 64)
+					nots[depth] = word_is(b + w, i - w, "not");
+				notdepth += depth < 64 && nots[depth];
+				depth++;
+				i = j + 1;
+			} else if (word_is(b + w, i - w, "test") && !notdepth && (j >= e || b[j] != '=')) {
+				return 1;
+			}
+			continue;
+		}
+		if (b[i] == ')' && depth > 0) {
+			depth--;
+			notdepth -= depth < 64 && nots[depth];
+		}
+		i++;
+	}
+	return 0;
+}
+
+/* The attribute's path [s, e) (`test`, `tokio::test`, `rstest`) marks a test function. */
+static int attr_is_test(const char *b, size_t s, size_t e)
+{
+	size_t last = e;
+	while (last > s && ident_byte((unsigned char)b[last - 1]))
+		last--;
+	const char *w = b + last;
+	size_t n = e - last;
+	return word_is(w, n, "test") || word_is(w, n, "bench") || word_is(w, n, "rstest") ||
+	       word_is(w, n, "test_case");
+}
+
+/* Is the attribute between open ('[') and end (past ']') a test attribute? */
+static int test_attribute(const char *b, size_t open, size_t end)
+{
+	size_t s = open + 1;
+	while (s < end && (b[s] == ' ' || b[s] == '\t' || b[s] == '\n' || b[s] == '\r'))
+		s++;
+	size_t e = s;
+	while (e < end && (ident_byte((unsigned char)b[e]) || b[e] == ':'))
+		e++;
+	if (e == s)
+		return 0;
+	if (word_is(b + s, e - s, "cfg")) {
+		size_t a = e;
+		while (a < end && b[a] != '(')
+			a++;
+		return a < end && cfg_says_test(b, a + 1, end - 1);
+	}
+	return attr_is_test(b, s, e);
+}
+
+/* From just after an attribute, the end of the item it governs: past its closing '}' (or its ';'
+ * when one comes first at depth 0); len when it does not close before lim. */
+static size_t item_end(struct cur *c, size_t from, size_t lim)
+{
+	long paren = 0, brace = 0;
+	cur_at(c, from);
+	for (int ch; (ch = next_tok(c, lim, 1)) >= 0; cur_at(c, c->i + 1)) {
+		if (ch == '#' && brace == 0 && paren == 0) { /* a further attribute of the same item */
+			size_t o = c->i + 1;
+			if (o < c->len && c->b[o] == '!')
+				o++;
+			if (o < c->len && c->b[o] == '[') {
+				size_t e = attr_end(c, o);
+				if (e) {
+					cur_at(c, e - 1);
+					continue;
+				}
+			}
+		}
+		if (ch == '(' || ch == '[')
+			paren++;
+		else if ((ch == ')' || ch == ']') && paren > 0)
+			paren--;
+		else if (ch == ';' && paren == 0 && brace == 0)
+			return c->i + 1;
+		else if (ch == '{')
+			brace++;
+		else if (ch == '}' && brace > 0 && --brace == 0)
+			return c->i + 1;
+	}
+	return c->len;
+}
+
+static void add_region(struct rust_regions *out, size_t s, size_t e)
+{
+	ALLOC_GROW(out->v, out->n + 1, out->alloc);
+	out->v[out->n].start = s;
+	out->v[out->n].end = e;
+	out->n++;
+}
+
+void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
+		       struct rust_regions *out)
+{
+	struct cur c = { buf, len, 0, 0, sp };
+	size_t pos = 0;
+	out->n = 0;
+	if (limit > len)
+		limit = len;
+	while (pos < limit) {
+		const char *h = memchr(buf + pos, '#', limit - pos);
+		if (!h)
+			break;
+		size_t at = (size_t)(h - buf);
+		pos = at + 1;
+		cur_at(&c, at);
+		if (cur_span(&c))
+			continue; /* in a comment or string */
+		size_t o = at + 1;
+		int inner = o < len && buf[o] == '!';
+		o += (size_t)inner;
+		if (o >= len || buf[o] != '[')
+			continue;
+		size_t e = attr_end(&c, o);
+		if (!e || !test_attribute(buf, o, e))
+			continue;
+		/* an inner #![cfg(test)] makes the whole file test code (the item it governs) */
+		size_t end = inner ? len : item_end(&c, e, limit);
+		at = inner ? 0 : at;
+		add_region(out, at, end);
+		pos = end;
+	}
+}
+
+/* "mod" at i looks like a declaration `mod name;` (comments between are not looked at). */
+static size_t decl_at(const char *buf, size_t len, size_t i)
+{
+	if (i > 0 && ident_byte((unsigned char)buf[i - 1]))
+		return 0;
+	size_t j = i + 3, w;
+	if (j >= len || (buf[j] != ' ' && buf[j] != '\t' && buf[j] != '\n'))
+		return 0;
+	while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\n' || buf[j] == '\r'))
+		j++;
+	for (w = j; j < len && (ident_byte((unsigned char)buf[j]) || buf[j] == '#'); j++)
+		;
+	while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\r'))
+		j++;
+	return j > w && j < len && buf[j] == ';' ? j + 1 : 0;
+}
+
+size_t rust_mod_extent(const char *buf, size_t len)
+{
+	size_t last = 0;
+	for (const char *h = buf; (h = memmem(h, len - (size_t)(h - buf), "mod", 3)); h++) {
+		size_t e = decl_at(buf, len, (size_t)(h - buf));
+		if (e)
+			last = e;
+	}
+	return last;
+}
+
+static int in_regions(const struct rust_regions *rg, size_t off, size_t *k)
+{
+	while (*k < rg->n && rg->v[*k].end <= off)
+		(*k)++;
+	return *k < rg->n && rg->v[*k].start <= off;
+}
+
+void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, const struct rust_regions *rg,
+		    struct sbuf *out)
+{
+	struct cur c = { buf, len, 0, 0, sp };
+	size_t pos = 0, rk = 0;
+	while (pos + 3 < len) {
+		const char *h = memmem(buf + pos, len - pos, "mod", 3);
+		if (!h)
+			break;
+		size_t at = (size_t)(h - buf);
+		pos = at + 3;
+		if ((at > 0 && ident_byte((unsigned char)buf[at - 1])) || pos >= len ||
+		    (buf[pos] != ' ' && buf[pos] != '\t' && buf[pos] != '\n'))
+			continue;
+		cur_at(&c, at);
+		if (cur_span(&c))
+			continue;
+		cur_at(&c, pos);
+		if (next_tok(&c, len, 1) < 0)
+			break;
+		size_t ns = c.i, ne = ns;
+		if (ne + 1 < len && buf[ne] == 'r' && buf[ne + 1] == '#')
+			ns = ne = ne + 2; /* a raw identifier names the file without its r# */
+		while (ne < len && ident_byte((unsigned char)buf[ne]))
+			ne++;
+		if (ne == ns || ne - ns > MOD_NAME_MAX)
+			continue;
+		cur_at(&c, ne);
+		if (next_tok(&c, len, 1) != ';')
+			continue;
+		if (out->len + (ne - ns) + 2 > MODS_MAX)
+			break;
+		sbuf_addch(out, in_regions(rg, at, &rk) ? RUST_MOD_TEST : 0);
+		sbuf_add(out, buf + ns, ne - ns);
+		sbuf_addch(out, '\0');
+	}
+}
+
+int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
+{
+	struct cur c = { buf, len, 0, 0, sp };
+	size_t o = off + 1;
+	if (o < len && buf[o] == '!')
+		o++;
+	if (o >= len || buf[o] != '[')
+		return 0;
+	size_t e = attr_end(&c, o);
+	if (!e)
+		return 0;
+	for (size_t i = o; i + 6 <= e; i++) {
+		if (memcmp(buf + i, "reason", 6) || (i > 0 && ident_byte((unsigned char)buf[i - 1])))
+			continue;
+		cur_at(&c, i);
+		if (cur_span(&c))
+			continue;
+		cur_at(&c, i + 6);
+		if (next_tok(&c, e, 0) == '=') {
+			cur_at(&c, c.i + 1);
+			if (next_tok(&c, e, 0) == '"')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+void rust_regions_release(struct rust_regions *rg)
+{
+	free(rg->v);
+	rg->v = NULL;
+	rg->n = rg->alloc = 0;
+}
