@@ -21,7 +21,7 @@
 #include "banned.h"
 
 #define CACHE_MAGIC "WLKCACHE"
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2 /* 2: a Rust file's module declarations follow its path */
 #define CACHE_ENDIAN 0x01020304u
 #define CACHE_STATUS_MAX 4 /* statuses stored: WF_OK, WF_BINARY, WF_TOO_LARGE, WF_LIMIT */
 #define CACHE_OUTCOME_MAX 4
@@ -58,7 +58,7 @@ struct cache_entry { /* on disk, 96 bytes */
 	uint32_t limit_line;
 	uint16_t limit_pat;
 	uint8_t status, lang, test, has_hash;
-	uint8_t pad[2];
+	uint16_t mods_len; /* the module declarations (rust.h) stored right after the path */
 };
 
 struct disk_match {
@@ -249,7 +249,7 @@ static const char *validate(struct cmap *m, const struct disk_header *h, size_t 
 	/* a file with a valid checksum may still be crafted: check every reference before use */
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = &m->ent[i];
-		if (!e->path_len || (uint64_t)e->path_off + e->path_len > ss ||
+		if (!e->path_len || (uint64_t)e->path_off + e->path_len + e->mods_len > ss ||
 		    (uint64_t)e->match_off + e->nmatch > nm || e->status >= CACHE_STATUS_MAX || e->limit_pat >= npat)
 			return "corrupt (entry)";
 	}
@@ -475,6 +475,11 @@ int cache_settled(const struct cache *c, const struct stat *st)
 	return !racy(s.mtime_ns, s.ctime_ns, c->now_ns);
 }
 
+int cache_same_class(const struct cache_entry *e, int lang, int test)
+{
+	return e->lang == lang && e->test == test;
+}
+
 int cache_same_content(const struct cache_entry *e, const uint8_t hash[16])
 {
 	return e->has_hash && !memcmp(e->hash, hash, 16);
@@ -509,6 +514,10 @@ int cache_result(const struct cache *c, const struct cache_entry *e, struct scan
 		}
 		res->n = e->nmatch;
 	}
+	if (e->mods_len) {
+		const struct cmap *m = in_delta(c, e) ? &c->delta : &c->base;
+		sbuf_add(&res->mods, m->strings + e->path_off + e->path_len, e->mods_len);
+	}
 	res->limit_pat = e->limit_pat;
 	res->limit_line = e->limit_line;
 	return e->status;
@@ -520,6 +529,7 @@ void cache_rec_release(struct cache_rec *r)
 {
 	free(r->key);
 	free(r->m);
+	free(r->mods);
 }
 
 void cache_adopt(struct cache *c, struct cache_rec *recs, size_t n)
@@ -615,7 +625,7 @@ static int write_file(struct cache *c, const char *name, int kind, uint64_t bsum
 	uint64_t nm = 0, ss = 0;
 	for (size_t i = 0; i < n; i++) {
 		nm += v[i].e ? v[i].e->nmatch : v[i].r->n;
-		ss += v[i].e ? v[i].e->path_len : v[i].r->keylen;
+		ss += v[i].e ? (uint64_t)v[i].e->path_len + v[i].e->mods_len : v[i].r->keylen + v[i].r->modslen;
 	}
 	if (n >= UINT32_MAX || nm > UINT32_MAX || ss > UINT32_MAX)
 		return EFBIG;
@@ -683,6 +693,7 @@ static int write_file(struct cache *c, const char *name, int kind, uint64_t bsum
 					e.lang = r->lang;
 					e.test = r->test;
 					e.has_hash = (uint8_t)r->has_hash;
+					e.mods_len = (uint16_t)r->modslen;
 				}
 				e.path_off = soff;
 				e.match_off = moff;
@@ -698,13 +709,15 @@ static int write_file(struct cache *c, const char *name, int kind, uint64_t bsum
 					}
 				}
 			} else {
-				if (o)
-					w_add(&w, v[i].m->strings + o->path_off, o->path_len);
-				else
+				if (o) {
+					w_add(&w, v[i].m->strings + o->path_off, o->path_len + o->mods_len);
+				} else {
 					w_add(&w, r->key, r->keylen);
+					w_add(&w, r->mods, r->modslen);
+				}
 			}
 			moff += o ? o->nmatch : r->n;
-			soff += o ? o->path_len : (uint32_t)r->keylen;
+			soff += o ? o->path_len + o->mods_len : (uint32_t)(r->keylen + r->modslen);
 		}
 	}
 	w_flush(&w);

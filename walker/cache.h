@@ -51,6 +51,8 @@ struct cache_rec {
 	uint32_t limit_line;
 	struct scan_match *m;
 	uint32_t n;
+	char *mods; /* Rust module declarations (rust.h), modslen <= 65535 */
+	size_t modslen;
 };
 
 struct cache_stats {
@@ -75,6 +77,9 @@ int cache_clear(const char *file, const char *root_real);
 const struct cache_entry *cache_find(const struct cache *c, const char *key, size_t len, size_t *hint);
 /* The stat data is identical and not racy: the stored result can be used as is. */
 int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct stat *st);
+/* The entry was recorded for a file of this class (language, test code by its path): a tree
+ * moved under another repository root classifies a path anew. */
+int cache_same_class(const struct cache_entry *e, int lang, int test);
 /* The entry's stat data is identical to st (but may be racy). */
 int cache_same_stat(const struct cache_entry *e, const struct stat *st);
 int cache_same_content(const struct cache_entry *e, const uint8_t hash[16]);

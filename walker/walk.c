@@ -24,6 +24,7 @@
 #include "err.h"
 #include "ignore.h"
 #include "repo.h"
+#include "rust.h"
 #include "sbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -362,7 +363,7 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 		me->st.skipped_binary++;
 	else if (status == WF_TOO_LARGE)
 		me->st.skipped_large++;
-	if (status == WF_OK && !me->res.n)
+	if (status == WF_OK && !me->res.n && !me->res.mods.len)
 		return;
 	struct walk_file *f = add_out(me, d, name, nlen);
 	f->status = status;
@@ -375,6 +376,10 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 	}
 	f->limit_pat = me->res.limit_pat;
 	f->limit_line = me->res.limit_line;
+	if (me->res.mods.len) {
+		f->mods = xmemdup(me->res.mods.buf, me->res.mods.len);
+		f->modslen = me->res.mods.len;
+	}
 }
 
 /* Scan buf and record the outcome: matches, binary, or a pattern over its match limit. Returns the
@@ -437,6 +442,10 @@ static void cache_record(struct worker *me, const struct cfile *cf, const struct
 		r->m = xmalloc(me->res.n * sizeof(*r->m));
 		memcpy(r->m, me->res.m, me->res.n * sizeof(*r->m));
 		r->n = (uint32_t)me->res.n;
+	}
+	if (me->res.mods.len) {
+		r->mods = xmemdup(me->res.mods.buf, me->res.mods.len);
+		r->modslen = me->res.mods.len;
 	}
 	cache_replaced(me->w->o->cache, cf->e);
 }
@@ -515,6 +524,8 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			cf.key = relpath + w->prefix_len;
 			cf.keylen = rellen - w->prefix_len;
 			cf.e = cache_find(o->cache, cf.key, cf.keylen, &me->chint);
+			if (cf.e && !cache_same_class(cf.e, fe->lang, fe->test))
+				cf.e = NULL; /* classified differently now: judged anew */
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
 				me->st.cache_hits_stat++;
 				reuse(me, d, name, nlen, fe, cf.e);
@@ -1270,6 +1281,139 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 	sbuf_release(&rel);
 }
 
+/* ---- Rust module files declared as test code ----------------------------------------------------
+ * `#[cfg(test)] mod name;` in one file makes another file test code (docs/patterns.md). Each
+ * file's own result (cached or fresh) is judged without that knowledge; after the walk, the
+ * declarations of every Rust file with some are followed from the test ones, transitively, and
+ * the matches of the files reached are judged as test code. A parent's change so reclassifies its
+ * children on the next run, warm or cold. */
+
+struct modset {
+	struct walk_file *files;
+	size_t *by_path; /* indices of the Rust files, sorted by path */
+	size_t n;
+	size_t *queue;
+	size_t nq;
+	uint8_t *marked;
+};
+
+static int cmp_idx_path(const void *a, const void *b, void *ctx)
+{
+	const struct walk_file *f = ctx;
+	const struct walk_file *x = &f[*(const size_t *)a], *y = &f[*(const size_t *)b];
+	return bytes_cmp(x->path, x->pathlen, y->path, y->pathlen);
+}
+
+static void mod_mark(struct modset *ms, const char *path, size_t len)
+{
+	size_t lo = 0, hi = ms->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct walk_file *f = &ms->files[ms->by_path[mid]];
+		int c = bytes_cmp(f->path, f->pathlen, path, len);
+		if (c == 0) {
+			size_t k = ms->by_path[mid];
+			if (!ms->marked[k]) {
+				ms->marked[k] = 1;
+				ms->queue[ms->nq++] = k;
+			}
+			return;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+}
+
+/* Mark the files that declaration `name` in f can name: NAME.rs and NAME/mod.rs in f's module
+ * directory (f's own directory for lib.rs, main.rs and mod.rs, else DIR/STEM/). */
+static void mod_mark_decl(struct modset *ms, const struct walk_file *f, const char *name, struct sbuf *sb)
+{
+	const char *slash = memrchr(f->path, '/', f->pathlen);
+	size_t dl = slash ? (size_t)(slash - f->path) + 1 : 0;
+	const char *base = f->path + dl;
+	size_t bl = f->pathlen - dl;
+	sbuf_reset(sb);
+	sbuf_add(sb, f->path, dl);
+	int root = (bl == 6 && !memcmp(base, "lib.rs", 6)) || (bl == 7 && !memcmp(base, "main.rs", 7)) ||
+		   (bl == 6 && !memcmp(base, "mod.rs", 6));
+	if (!root && bl > 3) {
+		sbuf_add(sb, base, bl - 3);
+		sbuf_addch(sb, '/');
+	}
+	sbuf_addstr(sb, name);
+	size_t stem = sb->len;
+	sbuf_addstr(sb, ".rs");
+	mod_mark(ms, sb->buf, sb->len);
+	sbuf_setlen(sb, stem);
+	sbuf_addstr(sb, "/mod.rs");
+	mod_mark(ms, sb->buf, sb->len);
+}
+
+static void mod_mark_decls(struct modset *ms, const struct walk_file *f, int all, struct sbuf *sb)
+{
+	for (size_t i = 0; i < f->modslen;) {
+		int flag = (unsigned char)f->mods[i];
+		const char *name = f->mods + i + 1;
+		size_t nl = strlen(name);
+		if (all || (flag & RUST_MOD_TEST))
+			mod_mark_decl(ms, f, name, sb);
+		i += nl + 2;
+	}
+}
+
+static void mark_test_modules(struct walk_result *out, const struct rules *r)
+{
+	struct modset ms = { out->files, NULL, 0, NULL, 0, NULL };
+	int any = 0;
+	for (size_t i = 0; i < out->n && !any; i++)
+		any = out->files[i].modslen > 0;
+	if (any) {
+		ms.by_path = xmalloc(out->n * sizeof(*ms.by_path));
+		ms.queue = xmalloc(out->n * sizeof(*ms.queue));
+		ms.marked = xcalloc(out->n ? out->n : 1, 1);
+		for (size_t i = 0; i < out->n; i++)
+			if (out->files[i].lang == RL_RUST && !out->files[i].is_dir)
+				ms.by_path[ms.n++] = i;
+		qsort_r(ms.by_path, ms.n, sizeof(*ms.by_path), cmp_idx_path, out->files);
+		struct sbuf sb = SBUF_INIT;
+		for (size_t i = 0; i < out->n; i++)
+			if (out->files[i].modslen)
+				mod_mark_decls(&ms, &out->files[i], 0, &sb);
+		for (size_t q = 0; q < ms.nq; q++)
+			mod_mark_decls(&ms, &out->files[ms.queue[q]], 1, &sb);
+		sbuf_release(&sb);
+		for (size_t q = 0; q < ms.nq; q++) {
+			struct walk_file *f = &out->files[ms.queue[q]];
+			if (f->test)
+				continue;
+			f->test = 1;
+			for (size_t k = 0; k < f->n; k++)
+				if (!r->pats[f->m[k].pat].in_tests)
+					f->m[k].outcome = SO_TEST;
+		}
+	}
+	/* the declarations have served: drop them, and the files that only had them */
+	size_t w = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		struct walk_file *f = &out->files[i];
+		free(f->mods);
+		f->mods = NULL;
+		f->modslen = 0;
+		if (f->status == WF_OK && !f->n && !f->is_dir && !f->reason) {
+			free(f->path);
+			free(f->m);
+			continue;
+		}
+		out->files[w++] = *f;
+	}
+	out->n = w;
+	free(ms.by_path);
+	free(ms.queue);
+	free(ms.marked);
+}
+
 int walk_run(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -1418,6 +1562,8 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	sbuf_release(&w.disp);
+	if (!o->list_files)
+		mark_test_modules(out, r);
 	if (!o->unsorted && out->n > 1)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
 	return 0;
@@ -1429,6 +1575,7 @@ void walk_result_release(struct walk_result *res)
 		free(res->files[i].path);
 		free(res->files[i].m);
 		free(res->files[i].reason);
+		free(res->files[i].mods);
 	}
 	free(res->files);
 	memset(res, 0, sizeof(*res));

@@ -78,6 +78,8 @@ struct walk_file {
 	uint16_t limit_pat;
 	uint32_t limit_line;
 	char *reason; /* WF_UNREADABLE: what failed and why */
+	char *mods;   /* Rust: the module files it declares (rust.h); used by the walk, then freed */
+	size_t modslen;
 };
 
 struct walk_stats {
