@@ -186,8 +186,11 @@ static void list_patterns(const struct rules *r)
 		if (p->action == RA_COMMENT)
 			for (size_t k = 0; k < p->nmarkers; k++)
 				printf("\t%s", p->markers[k]);
-		if (p->action == RA_COUNT)
+		if (p->action == RA_COUNT && p->threshold == RULES_NO_THRESHOLD)
+			printf("\tthreshold none");
+		else if (p->action == RA_COUNT)
 			printf("\tthreshold %u", p->threshold);
+		printf("\tin %s", p->place == RP_CODE ? "code" : p->place == RP_COMMENT ? "comment" : "any");
 		printf("\t[");
 		int any = 0;
 		for (int l = 0; l < RL_COUNT; l++)

@@ -16,6 +16,8 @@ void report_summarize(const struct rules *r, const struct walk_result *res, stru
 	memset(sum, 0, sizeof(*sum));
 	sum->source = xcalloc(r->n + 1, sizeof(uint64_t));
 	sum->test = xcalloc(r->n + 1, sizeof(uint64_t));
+	for (int o = 0; o < 4; o++)
+		sum->by_outcome[o] = xcalloc(r->n + 1, sizeof(uint64_t));
 	for (size_t i = 0; i < res->n; i++) {
 		const struct walk_file *f = &res->files[i];
 		for (size_t k = 0; k < f->n; k++) {
@@ -24,6 +26,8 @@ void report_summarize(const struct rules *r, const struct walk_result *res, stru
 				sum->test[m->pat]++, sum->in_tests++;
 			else
 				sum->source[m->pat]++;
+			if (m->outcome < 4)
+				sum->by_outcome[m->outcome][m->pat]++;
 			if (m->outcome == SO_VIOLATION)
 				sum->violations++;
 			else if (m->outcome == SO_ALLOWED)
@@ -47,6 +51,8 @@ void report_summary_release(struct report_summary *sum)
 {
 	free(sum->source);
 	free(sum->test);
+	for (int o = 0; o < 4; o++)
+		free(sum->by_outcome[o]);
 	memset(sum, 0, sizeof(*sum));
 }
 
@@ -219,8 +225,20 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 	}
 	sbuf_addf(out, "%s: %llu files, %llu violations", report_passed(sum) ? "PASS" : "FAIL",
 		  (unsigned long long)res->stats.files, (unsigned long long)(sum->violations + sum->over_threshold));
-	sbuf_addstr(out, "; source: ");
-	text_counts(out, r, sum->source);
+	/* each match once, under its outcome: allowed matches are never added to violations */
+	if (sum->violations) {
+		sbuf_addstr(out, " (");
+		text_counts(out, r, sum->by_outcome[SO_VIOLATION]);
+		sbuf_addch(out, ')');
+	}
+	if (sum->allowed) {
+		sbuf_addstr(out, "; allowed: ");
+		text_counts(out, r, sum->by_outcome[SO_ALLOWED]);
+	}
+	if (sum->counted) {
+		sbuf_addstr(out, "; counted: ");
+		text_counts(out, r, sum->by_outcome[SO_COUNTED]);
+	}
 	sbuf_addstr(out, "; test: ");
 	text_counts(out, r, sum->test);
 	if (sum->skipped || sum->unreadable || sum->limited)
@@ -295,6 +313,9 @@ static void json_list(struct sbuf *out, const char *key, const struct rules *r, 
 			first = 0;
 			json_loc(out, f, m, p);
 			if (outcome == SO_VIOLATION) {
+				/* quench's violation type */
+				sbuf_addf(out, ", \"type\": \"%s\"",
+					  p->action == RA_COMMENT ? "missing_comment" : "forbidden");
 				sbuf_addf(out, ", \"action\": \"%s\"", rules_action_name(p->action));
 				if (p->action == RA_COMMENT && p->nmarkers) {
 					sbuf_addstr(out, ", \"required_comment\": ");
@@ -333,7 +354,7 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 		first = 0;
 		json_cstr(out, r->pats[p].name);
 		sbuf_addf(out,
-			  ", \"action\": \"count\", \"count\": %llu, \"threshold\": %u, "
+			  ", \"type\": \"threshold_exceeded\", \"action\": \"count\", \"count\": %llu, \"threshold\": %u, "
 			  "\"advice\": ",
 			  (unsigned long long)sum->source[p], r->pats[p].threshold);
 		json_cstr(out, r->pats[p].advice);

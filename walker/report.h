@@ -38,6 +38,7 @@ struct report_opts {
 
 struct report_summary {
 	uint64_t *source, *test; /* matches per pattern */
+	uint64_t *by_outcome[4]; /* source matches per pattern, per outcome (enum scan_outcome) */
 	uint64_t violations;     /* match violations */
 	uint64_t over_threshold; /* count patterns over their threshold */
 	uint64_t allowed, in_tests, counted, skipped, unreadable, limited;
