@@ -372,7 +372,8 @@ static size_t place_filter(struct scan_ctx *sc, const struct rules *r, uint8_t *
 	return kept;
 }
 
-static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, int test, size_t off, size_t ls)
+static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, int test, size_t off, size_t ls,
+		 size_t le)
 {
 	if (test && !p->in_tests)
 		return SO_TEST;
@@ -380,7 +381,7 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 		return SO_VIOLATION;
 	if (p->action == RA_COUNT)
 		return SO_COUNTED;
-	return justified(sc, p, pi, off, ls, line_end(sc->buf, sc->len, off)) ? SO_ALLOWED : SO_VIOLATION;
+	return justified(sc, p, pi, off, ls, le) ? SO_ALLOWED : SO_VIOLATION;
 }
 
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
@@ -438,15 +439,18 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->nhits = place_filter(sc, r, doc);
 	ALLOC_GROW(res->m, sc->nhits, res->alloc);
 	/* one forward pass: line numbers and line bounds of every hit */
-	size_t cur_ls = 0, scanned = 0, t = 0;
+	size_t cur_ls = 0, cur_le = SIZE_MAX, scanned = 0, t = 0;
 	uint32_t line = 1;
 	for (size_t i = 0; i < sc->nhits; i++) {
 		size_t off = sc->hits[i].off;
 		for (const char *q = buf + scanned; (q = memchr(q, '\n', (size_t)(buf + off - q))); q++) {
 			line++;
 			cur_ls = (size_t)(q - buf) + 1;
+			cur_le = SIZE_MAX;
 		}
 		scanned = off;
+		if (cur_le == SIZE_MAX) /* once per line: a line of many matches is not searched again */
+			cur_le = line_end(buf, len, off);
 		int test = c->test || doc[i];
 		if (!test && sc->tests.n) {
 			while (t < sc->tests.n && sc->tests.v[t].end < off)
@@ -458,7 +462,7 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 		m->line = line;
 		m->col = (uint32_t)(off - cur_ls) + 1;
 		m->pat = pi;
-		m->outcome = (uint8_t)judge(sc, &r->pats[pi], pi, test, off, cur_ls);
+		m->outcome = (uint8_t)judge(sc, &r->pats[pi], pi, test, off, cur_ls, cur_le);
 	}
 	if (sc->limited) {
 		res->status = SS_LIMIT;
