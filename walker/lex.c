@@ -11,22 +11,22 @@
 
 /* What a language has, as flags; the engine below reads them. */
 enum {
-	F_SLASH = 1 << 0,      /* // line comments and block comments */
-	F_HASH = 1 << 1,       /* # line comments */
-	F_HASH_WORD = 1 << 2,  /* ... only where # starts a word (shell) */
-	F_NESTED = 1 << 3,     /* block comments nest (Rust) */
-	F_DOC_RUST = 1 << 4,   /* ///, //!, and block forms are doc comments */
-	F_DOC_JS = 1 << 5,     /* the block form is a doc comment */
-	F_LINE_CONT = 1 << 6,  /* a backslash before the newline continues a // comment (C) */
-	F_NL_ENDS = 1 << 7,    /* a "" or '' string ends at a newline */
-	F_RUST = 1 << 8,       /* raw strings r#"…"#, chars versus lifetimes */
-	F_CRAW = 1 << 9,       /* C++ raw strings R"d(…)d" and digit separators */
-	F_BQ_RAW = 1 << 10,    /* `…` raw strings without escapes (Go, Ruby) */
-	F_JS = 1 << 11,        /* template literals with ${}, regex literals */
-	F_PY = 1 << 12,        /* triple-quoted strings */
-	F_RB = 1 << 13,        /* =begin … =end */
-	F_SH = 1 << 14,        /* '' without escapes, $'', backslashes, here-documents */
-	F_SQ = 1 << 15,        /* '' is a string (not a Rust char or a lifetime) */
+	F_SLASH = 1 << 0,     /* // line comments and block comments */
+	F_HASH = 1 << 1,      /* # line comments */
+	F_HASH_WORD = 1 << 2, /* ... only where # starts a word (shell) */
+	F_NESTED = 1 << 3,    /* block comments nest (Rust) */
+	F_DOC_RUST = 1 << 4,  /* ///, //!, and block forms are doc comments */
+	F_DOC_JS = 1 << 5,    /* the block form is a doc comment */
+	F_LINE_CONT = 1 << 6, /* a backslash before the newline continues a // comment (C) */
+	F_NL_ENDS = 1 << 7,   /* a "" or '' string ends at a newline */
+	F_RUST = 1 << 8,      /* raw strings r#"…"#, chars versus lifetimes */
+	F_CRAW = 1 << 9,      /* C++ raw strings R"d(…)d" and digit separators */
+	F_BQ_RAW = 1 << 10,   /* `…` raw strings without escapes (Go, Ruby) */
+	F_JS = 1 << 11,       /* template literals with ${}, regex literals */
+	F_PY = 1 << 12,       /* triple-quoted strings */
+	F_RB = 1 << 13,       /* =begin … =end */
+	F_SH = 1 << 14,       /* '' without escapes, $'', backslashes, here-documents */
+	F_SQ = 1 << 15,       /* '' is a string (not a Rust char or a lifetime) */
 };
 
 static const unsigned lang_flags[RL_COUNT] = {
@@ -117,7 +117,8 @@ static int rust_line_doc(const struct lexer *lx, size_t i)
 static int block_doc(const struct lexer *lx, size_t i)
 {
 	if (at(lx, i + 2, '*'))
-		return !at(lx, i + 3, '*') && !at(lx, i + 3, '/'); /* two stars open a doc comment, three or an empty one do not */
+		return !at(lx, i + 3, '*') &&
+		       !at(lx, i + 3, '/'); /* two stars open a doc comment, three or an empty one do not */
 	return (lx->fl & F_DOC_RUST) && at(lx, i + 2, '!');
 }
 
@@ -270,8 +271,7 @@ static size_t c_raw(struct lexer *lx, size_t i)
 	if (s > 0 && ident_byte((unsigned char)b[s - 1]))
 		return 0;
 	size_t d = i + 1;
-	while (d < lx->len && d < i + 18 && b[d] != '(' && b[d] != '"' && b[d] != '\\' && b[d] != ' ' &&
-	       b[d] != '\n')
+	while (d < lx->len && d < i + 18 && b[d] != '(' && b[d] != '"' && b[d] != '\\' && b[d] != ' ' && b[d] != '\n')
 		d++;
 	if (!at(lx, d, '('))
 		return 0;
@@ -366,8 +366,8 @@ static int js_regex_allowed(const struct lexer *lx, size_t i)
 	size_t j = i;
 	const struct lex_spans *o = lx->out;
 	for (;;) {
-		while (j > 0 && (lx->b[j - 1] == ' ' || lx->b[j - 1] == '\t' || lx->b[j - 1] == '\r' ||
-				 lx->b[j - 1] == '\n'))
+		while (j > 0 &&
+		       (lx->b[j - 1] == ' ' || lx->b[j - 1] == '\t' || lx->b[j - 1] == '\r' || lx->b[j - 1] == '\n'))
 			j--;
 		if (j > 0 && o->n && o->v[o->n - 1].end == j && o->v[o->n - 1].kind != LK_STRING) {
 			j = o->v[o->n - 1].start; /* a comment before it: look past it */
@@ -435,8 +435,8 @@ static size_t sh_heredoc_op(struct lexer *lx, size_t i)
 	else if (at(lx, j, '\\'))
 		j++;
 	size_t w = j;
-	while (j < lx->len && (q ? b[j] != q && b[j] != '\n' : ident_byte((unsigned char)b[j]) || b[j] == '-' ||
-									       b[j] == '.'))
+	while (j < lx->len &&
+	       (q ? b[j] != q && b[j] != '\n' : ident_byte((unsigned char)b[j]) || b[j] == '-' || b[j] == '.'))
 		j++;
 	if (j == w || lx->nhd == HEREDOC_MAX)
 		return j;

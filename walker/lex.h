@@ -33,7 +33,10 @@ struct lex_spans {
 	struct lex_span *v;
 	size_t n, alloc;
 };
-#define LEX_SPANS_INIT { NULL, 0, 0 }
+#define LEX_SPANS_INIT     \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Lex buf[0..len) as language lang (enum rules_lang) into out (reset first).
  * A language without a lexer (RL_OTHER) yields no span: all code. */

@@ -354,7 +354,8 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 		first = 0;
 		json_cstr(out, r->pats[p].name);
 		sbuf_addf(out,
-			  ", \"type\": \"threshold_exceeded\", \"action\": \"count\", \"count\": %llu, \"threshold\": %u, "
+			  ", \"type\": \"threshold_exceeded\", \"action\": \"count\", \"count\": %llu, \"threshold\": "
+			  "%u, "
 			  "\"advice\": ",
 			  (unsigned long long)sum->source[p], r->pats[p].threshold);
 		json_cstr(out, r->pats[p].advice);

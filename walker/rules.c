@@ -403,7 +403,8 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 		errno = 0;
 		unsigned long t = strtoul(val, &end, 10);
 		if (!*val || *end || errno || t > 1000000000ul || val[0] == '-')
-			return err_set(ERR_CONFIG, "%s:%u: threshold '%s' is not 'none' or a number from 0 to 1000000000", path,
+			return err_set(ERR_CONFIG,
+				       "%s:%u: threshold '%s' is not 'none' or a number from 0 to 1000000000", path,
 				       line, val);
 		p->threshold = (unsigned)t;
 	} else if (!strcmp(key, "in")) {
@@ -513,7 +514,8 @@ int rules_parse_config(struct rules *r, const char *text, size_t len, const char
 			const char *kw = "[pattern ";
 			size_t kl = strlen(kw);
 			if (n - i < kl + 2 || memcmp(ls + i, kw, kl) || ls[n - 1] != ']') {
-				rc = err_set(ERR_CONFIG, "%s:%u: expected a section '[pattern NAME]' or '[tests]'", path, line);
+				rc = err_set(ERR_CONFIG, "%s:%u: expected a section '[pattern NAME]' or '[tests]'",
+					     path, line);
 				goto out;
 			}
 			const char *nm = ls + i + kl;
@@ -1010,9 +1012,9 @@ int rules_lang_of_shebang(const char *buf, size_t len)
 	static const struct {
 		const char *name;
 		int lang;
-	} interp[] = { { "sh", RL_SH },	     { "bash", RL_SH },	   { "dash", RL_SH },	  { "zsh", RL_SH },
-		       { "ksh", RL_SH },     { "python", RL_PY },  { "python2", RL_PY }, { "python3", RL_PY },
-		       { "ruby", RL_RB },    { "node", RL_JS },	   { "nodejs", RL_JS },	  { "deno", RL_JS } };
+	} interp[] = { { "sh", RL_SH },   { "bash", RL_SH },   { "dash", RL_SH },    { "zsh", RL_SH },
+		       { "ksh", RL_SH },  { "python", RL_PY }, { "python2", RL_PY }, { "python3", RL_PY },
+		       { "ruby", RL_RB }, { "node", RL_JS },   { "nodejs", RL_JS },  { "deno", RL_JS } };
 	if (len < 3 || buf[0] != '#' || buf[1] != '!')
 		return RL_OTHER;
 	const char *e = memchr(buf, '\n', len < 256 ? len : 256);

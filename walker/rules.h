@@ -52,7 +52,7 @@ struct rules_pattern {
 	void *code; /* pcre2_code_8 * */
 	char *lit;  /* a literal every match contains, or NULL */
 	size_t litlen;
-	size_t rare; /* offset in lit of its rarest byte in source code: memchr looks for it */
+	size_t rare;  /* offset in lit of its rarest byte in source code: memchr looks for it */
 	char **mtext; /* each marker's text without its comment leader: "SAFETY:" for "// SAFETY:" */
 	size_t *mlen;
 };

@@ -125,8 +125,7 @@ static int attr_is_test(const char *b, size_t s, size_t e)
 		last--;
 	const char *w = b + last;
 	size_t n = e - last;
-	return word_is(w, n, "test") || word_is(w, n, "bench") || word_is(w, n, "rstest") ||
-	       word_is(w, n, "test_case");
+	return word_is(w, n, "test") || word_is(w, n, "bench") || word_is(w, n, "rstest") || word_is(w, n, "test_case");
 }
 
 /* Is the attribute between open ('[') and end (past ']') a test attribute? */
@@ -190,8 +189,7 @@ static void add_region(struct rust_regions *out, size_t s, size_t e)
 	out->n++;
 }
 
-void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
-		       struct rust_regions *out)
+void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out)
 {
 	struct cur c = { buf, len, 0, 0, sp };
 	size_t pos = 0;

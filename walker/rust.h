@@ -32,11 +32,13 @@ struct rust_regions {
 	struct rust_region *v;
 	size_t n, alloc;
 };
-#define RUST_REGIONS_INIT { NULL, 0, 0 }
+#define RUST_REGIONS_INIT  \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Test items whose attribute starts before limit; a region that does not close before limit ends at len. */
-void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
-		       struct rust_regions *out);
+void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out);
 
 /* The offset just past the last "mod" that could start a `mod name;` declaration, or 0. Tells
  * the caller how far to lex. */

@@ -310,8 +310,7 @@ static int described(const struct scan_ctx *sc, size_t off, size_t le)
 }
 
 /* The comment rule for the match at off of pattern pi on the line [ls, le). */
-static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls,
-		     size_t le)
+static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls, size_t le)
 {
 	if (sc->lang == RL_RUST && sc->buf[off] == '#' && rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans))
 		return 1;
@@ -328,12 +327,12 @@ static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 		while (ls > 0) {
 			size_t pe = ls - 1, ps = line_start(sc->buf, 0, pe);
 			int kind = line_kind(sc, p, ps, pe, &marked);
+			if (kind == LINE_CODE)
+				break; /* the first code line ends the search and is not searched */
 			if (marked) {
 				res = 1;
 				break;
 			}
-			if (kind == LINE_CODE)
-				break;
 			if (ps == sc->memo_ls[pi] && sc->memo_ls[pi] != SIZE_MAX) {
 				res = sc->memo_res[pi]; /* searched already from there: the same answer */
 				break;
@@ -387,7 +386,8 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
 static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct scan_result *res)
 {
-	size_t upto = sc->nhits ? sc->hits[sc->nhits - 1].off + 1 : 0;
+	/* through the last hit's line: a comment after it on that line can justify it */
+	size_t upto = sc->nhits ? line_end(sc->buf, sc->len, sc->hits[sc->nhits - 1].off) + 1 : 0;
 	size_t mods = 0;
 	if (c->lang == RL_RUST) {
 		mods = rust_mod_extent(sc->buf, sc->len);

@@ -45,13 +45,16 @@ struct scan_match {
 struct scan_result {
 	struct scan_match *m;
 	size_t n, alloc;
-	struct sbuf mods; /* Rust: the module files it declares (rust.h: flag byte, name, NUL each) */
+	struct sbuf mods;    /* Rust: the module files it declares (rust.h: flag byte, name, NUL each) */
 	int status;          /* enum scan_status */
 	uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
 	uint32_t limit_line; /* ... and on which line; its other matches are still
                           reported */
 };
-#define SCAN_RESULT_INIT { NULL, 0, 0, SBUF_INIT, SS_OK, 0, 0 }
+#define SCAN_RESULT_INIT                           \
+	{                                          \
+		NULL, 0, 0, SBUF_INIT, SS_OK, 0, 0 \
+	}
 
 struct scan_ctx;
 

@@ -38,7 +38,7 @@ static void rust_comments_nest_and_docs_are_told_apart(void **state)
 	(void)state;
 	mask_is(RL_RUST, "a // b\nc", "..cccc..");
 	mask_is(RL_RUST, "/// d\n//! e\n//// f", "ddddd.ddddd.cccccc");
-		mask_is(RL_RUST, "/* a /* b */ c */x", "ccccccccccccccccc.");
+	mask_is(RL_RUST, "/* a /* b */ c */x", "ccccccccccccccccc.");
 	mask_is(RL_RUST, "/** d */x/**/y/*** z */", "dddddddd.cccc.ccccccccc");
 	mask_is(RL_RUST, "/*! d */x", "dddddddd.");
 	mask_is(RL_RUST, "x /* open", "..ccccccc");
@@ -53,7 +53,9 @@ static void rust_strings_raw_strings_chars_and_lifetimes(void **state)
 	mask_is(RL_RUST, "br\"x\" b\"y\" c\"z\"", "sssss.ssss.ssss");
 	mask_is(RL_RUST, "r#ident", ".......");
 	mask_is(RL_RUST, "'a' '{' '\\n' '\\u{1F600}'", "sss.sss.ssss.sssssssssss");
-	mask_is(RL_RUST, "fn f<'a>(x: &'a str) 'outer: loop", "..............................." "..");
+	mask_is(RL_RUST, "fn f<'a>(x: &'a str) 'outer: loop",
+		"..............................."
+		"..");
 	mask_is(RL_RUST, "b'x' '\xc3\xa9'", "ssss.ssss");
 	mask_is(RL_RUST, "\"open\nstill", "sssssssssss");
 	mask_is(RL_RUST, "for\"x\"", "...sss");

@@ -130,12 +130,13 @@ static void test_code_is_counted_apart(void **state)
 					   "}\n"
 					   "fn g() { z.unwrap(); }\n");
 	assert_int_equal(res.n, 3);
-	assert_int_equal(res.m[0].outcome, SO_VIOLATION);
+	assert_int_equal(res.m[0].outcome, SO_COUNTED);
 	assert_int_equal(res.m[1].outcome, SO_TEST);
-	assert_int_equal(res.m[2].outcome, SO_VIOLATION);
+	assert_int_equal(res.m[2].outcome, SO_COUNTED);
 	scan_result_release(&res);
-	const char *test_paths[] = { "tests/a.rs", "a/test/b.rs", "x/spec/y.rb", "w/__tests__/v.ts", "pkg/a_test.go",
-				     "test_a.py",  "a_test.py",   "a.test.ts",   "a.spec.js",        "a_spec.rb" };
+	const char *test_paths[] = { "tests/a.rs", "a/test/b.rs", "benches/y.rs",     "a_test.rs",     "b_tests.rs",
+				     "x.test.tsx", "y_test.ts",   "w/__tests__/v.ts", "pkg/a_test.go", "test_a.py",
+				     "a_test.py",  "a.test.ts",   "a.spec.js",        "a_spec.rb" };
 	for (size_t i = 0; i < sizeof(test_paths) / sizeof(test_paths[0]); i++) {
 		struct rules_class c;
 		const char *b = strrchr(test_paths[i], '/');
@@ -146,7 +147,74 @@ static void test_code_is_counted_apart(void **state)
 	rules_classify(NULL, "src/testing/attest.rs", 21, 12, &c);
 	assert_int_equal(c.test, 0);
 	assert_int_equal(c.lang, RL_RUST);
+	rules_classify(NULL, "spec/support/helper.rb", 22, 13, &c); /* spec/ alone is not test code */
+	assert_int_equal(c.test, 0);
 	rules_free(r);
+}
+
+/* The outcomes of every default match in text, as a string: v violation, a allowed, t test,
+ * c counted. */
+static void outcomes_are(const char *path, const char *text, const char *want)
+{
+	struct rules *r = defaults();
+	struct scan_result res = scan_text(r, path, text);
+	char got[64];
+	size_t n = 0;
+	for (size_t i = 0; i < res.n && n < sizeof(got) - 1; i++)
+		got[n++] = "vatc"[res.m[i].outcome];
+	got[n] = '\0';
+	if (strcmp(got, want))
+		print_error("%s: [%s]\n", path, text);
+	assert_string_equal(got, want);
+	scan_result_release(&res);
+	rules_free(r);
+}
+
+static void markers_start_a_comment_in_any_case_and_spelling(void **state)
+{
+	(void)state;
+	outcomes_are("a.rs", "//SAFETY: x\nunsafe { a }", "a");
+	outcomes_are("a.rs", "/* SAFETY: x */\nunsafe { a }", "a");
+	outcomes_are("a.rs", "/*\n * SAFETY: x\n */\nunsafe { a }", "a");
+	outcomes_are("a.rs", "// Safety: x\nunsafe { a }", "a");
+	outcomes_are("a.rs", "//! SAFETY: x\nunsafe { a }", "a");
+	outcomes_are("a.rs", "// Missing // SAFETY: comment\nunsafe { a }", "v");
+	outcomes_are("a.sh", "#OK: x\nset +e", "a");
+	outcomes_are("a.sh", "# not OK: x\nset +e", "v");
+}
+
+static void search_skips_attributes_and_wrapped_statements(void **state)
+{
+	(void)state;
+	outcomes_are("a.rs", "// SAFETY: x\n#[inline]\nunsafe { a }", "a");
+	outcomes_are("a.rs", "// SAFETY: x\nlet v =\n    unsafe { a };", "a");
+	outcomes_are("a.rs", "// SAFETY: x\nf();\nunsafe { a }", "v");
+	outcomes_are("a.rs", "#[allow(dead_code, reason = \"api\")]\n#[allow(unused)]", "av");
+	outcomes_are("a.rs", "unsafe impl Send for X {}", "v");
+}
+
+static void places_keep_patterns_to_code_or_comments(void **state)
+{
+	(void)state;
+	outcomes_are("a.rs", "let s = \"unsafe { x }\"; // unsafe { y }\nlet r = r#\"unsafe {\"#;", "");
+	outcomes_are("a.rs", "/// let v = x.unwrap();\nfn f() {}", "t"); /* a doc test */
+	outcomes_are("a.ts", "const s = '@ts-ignore';\n// @ts-ignore\n", "v");
+	outcomes_are("a.ts", "// eslint-disable-next-line no-x -- the API needs it\n", "a");
+	outcomes_are("a.py", "s = '# type: ignore'\nx = 1  # type: ignore\n", "v");
+	outcomes_are("a.go", "var s = `//go:linkname x y`\n//go:linkname a b\n", "v");
+	outcomes_are("a.py", "import pdb\n", "v");
+}
+
+static void rust_test_items_from_real_attributes(void **state)
+{
+	(void)state;
+	outcomes_are("a.rs", "#[cfg( test )]\nmod t { fn f() { let s = \"}\"; unsafe { a } } }\nunsafe { b }", "tv");
+	outcomes_are("a.rs", "#[cfg(all(test, unix))]\nfn f() { unsafe { a } }", "t");
+	outcomes_are("a.rs", "#[cfg(not(test))]\nfn f() { unsafe { a } }", "v");
+	outcomes_are("a.rs", "#[cfg(feature = \"test\")]\nfn f() { unsafe { a } }", "v");
+	outcomes_are("a.rs", "#[tokio::test]\nasync fn f() { unsafe { a } }\nunsafe { b }", "tv");
+	outcomes_are("a.rs", "// #[cfg(test)]\nmod m { unsafe { a } }", "v");
+	outcomes_are("a.rs", "#![cfg(test)]\nfn f() { unsafe { a } }", "t");
 }
 
 static void binary_and_missing_final_newline(void **state)
@@ -267,6 +335,10 @@ int main(void)
 		cmocka_unit_test(matches_never_span_a_newline),
 		cmocka_unit_test(comment_rule_stops_at_the_first_code_line),
 		cmocka_unit_test(test_code_is_counted_apart),
+		cmocka_unit_test(markers_start_a_comment_in_any_case_and_spelling),
+		cmocka_unit_test(search_skips_attributes_and_wrapped_statements),
+		cmocka_unit_test(places_keep_patterns_to_code_or_comments),
+		cmocka_unit_test(rust_test_items_from_real_attributes),
 		cmocka_unit_test(binary_and_missing_final_newline),
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(rule_digest_follows_every_rule),
