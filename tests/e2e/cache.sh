@@ -203,7 +203,7 @@ echo "x.unwrap()" >"$G/target/ignored_build.rs" 2>/dev/null || mkdir -p "$G/targ
 check_eq "--changed-since HEAD: untracked files, not ignored ones" "crates/new_untracked.rs" \
 	"$(cd "$G" && "$W" --changed-since HEAD --files . | grep -v '^target/')"
 check_eq "--changed-since HEAD: the untracked file's match is reported" "crates/new_untracked.rs" \
-	"$(cd "$G" && "$W" --changed-since HEAD --format json . | jq -r '.violations[].file')"
+	"$(cd "$G" && "$W" --changed-since HEAD --format json . | jq -r '.counted[].file')"
 rm -f "$G/crates/new_untracked.rs"
 check_eq "--changed-since with an unknown revision: exit 2 and one line" "2 1" \
 	"$(cd "$G" && "$W" --changed-since no-such-ref . >/dev/null 2>"$T/err"; echo $?) $(grep -c "unknown revision 'no-such-ref'" "$T/err")"
