@@ -76,8 +76,8 @@ rm -rf "$D"; mv "$T/mono.orig" "$D"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	P=$T/perm
 	mkdir -p "$P/closed" "$P/open"
-	printf 'fn f() { x.unwrap(); }\n' >"$P/open/a.rs"
-	printf 'fn f() { x.unwrap(); }\n' >"$P/closed/b.rs"
+	printf 'fn f() { unsafe { x() } }\n' >"$P/open/a.rs"
+	printf 'fn f() { unsafe { x() } }\n' >"$P/closed/b.rs"
 	cp "$P/open/a.rs" "$P/secret.rs"
 	chmod 000 "$P/closed" "$P/secret.rs"
 	chmod o+rx "$TMPROOT" "$T" "$P" "$P/open"; chmod o+r "$P/open/a.rs"
