@@ -25,7 +25,7 @@
 
 struct dflt {
 	const char *name, *regex;
-	int action, place, in_tests;
+	int action, place, in_tests, desc;
 	const char *markers[2]; /* comment action: any of them justifies */
 	uint32_t langs;
 	const char *advice;
@@ -36,76 +36,76 @@ struct dflt {
  * from quench's defaults). A count pattern here only counts: RULES_NO_THRESHOLD. */
 /* clang-format off */
 static const struct dflt defaults[] = {
-	{ "unsafe", "unsafe\\s*\\{", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
+	{ "unsafe", "unsafe\\s*\\{", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the unsafe block is sound in a // SAFETY: comment" },
-	{ "unsafe_impl", "unsafe\\s+impl\\b", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
+	{ "unsafe_impl", "unsafe\\s+impl\\b", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the type upholds the trait's safety contract in a // SAFETY: comment" },
-	{ "transmute", "mem::transmute", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_RUST),
+	{ "transmute", "mem::transmute", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the transmute is sound in a // SAFETY: comment" },
-	{ "unwrap", "\\.unwrap\\(\\)", RA_COUNT, RP_CODE, 0, { NULL }, L(RL_RUST),
+	{ "unwrap", "\\.unwrap\\(\\)", RA_COUNT, RP_CODE, 0, 0, { NULL }, L(RL_RUST),
 	  "handle the error or None case instead of .unwrap()" },
-	{ "expect", "\\.expect\\(", RA_COUNT, RP_CODE, 0, { NULL }, L(RL_RUST),
+	{ "expect", "\\.expect\\(", RA_COUNT, RP_CODE, 0, 0, { NULL }, L(RL_RUST),
 	  "propagate the error with ? instead of .expect()" },
-	{ "allow", "#!?\\[(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:" }, L(RL_RUST),
+	{ "allow", "#!?\\[(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, 0, { "// JUSTIFIED:" }, L(RL_RUST),
 	  "say why the lint is silenced: reason = \"...\" or a // JUSTIFIED: comment" },
-	{ "cfg_attr_allow", "#!?\\[cfg_attr\\(.*\\b(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:" }, L(RL_RUST),
+	{ "cfg_attr_allow", "#!?\\[cfg_attr\\(.*\\b(?:allow|expect)\\s*\\(", RA_COMMENT, RP_CODE, 0, 0, { "// JUSTIFIED:" }, L(RL_RUST),
 	  "say why the lint is silenced: reason = \"...\" or a // JUSTIFIED: comment" },
-	{ "unsafe_pointer", "unsafe\\.Pointer", RA_COMMENT, RP_CODE, 0, { "// SAFETY:" }, L(RL_GO),
+	{ "unsafe_pointer", "unsafe\\.Pointer", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_GO),
 	  "explain why the pointer conversion is sound in a // SAFETY: comment" },
-	{ "linkname", "^\\s*//go:linkname\\b", RA_COMMENT, RP_COMMENT, 0, { "// LINKNAME:" }, L(RL_GO),
+	{ "linkname", "^\\s*//go:linkname\\b", RA_COMMENT, RP_COMMENT, 0, 0, { "// LINKNAME:" }, L(RL_GO),
 	  "say why the runtime internal is needed in a // LINKNAME: comment" },
-	{ "noescape", "^\\s*//go:noescape\\b", RA_COMMENT, RP_COMMENT, 0, { "// NOESCAPE:" }, L(RL_GO),
+	{ "noescape", "^\\s*//go:noescape\\b", RA_COMMENT, RP_COMMENT, 0, 0, { "// NOESCAPE:" }, L(RL_GO),
 	  "say why escape analysis may be bypassed in a // NOESCAPE: comment" },
-	{ "nolint", "//\\s*nolint\\b", RA_COMMENT, RP_COMMENT, 0, { "// NOLINT:" }, L(RL_GO),
+	{ "nolint", "//\\s*nolint\\b", RA_COMMENT, RP_COMMENT, 0, 0, { "// NOLINT:" }, L(RL_GO),
 	  "say why the linter is wrong here in a // NOLINT: comment" },
-	{ "gets", "\\bgets\\s*\\(", RA_FORBID, RP_CODE, 0, { NULL }, L(RL_C), "gets() cannot be used safely; use fgets()" },
-	{ "pragma_ignored", "#pragma\\s+(?:GCC|clang)\\s+diagnostic\\s+ignored", RA_COMMENT, RP_CODE, 0, { "// JUSTIFIED:", "/* JUSTIFIED:" }, L(RL_C),
+	{ "gets", "\\bgets\\s*\\(", RA_FORBID, RP_CODE, 0, 0, { NULL }, L(RL_C), "gets() cannot be used safely; use fgets()" },
+	{ "pragma_ignored", "#pragma\\s+(?:GCC|clang)\\s+diagnostic\\s+ignored", RA_COMMENT, RP_CODE, 0, 0, { "// JUSTIFIED:", "/* JUSTIFIED:" }, L(RL_C),
 	  "say why the warning is silenced in a // JUSTIFIED: comment" },
-	{ "const_cast", "const_cast<", RA_COMMENT, RP_CODE, 0, { "// CAST:" }, L(RL_C),
+	{ "const_cast", "const_cast<", RA_COMMENT, RP_CODE, 0, 0, { "// CAST:" }, L(RL_C),
 	  "say why dropping const is safe in a // CAST: comment" },
-	{ "nolint_c", "\\bNOLINT", RA_COMMENT, RP_COMMENT, 0, { "// JUSTIFIED:" }, L(RL_C),
+	{ "nolint_c", "\\bNOLINT", RA_COMMENT, RP_COMMENT, 0, 0, { "// JUSTIFIED:" }, L(RL_C),
 	  "say why clang-tidy is wrong here in a // JUSTIFIED: comment" },
-	{ "ts_ignore", "@ts-ignore", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_JS),
-	  "fix the type error, or use @ts-expect-error with a reason" },
-	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_JS), "type-check the whole file" },
-	{ "ts_expect_error", "@ts-expect-error", RA_COUNT, RP_COMMENT, 0, { NULL }, L(RL_JS),
+	{ "ts_ignore", "@ts-ignore", RA_COMMENT, RP_COMMENT, 0, RD_TEXT, { "// JUSTIFIED:" }, L(RL_JS),
+	  "fix the type error, or say why it is ignored after the directive (@ts-ignore: why)" },
+	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, RP_COMMENT, 0, 0, { NULL }, L(RL_JS), "type-check the whole file" },
+	{ "ts_expect_error", "@ts-expect-error", RA_COUNT, RP_COMMENT, 0, 0, { NULL }, L(RL_JS),
 	  "an expected type error: counted" },
-	{ "biome_ignore", "biome-ignore", RA_COUNT, RP_COMMENT, 0, { NULL }, L(RL_JS),
+	{ "biome_ignore", "biome-ignore", RA_COUNT, RP_COMMENT, 0, 0, { NULL }, L(RL_JS),
 	  "a silenced Biome rule (Biome requires its reason): counted" },
-	{ "as_unknown", "\\bas\\s+unknown\\b", RA_COMMENT, RP_CODE, 0, { "// CAST:" }, L(RL_JS),
+	{ "as_unknown", "\\bas\\s+unknown\\b", RA_COMMENT, RP_CODE, 0, 0, { "// CAST:" }, L(RL_JS),
 	  "say why the double cast is safe in a // CAST: comment" },
-	{ "eslint_disable", "eslint-disable", RA_COMMENT, RP_COMMENT, 0, { "// JUSTIFIED:" }, L(RL_JS),
+	{ "eslint_disable", "eslint-disable", RA_COMMENT, RP_COMMENT, 0, RD_DASHES, { "// JUSTIFIED:" }, L(RL_JS),
 	  "say why the rule is silenced: a -- description or a // JUSTIFIED: comment" },
-	{ "type_ignore", "#\\s*type:\\s*ignore", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
+	{ "type_ignore", "#\\s*type:\\s*ignore", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the type error is ignored in a # JUSTIFIED: comment" },
-	{ "noqa", "#\\s*noqa", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
+	{ "noqa", "#\\s*noqa", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the lint is silenced in a # JUSTIFIED: comment" },
-	{ "pylint_disable", "pylint:\\s*disable", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_PY),
+	{ "pylint_disable", "pylint:\\s*disable", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the check is silenced in a # JUSTIFIED: comment" },
-	{ "eval", "(?<![\\w.])eval\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# EVAL:", "# JUSTIFIED:" }, L(RL_PY),
+	{ "eval", "(?<![\\w.])eval\\s*\\(", RA_COMMENT, RP_CODE, 0, 0, { "# EVAL:", "# JUSTIFIED:" }, L(RL_PY),
 	  "eval() runs arbitrary code: parse the input, or say why in a # EVAL: comment" },
-	{ "exec", "(?<![\\w.])exec\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# EXEC:", "# JUSTIFIED:" }, L(RL_PY),
+	{ "exec", "(?<![\\w.])exec\\s*\\(", RA_COMMENT, RP_CODE, 0, 0, { "# EXEC:", "# JUSTIFIED:" }, L(RL_PY),
 	  "exec() runs arbitrary code: say why it is needed in a # EXEC: comment" },
-	{ "dunder_import", "\\b__import__\\s*\\(", RA_COMMENT, RP_CODE, 0, { "# DYNAMIC:", "# JUSTIFIED:" }, L(RL_PY),
+	{ "dunder_import", "\\b__import__\\s*\\(", RA_COMMENT, RP_CODE, 0, 0, { "# DYNAMIC:", "# JUSTIFIED:" }, L(RL_PY),
 	  "use importlib, or say why __import__ is needed in a # DYNAMIC: comment" },
-	{ "breakpoint", "(?<![\\w.])breakpoint\\s*\\(", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_PY),
+	{ "breakpoint", "(?<![\\w.])breakpoint\\s*\\(", RA_FORBID, RP_CODE, 1, 0, { NULL }, L(RL_PY),
 	  "remove the debugger breakpoint" },
-	{ "pdb", "\\bpdb\\.set_trace\\s*\\(|^\\s*import\\s+pdb\\b|^\\s*from\\s+pdb\\s+import\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_PY),
+	{ "pdb", "\\bpdb\\.set_trace\\s*\\(|^\\s*import\\s+pdb\\b|^\\s*from\\s+pdb\\s+import\\b", RA_FORBID, RP_CODE, 1, 0, { NULL }, L(RL_PY),
 	  "remove the debugger" },
-	{ "binding_pry", "binding\\.pry", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
-	{ "byebug", "\\bbyebug\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
-	{ "debugger", "\\bdebugger\\b", RA_FORBID, RP_CODE, 1, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
-	{ "ruby_eval", "(?<![\\w.])eval\\b", RA_COMMENT, RP_CODE, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
+	{ "binding_pry", "binding\\.pry", RA_FORBID, RP_CODE, 1, 0, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "byebug", "\\bbyebug\\b", RA_FORBID, RP_CODE, 1, 0, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "debugger", "\\bdebugger\\b", RA_FORBID, RP_CODE, 1, 0, { NULL }, L(RL_RB), "remove the debugger breakpoint" },
+	{ "ruby_eval", "(?<![\\w.])eval\\b", RA_COMMENT, RP_CODE, 0, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
 	  "say why eval is needed in a # METAPROGRAMMING: comment" },
-	{ "instance_eval", "\\.(?:instance_eval|class_eval|module_eval)\\b", RA_COMMENT, RP_CODE, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
+	{ "instance_eval", "\\.(?:instance_eval|class_eval|module_eval)\\b", RA_COMMENT, RP_CODE, 0, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
 	  "say why the metaprogramming is needed in a # METAPROGRAMMING: comment" },
-	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, RP_COMMENT, 0, { "# JUSTIFIED:" }, L(RL_RB),
+	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_RB),
 	  "say why the cop is silenced in a # JUSTIFIED: comment" },
-	{ "shellcheck_disable", "#\\s*shellcheck\\s+disable=", RA_FORBID, RP_COMMENT, 0, { NULL }, L(RL_SH),
+	{ "shellcheck_disable", "#\\s*shellcheck\\s+disable=", RA_FORBID, RP_COMMENT, 0, 0, { NULL }, L(RL_SH),
 	  "fix the shellcheck finding instead of silencing it" },
-	{ "set_plus_e", "\\bset\\s+\\+e\\b", RA_COMMENT, RP_CODE, 0, { "# OK:" }, L(RL_SH),
+	{ "set_plus_e", "\\bset\\s+\\+e\\b", RA_COMMENT, RP_CODE, 0, 0, { "# OK:" }, L(RL_SH),
 	  "say why errors may be ignored here in a # OK: comment" },
-	{ "shell_eval", "\\beval\\s", RA_COMMENT, RP_CODE, 0, { "# OK:" }, L(RL_SH),
+	{ "shell_eval", "\\beval\\s", RA_COMMENT, RP_CODE, 0, 0, { "# OK:" }, L(RL_SH),
 	  "say why eval is safe here in a # OK: comment" },
 };
 /* clang-format on */
@@ -178,6 +178,7 @@ void rules_new(struct rules **out, int with_defaults)
 			p->action = d->action;
 			p->place = d->place;
 			p->in_tests = d->in_tests;
+			p->desc = d->desc;
 			p->threshold = d->action == RA_COUNT ? RULES_NO_THRESHOLD : 0;
 			for (size_t k = 0; k < 2 && d->markers[k]; k++)
 				push_str(&p->markers, &p->nmarkers, d->markers[k]);
@@ -273,7 +274,7 @@ struct cfg_section {
 	struct rules_pattern *p; /* the pattern being edited */
 	unsigned line;
 	int is_new, seen_regex, seen_action, seen_markers, seen_langs, seen_globs, seen_advice;
-	int seen_threshold, seen_tests, seen_place, disabled;
+	int seen_threshold, seen_tests, seen_place, seen_desc, disabled;
 	int tests; /* in the [tests] section */
 };
 
@@ -417,6 +418,16 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 			p->place = RP_ANY;
 		else
 			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment or any", path, line, val);
+	} else if (!strcmp(key, "description")) {
+		ONCE(s->seen_desc);
+		if (!strcmp(val, "none"))
+			p->desc = RD_NONE;
+		else if (!strcmp(val, "--"))
+			p->desc = RD_DASHES;
+		else if (!strcmp(val, "text"))
+			p->desc = RD_TEXT;
+		else
+			return err_set(ERR_CONFIG, "%s:%u: description = '%s': use none, -- or text", path, line, val);
 	} else if (!strcmp(key, "advice")) {
 		ONCE(s->seen_advice);
 		free(p->advice);
@@ -448,7 +459,7 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 	} else {
 		return err_set(ERR_CONFIG,
 			       "%s:%u: unknown key '%s': use regex, action, comment, "
-			       "threshold, in, advice, langs, globs, "
+			       "threshold, in, description, advice, langs, globs, "
 			       "tests or disable",
 			       path, line, key);
 	}
@@ -861,7 +872,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
 		char num[64];
-		snprintf(num, sizeof(num), "%d %u %u %d %d", p->action, p->threshold, p->langs, p->in_tests, p->place);
+		snprintf(num, sizeof(num), "%d %u %u %d %d %d", p->action, p->threshold, p->langs, p->in_tests,
+			 p->place, p->desc);
 		digest_str(st, p->name);
 		digest_str(st, p->regex);
 		digest_str(st, num);

@@ -26,6 +26,8 @@ enum rules_lang { RL_RUST, RL_GO, RL_C, RL_JS, RL_PY, RL_RB, RL_SH, RL_OTHER, RL
 enum rules_action { RA_COUNT, RA_COMMENT, RA_FORBID };
 /* where a match may start (docs/patterns.md, "Where a pattern matches") */
 enum rules_place { RP_CODE, RP_COMMENT, RP_ANY };
+/* a directive's own description justifies it: none, after " -- " (eslint), any text (@ts-ignore) */
+enum rules_desc { RD_NONE, RD_DASHES, RD_TEXT };
 
 #define RULES_NO_THRESHOLD 0xffffffffu /* a count pattern that only counts, never fails */
 
@@ -38,6 +40,7 @@ struct rules_pattern {
 	int action;         /* enum rules_action */
 	unsigned threshold; /* count: a violation when source matches exceed it (RULES_NO_THRESHOLD: never) */
 	int place;          /* enum rules_place */
+	int desc;           /* enum rules_desc: comment patterns in comments */
 	char **markers;     /* comment: any of these on the line or the comment lines
                          above */
 	size_t nmarkers;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xalloc.h"
 #include "banned.h"
@@ -319,6 +320,122 @@ int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct l
 		}
 	}
 	return 0;
+}
+
+/* The lints in the allow(…)/expect(…) list that starts at i (just after its '('), up to the
+ * matching ')': all of them warnings about unused code. */
+static int only_unused_lints(const char *b, size_t i, size_t e)
+{
+	int any = 0;
+	while (i < e) {
+		while (i < e && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == ','))
+			i++;
+		if (i >= e || b[i] == ')')
+			return any;
+		size_t w = i;
+		while (i < e && (ident_byte((unsigned char)b[i]) || b[i] == ':'))
+			i++;
+		size_t n = i - w;
+		if (!n)
+			return 0;
+		if (!(n >= 6 && !memcmp(b + w, "unused", 6)) && !word_is(b + w, n, "dead_code") &&
+		    !word_is(b + w, n, "unreachable_pub"))
+			return 0;
+		any = 1;
+	}
+	return 0;
+}
+
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
+{
+	struct cur c = { buf, len, 0, 0, sp };
+	size_t o = off + 1;
+	if (o < len && buf[o] == '!')
+		o++;
+	if (o >= len || buf[o] != '[')
+		return 0;
+	size_t e = attr_end(&c, o);
+	if (!e)
+		return 0;
+	const char *h = memmem(buf + o, e - o, "cfg_attr", 8);
+	if (!h)
+		return 0;
+	/* every allow(…) or expect(…) in it silences only unused-code warnings */
+	int seen = 0;
+	for (size_t i = (size_t)(h - buf) + 8; i + 6 < e; i++) {
+		size_t k = 0;
+		if (!memcmp(buf + i, "allow", 5))
+			k = 5;
+		else if (!memcmp(buf + i, "expect", 6))
+			k = 6;
+		if (!k || ident_byte((unsigned char)buf[i - 1]))
+			continue;
+		size_t j = i + k;
+		while (j < e && (buf[j] == ' ' || buf[j] == '\t'))
+			j++;
+		if (j >= e || buf[j] != '(')
+			continue;
+		if (!only_unused_lints(buf, j + 1, e))
+			return 0;
+		seen = 1;
+	}
+	return seen;
+}
+
+/* The reason = "…" of the attribute [o, e) says something other than "TODO" or "FIXME". */
+static int real_reason(const char *b, size_t o, size_t e)
+{
+	const char *r = memmem(b + o, e - o, "reason", 6);
+	if (!r)
+		return 0;
+	const char *q = memchr(r, '"', (size_t)(b + e - r));
+	if (!q)
+		return 0;
+	q++;
+	while (q < b + e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (b + e - q >= 4 && (!strncasecmp(q, "TODO", 4) || !strncasecmp(q, "FIXME", 5)))
+		return 0;
+	return q < b + e && *q != '"';
+}
+
+void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out)
+{
+	static const char lint[] = "undocumented_unsafe_blocks";
+	struct cur c = { buf, len, 0, 0, sp };
+	out->n = 0;
+	if (limit > len)
+		limit = len;
+	size_t pos = 0;
+	while (pos < limit) {
+		const char *h = memmem(buf + pos, limit - pos, lint, sizeof(lint) - 1);
+		if (!h)
+			break;
+		size_t at = (size_t)(h - buf);
+		pos = at + 1;
+		/* the attribute around it: the nearest '#' before, on code */
+		size_t a = at;
+		while (a > 0 && buf[a] != '#' && at - a < RUST_ATTR_MAX)
+			a--;
+		if (buf[a] != '#')
+			continue;
+		cur_at(&c, a);
+		if (cur_span(&c))
+			continue;
+		size_t o = a + 1;
+		int inner = o < len && buf[o] == '!';
+		o += (size_t)inner;
+		if (o >= len || buf[o] != '[')
+			continue;
+		size_t e = attr_end(&c, o);
+		if (!e || e <= at || (!memmem(buf + o, at - o, "allow", 5) && !memmem(buf + o, at - o, "expect", 6)))
+			continue;
+		if (!real_reason(buf, o, e))
+			continue;
+		size_t end = inner ? len : item_end(&c, e, limit);
+		add_region(out, inner ? 0 : a, end);
+		pos = end > e ? end : e;
+	}
 }
 
 void rust_regions_release(struct rust_regions *rg)

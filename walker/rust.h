@@ -52,6 +52,14 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
 /* The attribute whose '#' is at off carries `reason = "…"` (allow, expect, cfg_attr). */
 int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp);
 
+/* The attribute at off is a cfg_attr(…) whose allow/expect lists only unused-code lints
+ * (dead_code, unused*, unreachable_pub): the cfg is the reason the code is unused. */
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp);
+
+/* Scopes where clippy::undocumented_unsafe_blocks is allowed or expected with a reason that is
+ * not a TODO: an inner attribute's whole file, an outer attribute's item. */
+void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out);
+
 void rust_regions_release(struct rust_regions *rg);
 
 #endif

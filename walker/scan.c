@@ -15,6 +15,7 @@
 #define MATCH_LIMIT 5000000u /* PCRE2 steps per match attempt: pathological regexes stop here */
 #define DEPTH_LIMIT 100000u
 #define JIT_STACK_MAX (1u << 20)
+#define INSIDE_LINES 64 /* lines looked at for a marker comment first inside a block */
 
 struct hit {
 	size_t off;
@@ -35,8 +36,19 @@ struct scan_ctx {
 	size_t adoc;
 	struct lex_spans spans;
 	struct rust_regions tests;
+	struct rust_regions waivers; /* clippy::undocumented_unsafe_blocks allowed with a reason */
+	/* the unsafe blocks found justified, open around the hit being judged (linear: one cursor) */
+	struct cover {
+		size_t brace; /* the block's '{' */
+		long level;   /* brace depth inside it; 0 until the cursor passes the brace */
+		uint16_t pat;
+	} * covers;
+	size_t ncovers, acovers, ccur; /* ccur: the brace cursor */
+	long cdepth;
 	size_t *memo_ls; /* per pattern: the line start of its last comment-rule search ... */
 	int *memo_res;   /* ... and its answer, so a run of matches is searched once (linear time) */
+	size_t *desc_k;  /* per pattern: the comment whose description was judged last, and ... */
+	int *desc_res;   /* ... the answer */
 	int lang;
 	/* the file being scanned */
 	const char *buf;
@@ -54,6 +66,8 @@ struct scan_ctx *scan_ctx_new(void)
 	sc->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
 	sc->memo_ls = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_ls));
 	sc->memo_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_res));
+	sc->desc_k = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_k));
+	sc->desc_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_res));
 	if (!sc->md || !sc->mc)
 		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
 	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
@@ -74,8 +88,12 @@ void scan_ctx_free(struct scan_ctx *sc)
 	free(sc->doc);
 	lex_spans_release(&sc->spans);
 	rust_regions_release(&sc->tests);
+	rust_regions_release(&sc->waivers);
+	free(sc->covers);
 	free(sc->memo_ls);
 	free(sc->memo_res);
+	free(sc->desc_k);
+	free(sc->desc_res);
 	free(sc);
 }
 
@@ -293,29 +311,115 @@ static int line_kind(const struct scan_ctx *sc, const struct rules_pattern *p, s
 
 static size_t line_start(const char *buf, size_t floor, size_t off);
 
-/* A directive's own description: "eslint-disable-line x -- because" (the match's comment). */
-static int described(const struct scan_ctx *sc, size_t off, size_t le)
+/* A directive's own description justifies it: "eslint-disable-line x -- because" (after " -- "),
+ * or "@ts-ignore: because" (any text of three or more characters after the match). */
+static int described(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t le)
 {
 	size_t k = lex_first_after(&sc->spans, off);
-	if (k >= sc->spans.n || sc->spans.v[k].start > off || sc->spans.v[k].kind == LK_STRING)
+	if (p->desc == RD_NONE || k >= sc->spans.n || sc->spans.v[k].start > off || sc->spans.v[k].kind == LK_STRING)
 		return 0;
+	if (sc->desc_k[pi] == k) /* one answer per comment and pattern: linear in the matches */
+		return sc->desc_res[pi];
+	sc->desc_k[pi] = k;
+	sc->desc_res[pi] = 0;
 	size_t e = sc->spans.v[k].end < le ? sc->spans.v[k].end : le;
-	const char *d = memmem(sc->buf + off, e - off, " -- ", 4);
-	if (!d)
+	const char *d = sc->buf + off, *end = sc->buf + e;
+	if (p->desc == RD_DASHES) {
+		d = memmem(d, (size_t)(end - d), " -- ", 4);
+		if (!d)
+			return 0;
+		d += 4;
+	} else {
+		while (d < end && !is_space(*d) && *d != ':')
+			d++; /* the directive itself */
+	}
+	size_t n = 0;
+	for (; d < end && n < 3; d++)
+		if (!is_space(*d) && *d != '*' && *d != '/' && *d != ':' && *d != '-')
+			n++;
+	sc->desc_res[pi] = n >= 3;
+	return n >= 3;
+}
+
+/* The line [ls, le) ends with a comment that starts after off: the reason written beside a Rust
+ * attribute. Only the line's last span is looked at, so a line of many attributes costs a binary
+ * search each. */
+static int comment_after(const struct scan_ctx *sc, size_t off, size_t le)
+{
+	size_t k = lex_first_after(&sc->spans, le);
+	if (k == 0)
 		return 0;
-	for (d += 4; d < sc->buf + e; d++)
-		if (!is_space(*d) && *d != '*' && *d != '/')
+	const struct lex_span *s = &sc->spans.v[k - 1];
+	if (k < sc->spans.n && sc->spans.v[k].start < le)
+		s = &sc->spans.v[k]; /* a block comment running past the line's end */
+	if (s->kind == LK_STRING || s->start <= off || s->start >= le)
+		return 0;
+	for (size_t i = s->start + 2; i < s->end && i < le; i++)
+		if (!is_space(sc->buf[i]) && sc->buf[i] != '/' && sc->buf[i] != '*')
 			return 1;
 	return 0;
 }
 
-/* The comment rule for the match at off of pattern pi on the line [ls, le). */
-static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls, size_t le)
+/* The pattern ends at a block's '{' (unsafe { … }). */
+static int opens_block(const struct rules_pattern *p)
 {
-	if (sc->lang == RL_RUST && sc->buf[off] == '#' && rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans))
-		return 1;
-	if (p->place != RP_CODE && described(sc, off, le))
-		return 1;
+	size_t n = strlen(p->regex);
+	return n >= 2 && p->regex[n - 2] == '\\' && p->regex[n - 1] == '{';
+}
+
+/* The first lines inside the block opened on the hit's line: a marker comment there justifies the
+ * block ("unsafe {" / "    // SAFETY: …"). */
+static int marked_inside(const struct scan_ctx *sc, const struct rules_pattern *p, size_t le)
+{
+	int marked;
+	for (size_t ls = le + 1, n = 0; ls < sc->len && n < INSIDE_LINES; n++) {
+		size_t e = line_end(sc->buf, sc->len, ls);
+		int kind = line_kind(sc, p, ls, e, &marked);
+		if (kind != LINE_BLANK && kind != LINE_COMMENT)
+			return 0;
+		if (marked)
+			return 1;
+		ls = e + 1;
+	}
+	return 0;
+}
+
+static int in_regions(const struct rust_regions *rg, size_t off)
+{
+	size_t lo = 0, hi = rg->n;
+	while (lo < hi) { /* the regions are sorted and disjoint */
+		size_t mid = lo + (hi - lo) / 2;
+		if (rg->v[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rg->n && rg->v[lo].start <= off;
+}
+
+static int has_marker_text(const struct rules_pattern *p, const char *t)
+{
+	for (size_t k = 0; k < p->nmarkers; k++)
+		if (p->mlen[k] == strlen(t) && !strncasecmp(p->mtext[k], t, p->mlen[k]))
+			return 1;
+	return 0;
+}
+
+/* Rust's own ways to justify: an attribute's reason (reason = "…", a comment beside it, a cfg
+ * that explains unused code), and a waiver of clippy's undocumented_unsafe_blocks in scope. */
+static int rust_justified(const struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t le)
+{
+	if (sc->buf[off] == '#')
+		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans) || comment_after(sc, off, le) ||
+		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans);
+	return sc->waivers.n && has_marker_text(p, "SAFETY:") && in_regions(&sc->waivers, off);
+}
+
+/* The comment rule for the line [ls, le) of a match of pattern pi: a marker on it, above it, or
+ * first inside the block it opens. Remembered per pattern, so that the lines under one comment
+ * block are searched once whatever the number of matches. */
+static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t ls, size_t le)
+{
 	if (sc->memo_ls[pi] == ls)
 		return sc->memo_res[pi];
 	int marked, res = 0;
@@ -340,9 +444,82 @@ static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 			ls = ps;
 		}
 	}
+	if (!res && opens_block(p))
+		res = marked_inside(sc, p, le);
 	sc->memo_ls[pi] = hit_ls;
 	sc->memo_res[pi] = res;
 	return res;
+}
+
+/* The comment rule for the match at off of pattern pi on the line [ls, le). */
+static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls, size_t le)
+{
+	if (sc->lang == RL_RUST && rust_justified(sc, p, off, le))
+		return 1;
+	if (p->place != RP_CODE && described(sc, p, pi, off, le))
+		return 1;
+	return line_justified(sc, p, pi, ls, le);
+}
+
+/* ---- justified blocks cover what they hold ------------------------------------------------------
+ * A `mem::transmute` inside an `unsafe { … }` whose SAFETY comment is found is covered by that
+ * comment (docs/patterns.md). One cursor walks the code bytes from hit to hit, counting braces,
+ * only while some justified block is open: linear in the bytes. */
+
+static void cover_advance(struct scan_ctx *sc, size_t off)
+{
+	if (!sc->ncovers) {
+		sc->ccur = off;
+		sc->cdepth = 0;
+		return;
+	}
+	size_t k = lex_first_after(&sc->spans, sc->ccur);
+	while (sc->ccur < off && sc->ncovers) {
+		if (k < sc->spans.n && sc->spans.v[k].start <= sc->ccur) {
+			sc->ccur = sc->spans.v[k++].end;
+			continue;
+		}
+		char c = sc->buf[sc->ccur];
+		if (c == '{') {
+			sc->cdepth++;
+			struct cover *top = &sc->covers[sc->ncovers - 1];
+			if (!top->level && top->brace == sc->ccur)
+				top->level = sc->cdepth;
+		} else if (c == '}') {
+			if (sc->covers[sc->ncovers - 1].level == sc->cdepth)
+				sc->ncovers--;
+			sc->cdepth--;
+		}
+		sc->ccur++;
+	}
+	if (!sc->ncovers)
+		sc->ccur = off;
+}
+
+static int covered(const struct scan_ctx *sc, const struct rules *r, const struct rules_pattern *p)
+{
+	if (!sc->ncovers || p->action != RA_COMMENT || p->place != RP_CODE)
+		return 0;
+	const struct cover *top = &sc->covers[sc->ncovers - 1];
+	if (!top->level)
+		return 0;
+	const struct rules_pattern *q = &r->pats[top->pat];
+	for (size_t k = 0; k < q->nmarkers; k++)
+		if (has_marker_text(p, q->mtext[k]))
+			return 1;
+	return 0;
+}
+
+static void cover_open(struct scan_ctx *sc, uint16_t pi, size_t off, size_t le)
+{
+	const char *b = memchr(sc->buf + off, '{', le - off);
+	if (!b)
+		return;
+	ALLOC_GROW(sc->covers, sc->ncovers + 1, sc->acovers);
+	sc->covers[sc->ncovers].brace = (size_t)(b - sc->buf);
+	sc->covers[sc->ncovers].level = 0;
+	sc->covers[sc->ncovers].pat = pi;
+	sc->ncovers++;
 }
 
 /* Keep the hits whose first byte is where their pattern may match; a code pattern's hit in a
@@ -386,8 +563,14 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
 static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct scan_result *res)
 {
-	/* through the last hit's line: a comment after it on that line can justify it */
-	size_t upto = sc->nhits ? line_end(sc->buf, sc->len, sc->hits[sc->nhits - 1].off) + 1 : 0;
+	/* through the last hit's line (a comment after it on that line can justify it), and the lines
+	 * a block's first comment may take (marked_inside) */
+	size_t upto = 0;
+	if (sc->nhits) {
+		upto = sc->hits[sc->nhits - 1].off;
+		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
+			upto = line_end(sc->buf, sc->len, upto) + 1;
+	}
 	size_t mods = 0;
 	if (c->lang == RL_RUST) {
 		mods = rust_mod_extent(sc->buf, sc->len);
@@ -396,12 +579,14 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct sc
 	}
 	sc->spans.n = 0;
 	sc->tests.n = 0;
+	sc->waivers.n = 0;
 	if (!upto)
 		return;
 	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
 	if (c->lang == RL_RUST) {
 		if (!c->test)
 			rust_test_regions(sc->buf, sc->len, upto, &sc->spans, &sc->tests);
+		rust_waivers(sc->buf, sc->len, upto, &sc->spans, &sc->waivers);
 		/* test code is whole lines: from the attribute's line to the closing line */
 		for (size_t i = 0; i < sc->tests.n; i++) {
 			struct rust_region *g = &sc->tests.v[i];
@@ -430,6 +615,7 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;
+		sc->desc_k[idx[i]] = SIZE_MAX;
 	}
 	if (sc->nhits > 1)
 		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
@@ -440,6 +626,9 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	ALLOC_GROW(res->m, sc->nhits, res->alloc);
 	/* one forward pass: line numbers and line bounds of every hit */
 	size_t cur_ls = 0, cur_le = SIZE_MAX, scanned = 0, t = 0;
+	sc->ncovers = 0;
+	sc->ccur = 0;
+	sc->cdepth = 0;
 	uint32_t line = 1;
 	for (size_t i = 0; i < sc->nhits; i++) {
 		size_t off = sc->hits[i].off;
@@ -458,11 +647,20 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 			test = t < sc->tests.n && sc->tests.v[t].start <= off;
 		}
 		uint16_t pi = sc->hits[i].pat;
+		const struct rules_pattern *p = &r->pats[pi];
 		struct scan_match *m = &res->m[res->n++];
 		m->line = line;
 		m->col = (uint32_t)(off - cur_ls) + 1;
 		m->pat = pi;
-		m->outcome = (uint8_t)judge(sc, &r->pats[pi], pi, test, off, cur_ls, cur_le);
+		int covers = c->lang == RL_RUST && !test;
+		if (covers)
+			cover_advance(sc, off);
+		if (covers && covered(sc, r, p))
+			m->outcome = SO_ALLOWED;
+		else
+			m->outcome = (uint8_t)judge(sc, p, pi, test, off, cur_ls, cur_le);
+		if (covers && m->outcome == SO_ALLOWED && opens_block(p))
+			cover_open(sc, pi, off, cur_le);
 	}
 	if (sc->limited) {
 		res->status = SS_LIMIT;

@@ -191,6 +191,20 @@ static void search_skips_attributes_and_wrapped_statements(void **state)
 	outcomes_are("a.rs", "// SAFETY: x\nf();\nunsafe { a }", "v");
 	outcomes_are("a.rs", "#[allow(dead_code, reason = \"api\")]\n#[allow(unused)]", "av");
 	outcomes_are("a.rs", "unsafe impl Send for X {}", "v");
+	outcomes_are("a.rs", "unsafe {\n    // SAFETY: first inside\n    a();\n}", "a");
+	outcomes_are("a.rs", "unsafe {\n    a(); // SAFETY: not first\n}", "v");
+}
+
+static void rust_reasons_waivers_and_covering_blocks(void **state)
+{
+	(void)state;
+	outcomes_are("a.rs", "#[allow(dead_code)] // kept for Drop\n#[allow(dead_code)]", "av");
+	outcomes_are("a.rs", "#[cfg_attr(not(feature = \"io\"), allow(unused, dead_code))]", "a");
+	outcomes_are("a.rs", "#[cfg_attr(test, allow(clippy::foo))]", "v");
+	outcomes_are("a.rs", "// SAFETY: ok\nunsafe {\n    mem::transmute(x)\n};\nmem::transmute(y);", "aav");
+	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"FFI\")]\nunsafe { a }", "aa");
+	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO\")]\nunsafe { a }", "av");
+	outcomes_are("a.ts", "// @ts-ignore\n// @ts-ignore: types lag\n", "va");
 }
 
 static void places_keep_patterns_to_code_or_comments(void **state)
@@ -339,6 +353,7 @@ int main(void)
 		cmocka_unit_test(search_skips_attributes_and_wrapped_statements),
 		cmocka_unit_test(places_keep_patterns_to_code_or_comments),
 		cmocka_unit_test(rust_test_items_from_real_attributes),
+		cmocka_unit_test(rust_reasons_waivers_and_covering_blocks),
 		cmocka_unit_test(binary_and_missing_final_newline),
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(rule_digest_follows_every_rule),
