@@ -2,6 +2,7 @@
  * (docs/patterns.md, "Test code"). */
 #include "rust.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -192,7 +193,7 @@ static void add_region(struct rust_regions *out, size_t s, size_t e)
 
 void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out)
 {
-	struct cur c = { buf, len, 0, 0, sp };
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t pos = 0;
 	out->n = 0;
 	if (limit > len)
@@ -260,7 +261,7 @@ static int in_regions(const struct rust_regions *rg, size_t off, size_t *k)
 void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, const struct rust_regions *rg,
 		    struct sbuf *out)
 {
-	struct cur c = { buf, len, 0, 0, sp };
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t pos = 0, rk = 0;
 	while (pos + 3 < len) {
 		const char *h = memmem(buf + pos, len - pos, "mod", 3);
@@ -297,7 +298,7 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
 
 int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
 {
-	struct cur c = { buf, len, 0, 0, sp };
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t o = off + 1;
 	if (o < len && buf[o] == '!')
 		o++;
@@ -348,7 +349,7 @@ static int only_unused_lints(const char *b, size_t i, size_t e)
 
 int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
 {
-	struct cur c = { buf, len, 0, 0, sp };
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t o = off + 1;
 	if (o < len && buf[o] == '!')
 		o++;
@@ -402,7 +403,7 @@ static int real_reason(const char *b, size_t o, size_t e)
 void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out)
 {
 	static const char lint[] = "undocumented_unsafe_blocks";
-	struct cur c = { buf, len, 0, 0, sp };
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	out->n = 0;
 	if (limit > len)
 		limit = len;
