@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all} secs=${2:-60}
-[ "$what" = all ] && what="ignore config scan cache"
+[ "$what" = all ] && what="ignore config scan cache lex"
 GEN=build/genfixtures
 W=build/walker
 seed() { # seed TARGET DIR: the starting corpus
@@ -20,7 +20,7 @@ seed() { # seed TARGET DIR: the starting corpus
 	case $1 in
 	ignore) find "$S" \( -name .gitignore -o -name .ignore \) -type f 2>/dev/null | head -n 50 |
 		while read -r f; do cp "$f" "$2/$(echo "$f" | cksum | cut -d' ' -f1)"; done ;;
-	scan) find "$S/stress-patterns" -type f | while read -r f; do
+	scan | lex) find "$S/stress-patterns" -type f | while read -r f; do
 		{ printf 'A'; head -c 20000 "$f"; } >"$2/$(echo "$f" | cksum | cut -d' ' -f1)"; done ;;
 	cache) XDG_CACHE_HOME=$S/xdg $W --cache "$2/patterns.cache" "$S/stress-patterns" >/dev/null 2>&1
 		XDG_CACHE_HOME=$S/xdg $W --cache "$2/hostile.cache" "$S/stress-hostile" >/dev/null 2>&1 ;;
