@@ -168,6 +168,26 @@ for n in $SERIES; do
 done
 group "series"
 
+# pathological shapes (docs/patterns.md, "The comment rule"): one file each, the walker with its
+# default rules beside rg -P searching the same file for all of that language's default regexes
+P=$TMP/patho
+mkdir -p "$P"
+awk 'BEGIN { for (i = 0; i < 40000; i++) print "// unsafe {" }' >"$P/comment-unsafe.rs"
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "eval "; print "" }' >"$P/eval-line.rb"
+awk 'BEGIN { for (i = 0; i < 40000; i++) print "    // @ts-ignore" }' >"$P/ts-ignore.ts"
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "#[allow(x, reason = \"\")] "; print "// c" }' >"$P/attrs.rs"
+awk 'BEGIN { for (i = 0; i < 20000; i++) print "// SAFETY: x\nunsafe {"; for (i = 0; i < 20000; i++) print "mem::transmute(a)";
+	for (i = 0; i < 20000; i++) print "}" }' >"$P/nested-unsafe.rs"
+lang_rx() { # lang_rx LANG: the default regexes of that language, as one alternation
+	"$W" --list-patterns | awk -F'\t' -v l="[$1]" 'index($0, l) { printf "%s(?:%s)", n++ ? "|" : "", $3 }'
+}
+for f in comment-unsafe.rs:rust eval-line.rb:ruby ts-ignore.ts:js attrs.rs:rust nested-unsafe.rs:rust; do
+	name=${f%%:*}
+	cmd "walker $name" "" "$W --no-cache $P/$name"
+	cmd "rg -P $name" "" "rg -P --count-matches '$(lang_rx "${f#*:}")' $P/$name"
+done
+group "pathological"
+
 # ---- 3. results --------------------------------------------------------------------------------
 files_of() { jq '.stats.files' "$1"; }
 for n in $SERIES; do
