@@ -477,7 +477,7 @@ int cache_settled(const struct cache *c, const struct stat *st)
 
 int cache_same_class(const struct cache_entry *e, int lang, int test)
 {
-	return e->lang == lang && e->test == test;
+	return (lang < 0 || e->lang == lang) && e->test == test;
 }
 
 int cache_same_content(const struct cache_entry *e, const uint8_t hash[16])

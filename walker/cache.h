@@ -78,7 +78,8 @@ const struct cache_entry *cache_find(const struct cache *c, const char *key, siz
 /* The stat data is identical and not racy: the stored result can be used as is. */
 int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct stat *st);
 /* The entry was recorded for a file of this class (language, test code by its path): a tree
- * moved under another repository root classifies a path anew. */
+ * moved under another repository root classifies a path anew. lang -1: any language (a script's
+ * comes from its first line, which the entry saw). */
 int cache_same_class(const struct cache_entry *e, int lang, int test);
 /* The entry's stat data is identical to st (but may be racy). */
 int cache_same_stat(const struct cache_entry *e, const struct stat *st);

@@ -486,11 +486,28 @@ static void content(struct worker *me, const struct dnode *d, const char *name, 
 	cache_record(me, cf, fe, scan_now(me, d, name, nlen, buf, len, fe, nidx), h);
 }
 
+/* An extensionless file whose first line names an interpreter ("#!/bin/sh", "#!/usr/bin/env
+ * python3") takes that language: its class and the patterns that apply change. Returns the
+ * number of patterns (0: nothing to scan). */
+static size_t retarget(struct worker *me, struct fent *fe, const char *buf, size_t len, const char *relpath,
+		       size_t rellen, size_t base_off)
+{
+	int lang = rules_lang_of_shebang(buf, len);
+	if (lang == RL_OTHER)
+		return rules_applicable(me->w->r, relpath, rellen, base_off,
+					&(struct rules_class){ fe->lang, fe->test }, me->idx);
+	fe->lang = (uint8_t)lang;
+	return rules_applicable(me->w->r, relpath, rellen, base_off, &(struct rules_class){ fe->lang, fe->test },
+				me->idx);
+}
+
 /* Open, read or map, and scan one file whose name is in the directory d (fd
  * dfd). With a cache, one fstatat first: an unchanged file is not opened. */
 static void do_file(struct worker *me, const struct dnode *d, int dfd, const char *name, size_t nlen,
-		    const struct fent *fe, const char *relpath, size_t rellen, size_t base_off)
+		    const struct fent *fe_in, const char *relpath, size_t rellen, size_t base_off)
 {
+	struct fent fx = *fe_in; /* a script's language comes from its first line */
+	const struct fent *const fe = &fx;
 	struct walk *w = me->w;
 	const struct walk_opts *o = w->o;
 	const struct rules *r = w->r;
@@ -502,10 +519,12 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	size_t nidx = rules_applicable(r, relpath, rellen, base_off, &c, me->idx);
-	if (!nidx) {
+	int script = rules_maybe_script(relpath, rellen, base_off, &c);
+	if (!nidx && !script) {
 		me->st.no_pattern++;
 		return;
 	}
+
 	uint64_t t0 = o->timing ? now_ns() : 0;
 	struct cfile cf;
 	cf.on = 0;
@@ -524,7 +543,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			cf.key = relpath + w->prefix_len;
 			cf.keylen = rellen - w->prefix_len;
 			cf.e = cache_find(o->cache, cf.key, cf.keylen, &me->chint);
-			if (cf.e && !cache_same_class(cf.e, fe->lang, fe->test))
+			if (cf.e && !cache_same_class(cf.e, script ? -1 : fe->lang, fe->test))
 				cf.e = NULL; /* classified differently now: judged anew */
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
 				me->st.cache_hits_stat++;
@@ -561,6 +580,16 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		return;
 	}
 	size_t len = (size_t)k;
+	if (script) {
+		nidx = retarget(me, &fx, me->buf, len, relpath, rellen, base_off);
+		if (!nidx) { /* not a script after all: remembered, so that the next run does not read it */
+			close(fd);
+			me->st.no_pattern++;
+			if (cf.on)
+				cache_record(me, &cf, fe, WF_OK, NULL);
+			return;
+		}
+	}
 	if (len == READ_FIRST) {
 		struct stat st;
 		if (fstat(fd, &st)) {

@@ -231,6 +231,23 @@ static void rust_test_items_from_real_attributes(void **state)
 	outcomes_are("a.rs", "#![cfg(test)]\nfn f() { unsafe { a } }", "t");
 }
 
+static void shebang_names_the_language_of_extensionless_scripts(void **state)
+{
+	(void)state;
+	const char *sh = "#!/bin/sh\n", *env = "#!/usr/bin/env python3\n", *envs = "#!/usr/bin/env -S node --x\n";
+	assert_int_equal(rules_lang_of_shebang(sh, strlen(sh)), RL_SH);
+	assert_int_equal(rules_lang_of_shebang(env, strlen(env)), RL_PY);
+	assert_int_equal(rules_lang_of_shebang(envs, strlen(envs)), RL_JS);
+	assert_int_equal(rules_lang_of_shebang("#!/usr/bin/ruby -w", 18), RL_RB);
+	assert_int_equal(rules_lang_of_shebang("#!/usr/bin/perl\n", 16), RL_OTHER);
+	assert_int_equal(rules_lang_of_shebang("# no\n", 5), RL_OTHER);
+	struct rules_class c;
+	rules_classify(NULL, "bin/run", 7, 4, &c);
+	assert_true(rules_maybe_script("bin/run", 7, 4, &c));
+	rules_classify(NULL, "README.md", 9, 0, &c);
+	assert_false(rules_maybe_script("README.md", 9, 0, &c));
+}
+
 static void binary_and_missing_final_newline(void **state)
 {
 	(void)state;
@@ -354,6 +371,7 @@ int main(void)
 		cmocka_unit_test(places_keep_patterns_to_code_or_comments),
 		cmocka_unit_test(rust_test_items_from_real_attributes),
 		cmocka_unit_test(rust_reasons_waivers_and_covering_blocks),
+		cmocka_unit_test(shebang_names_the_language_of_extensionless_scripts),
 		cmocka_unit_test(binary_and_missing_final_newline),
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(rule_digest_follows_every_rule),
