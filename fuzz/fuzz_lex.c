@@ -49,10 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rust_mod_decls(buf, len, &all, &rg, &mods);
 		if (mods.len > 65535)
 			__builtin_trap();
+		size_t hint = 0;
 		for (size_t i = 0; i < len && i < 64; i++)
 			if (buf[i] == '#') {
-				(void)rust_attr_has_reason(buf, len, i, &all);
-				(void)rust_attr_cfg_gated_unused(buf, len, i, &all);
+				(void)rust_attr_has_reason(buf, len, i, &all, &hint);
+				(void)rust_attr_cfg_gated_unused(buf, len, i, &all, &hint);
 			}
 		rust_regions_release(&rg);
 		rust_regions_release(&wv);

@@ -658,6 +658,20 @@ size_t lex_first_after(const struct lex_spans *sp, size_t off)
 	return lo;
 }
 
+size_t lex_first_after_near(const struct lex_spans *sp, size_t off, size_t *hint)
+{
+	size_t k = *hint <= sp->n ? *hint : sp->n;
+	for (int step = 0; step < 4; step++) {
+		if (k > 0 && sp->v[k - 1].end > off)
+			k--;
+		else if (k < sp->n && sp->v[k].end <= off)
+			k++;
+		else
+			return *hint = k;
+	}
+	return *hint = lex_first_after(sp, off);
+}
+
 void lex_spans_release(struct lex_spans *sp)
 {
 	free(sp->v);

@@ -48,6 +48,9 @@ int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor);
 
 /* Index of the first span that ends after off (sp->n when none). */
 size_t lex_first_after(const struct lex_spans *sp, size_t off);
+/* The same, starting from *hint (an earlier answer, updated): a few steps when off is near the
+ * last lookup, a binary search otherwise. */
+size_t lex_first_after_near(const struct lex_spans *sp, size_t off, size_t *hint);
 
 void lex_spans_release(struct lex_spans *sp);
 

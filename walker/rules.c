@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -111,6 +112,15 @@ static const struct dflt defaults[] = {
 /* clang-format on */
 
 static const char *const lang_names[RL_COUNT] = { "rust", "go", "c", "js", "python", "ruby", "shell", "other" };
+
+int rules_has_marker(const struct rules_pattern *p, const char *text)
+{
+	size_t n = strlen(text);
+	for (size_t k = 0; k < p->nmarkers; k++)
+		if (p->mlen[k] == n && !strncasecmp(p->mtext[k], text, n))
+			return 1;
+	return 0;
+}
 
 const char *rules_lang_name(int lang)
 {
@@ -1004,7 +1014,9 @@ void rules_classify(const struct rules *r, const char *path, size_t len, size_t 
 	for (size_t i = 0; i < base_off; i++) {
 		if (path[i] != '/')
 			continue;
-		if (test_dir(path + s, i - s)) {
+		/* Rust's examples/ are cargo example targets, built by cargo test, never the library */
+		if (test_dir(path + s, i - s) ||
+		    (out->lang == RL_RUST && i - s == 8 && !memcmp(path + s, "examples", 8))) {
 			out->test = 1;
 			return;
 		}

@@ -116,6 +116,9 @@ int rules_lang_of_shebang(const char *buf, size_t len);
 size_t rules_applicable(const struct rules *r, const char *path, size_t len, size_t base_off,
 			const struct rules_class *c, uint16_t *idx);
 
+/* One of p's markers is text once its comment leader is gone ("SAFETY:"), ASCII case ignored. */
+int rules_has_marker(const struct rules_pattern *p, const char *text);
+
 const char *rules_lang_name(int lang);
 const char *rules_action_name(int action);
 

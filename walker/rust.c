@@ -23,10 +23,7 @@ struct cur {
 static void cur_at(struct cur *c, size_t i)
 {
 	c->i = i;
-	if (c->k > c->sp->n || (c->k > 0 && c->sp->v[c->k - 1].end > i))
-		c->k = lex_first_after(c->sp, i);
-	while (c->k < c->sp->n && c->sp->v[c->k].end <= i)
-		c->k++;
+	c->k = lex_first_after_near(c->sp, i, &c->k);
 }
 
 /* The span covering c->i, or NULL when c->i is code. */
@@ -61,18 +58,46 @@ static int ident_byte(unsigned char ch)
 	       ch >= 0x80;
 }
 
+/* Code bytes from i on, comments and strings stepped over in one tight loop: the scans below
+ * run at memory speed on lines of a hundred thousand attributes. */
+struct code_iter {
+	const struct lex_spans *sp;
+	size_t k, next; /* the next span, and where it starts (SIZE_MAX: none) */
+};
+
+static void code_iter_at(struct code_iter *it, struct cur *c, size_t i)
+{
+	cur_at(c, i);
+	it->sp = c->sp;
+	it->k = c->k;
+	it->next = it->k < it->sp->n ? it->sp->v[it->k].start : SIZE_MAX;
+}
+
+/* i is the next byte to look at: returns it, or the end of the span it starts. */
+static inline size_t code_iter_skip(struct code_iter *it, size_t i)
+{
+	while (i >= it->next) {
+		if (it->sp->v[it->k].end > i)
+			i = it->sp->v[it->k].end;
+		it->k++;
+		it->next = it->k < it->sp->n ? it->sp->v[it->k].start : SIZE_MAX;
+	}
+	return i;
+}
+
 /* The offset just past the ']' closing the attribute whose '[' is at open, or 0. */
 static size_t attr_end(struct cur *c, size_t open)
 {
 	size_t lim = open + RUST_ATTR_MAX < c->len ? open + RUST_ATTR_MAX : c->len;
 	long depth = 0;
-	cur_at(c, open);
-	for (int ch; (ch = next_tok(c, lim, 1)) >= 0;) {
+	struct code_iter it;
+	code_iter_at(&it, c, open);
+	for (size_t i = code_iter_skip(&it, open); i < lim; i = code_iter_skip(&it, i + 1)) {
+		char ch = c->b[i];
 		if (ch == '[')
 			depth++;
 		else if (ch == ']' && --depth == 0)
-			return c->i + 1;
-		cur_at(c, c->i + 1);
+			return i + 1;
 	}
 	return 0;
 }
@@ -155,16 +180,19 @@ static int test_attribute(const char *b, size_t open, size_t end)
 static size_t item_end(struct cur *c, size_t from, size_t lim)
 {
 	long paren = 0, brace = 0;
-	cur_at(c, from);
-	for (int ch; (ch = next_tok(c, lim, 1)) >= 0; cur_at(c, c->i + 1)) {
+	struct code_iter it;
+	code_iter_at(&it, c, from);
+	for (size_t i = code_iter_skip(&it, from); i < lim; i = code_iter_skip(&it, i + 1)) {
+		char ch = c->b[i];
 		if (ch == '#' && brace == 0 && paren == 0) { /* a further attribute of the same item */
-			size_t o = c->i + 1;
+			size_t o = i + 1;
 			if (o < c->len && c->b[o] == '!')
 				o++;
 			if (o < c->len && c->b[o] == '[') {
 				size_t e = attr_end(c, o);
 				if (e) {
-					cur_at(c, e - 1);
+					code_iter_at(&it, c, e);
+					i = e - 1;
 					continue;
 				}
 			}
@@ -174,11 +202,11 @@ static size_t item_end(struct cur *c, size_t from, size_t lim)
 		else if ((ch == ')' || ch == ']') && paren > 0)
 			paren--;
 		else if (ch == ';' && paren == 0 && brace == 0)
-			return c->i + 1;
+			return i + 1;
 		else if (ch == '{')
 			brace++;
 		else if (ch == '}' && brace > 0 && --brace == 0)
-			return c->i + 1;
+			return i + 1;
 	}
 	return c->len;
 }
@@ -296,27 +324,38 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
 	}
 }
 
-int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
+static int has_reason(struct cur *cp, size_t off);
+
+int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint)
 {
-	struct cur c = { buf, len, 0, SIZE_MAX, sp };
+	struct cur c = { buf, len, 0, *hint, sp };
+	int r = has_reason(&c, off);
+	*hint = c.k;
+	return r;
+}
+
+static int has_reason(struct cur *cp, size_t off)
+{
+	const char *buf = cp->b;
+	size_t len = cp->len;
 	size_t o = off + 1;
 	if (o < len && buf[o] == '!')
 		o++;
 	if (o >= len || buf[o] != '[')
 		return 0;
-	size_t e = attr_end(&c, o);
+	size_t e = attr_end(cp, o);
 	if (!e)
 		return 0;
 	for (size_t i = o; i + 6 <= e; i++) {
 		if (memcmp(buf + i, "reason", 6) || (i > 0 && ident_byte((unsigned char)buf[i - 1])))
 			continue;
-		cur_at(&c, i);
-		if (cur_span(&c))
+		cur_at(cp, i);
+		if (cur_span(cp))
 			continue;
-		cur_at(&c, i + 6);
-		if (next_tok(&c, e, 0) == '=') {
-			cur_at(&c, c.i + 1);
-			if (next_tok(&c, e, 0) == '"')
+		cur_at(cp, i + 6);
+		if (next_tok(cp, e, 0) == '=') {
+			cur_at(cp, cp->i + 1);
+			if (next_tok(cp, e, 0) == '"')
 				return 1;
 		}
 	}
@@ -347,15 +386,16 @@ static int only_unused_lints(const char *b, size_t i, size_t e)
 	return 0;
 }
 
-int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp)
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint)
 {
-	struct cur c = { buf, len, 0, SIZE_MAX, sp };
+	struct cur c = { buf, len, 0, *hint, sp };
 	size_t o = off + 1;
 	if (o < len && buf[o] == '!')
 		o++;
 	if (o >= len || buf[o] != '[')
 		return 0;
 	size_t e = attr_end(&c, o);
+	*hint = c.k;
 	if (!e)
 		return 0;
 	const char *h = memmem(buf + o, e - o, "cfg_attr", 8);

@@ -22,7 +22,8 @@
 #include "sbuf.h"
 
 #define RUST_ATTR_MAX 4096
-#define RUST_MOD_TEST 1 /* flag of a declared module: it is test code (cfg(test), or in a test region) */
+#define RUST_MOD_TEST 1   /* flag of a declared module: it is test code (cfg(test), or in a test region) */
+#define RUST_MOD_WAIVER 2 /* an entry with no name: the file waives undocumented unsafe blocks for its modules */
 
 struct rust_region {
 	size_t start, end; /* test code: the attribute's first byte to the item's closing '}' or ';' */
@@ -49,12 +50,13 @@ size_t rust_mod_extent(const char *buf, size_t len);
 void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, const struct rust_regions *rg,
 		    struct sbuf *out);
 
-/* The attribute whose '#' is at off carries `reason = "…"` (allow, expect, cfg_attr). */
-int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp);
+/* The attribute whose '#' is at off carries `reason = "…"` (allow, expect, cfg_attr). hint: a span
+ * index near off (lex_first_after_near), so that many attributes on one line cost no search. */
+int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint);
 
 /* The attribute at off is a cfg_attr(…) whose allow/expect lists only unused-code lints
  * (dead_code, unused*, unreachable_pub): the cfg is the reason the code is unused. */
-int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp);
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint);
 
 /* Scopes where clippy::undocumented_unsafe_blocks is allowed or expected with a reason that is
  * not a TODO: an inner attribute's whole file, an outer attribute's item. */

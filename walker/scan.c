@@ -50,6 +50,9 @@ struct scan_ctx {
 	size_t *desc_k;  /* per pattern: the comment whose description was judged last, and ... */
 	int *desc_res;   /* ... the answer */
 	int lang;
+	size_t khint;    /* the last span looked up (lex_first_after_near) */
+	size_t above_ls; /* comment_above's last line and answer */
+	int above_res;
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
@@ -236,6 +239,27 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/* A Markdown heading names the marker without its colon: "// # Safety" above an explanation, as
+ * Rust's API documentation writes it. */
+static int heading_marker(const struct rules_pattern *p, const char *s, const char *e)
+{
+	if (s >= e || *s != '#')
+		return 0;
+	while (s < e && *s == '#')
+		s++;
+	while (s < e && is_space(*s))
+		s++;
+	for (size_t k = 0; k < p->nmarkers; k++) {
+		size_t n = p->mlen[k];
+		if (n > 1 && p->mtext[k][n - 1] == ':')
+			n--;
+		if ((size_t)(e - s) >= n && !strncasecmp(s, p->mtext[k], n) &&
+		    (s + n == e || is_space(s[n]) || s[n] == '\n' || s[n] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
 /* The text of a comment starts with one of p's markers, ASCII case ignored. s: where the
  * comment's piece on this line starts; first: it is the comment's first line (its leader is
  * there), else a later line of a block comment (an optional '*' leads). */
@@ -260,6 +284,18 @@ static int marker_at(const struct rules_pattern *p, const char *s, const char *e
 	for (size_t k = 0; k < p->nmarkers; k++)
 		if ((size_t)(e - s) >= p->mlen[k] && !strncasecmp(s, p->mtext[k], p->mlen[k]))
 			return 1;
+	return heading_marker(p, s, e);
+}
+
+/* b[first..last) holds an assignment '=' (not ==, !=, <=, >= or =>) outside strings: the brace
+ * that ends the line opens an expression, not a block. Strings are not told apart here: a '='
+ * inside one only lets the search go on, never ends it wrongly. */
+static int assigns(const char *b, size_t first, size_t last)
+{
+	for (size_t i = first; i < last; i++)
+		if (b[i] == '=' && (i == first || !strchr("=!<>", b[i - 1])) &&
+		    (i + 1 >= last || !strchr("=>", b[i + 1])))
+			return 1;
 	return 0;
 }
 
@@ -267,11 +303,11 @@ static int marker_at(const struct rules_pattern *p, const char *s, const char *e
 enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
 
 /* Classify the line [ls, le) and look for a marker in the comments on it (*marked). */
-static int line_kind(const struct scan_ctx *sc, const struct rules_pattern *p, size_t ls, size_t le, int *marked)
+static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t ls, size_t le, int *marked)
 {
 	const char *b = sc->buf;
 	const struct lex_spans *sp = &sc->spans;
-	size_t k = lex_first_after(sp, ls), first = le, last = le;
+	size_t k = lex_first_after_near(sp, ls, &sc->khint), first = le, last = le;
 	int comment = 0;
 	*marked = 0;
 	for (size_t i = ls; i < le;) {
@@ -306,6 +342,8 @@ static int line_kind(const struct scan_ctx *sc, const struct rules_pattern *p, s
 	int wraps = sc->lang == RL_RUST || sc->lang == RL_C || sc->lang == RL_JS;
 	if (wraps && b[last] != ';' && b[last] != '{' && b[last] != '}')
 		return LINE_SKIP; /* the statement goes on below: rustfmt wrapped it */
+	if (wraps && b[last] == '{' && assigns(b, first, last))
+		return LINE_SKIP; /* "let x = Inner {", "let y = match v {": an expression goes on */
 	return LINE_CODE;
 }
 
@@ -315,7 +353,7 @@ static size_t line_start(const char *buf, size_t floor, size_t off);
  * or "@ts-ignore: because" (any text of three or more characters after the match). */
 static int described(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t le)
 {
-	size_t k = lex_first_after(&sc->spans, off);
+	size_t k = lex_first_after_near(&sc->spans, off, &sc->khint);
 	if (p->desc == RD_NONE || k >= sc->spans.n || sc->spans.v[k].start > off || sc->spans.v[k].kind == LK_STRING)
 		return 0;
 	if (sc->desc_k[pi] == k) /* one answer per comment and pattern: linear in the matches */
@@ -344,9 +382,9 @@ static int described(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 /* The line [ls, le) ends with a comment that starts after off: the reason written beside a Rust
  * attribute. Only the line's last span is looked at, so a line of many attributes costs a binary
  * search each. */
-static int comment_after(const struct scan_ctx *sc, size_t off, size_t le)
+static int comment_after(struct scan_ctx *sc, size_t off, size_t le)
 {
-	size_t k = lex_first_after(&sc->spans, le);
+	size_t k = lex_first_after_near(&sc->spans, le, &sc->khint);
 	if (k == 0)
 		return 0;
 	const struct lex_span *s = &sc->spans.v[k - 1];
@@ -360,6 +398,25 @@ static int comment_after(const struct scan_ctx *sc, size_t off, size_t le)
 	return 0;
 }
 
+/* The line above the one starting at ls holds only a plain comment (not a doc comment, which
+ * documents the item rather than the attribute): the reason written above an attribute. */
+static int comment_above(struct scan_ctx *sc, size_t ls)
+{
+	if (ls == 0)
+		return 0;
+	if (sc->above_ls == ls) /* once per line: a line of many attributes looks up once */
+		return sc->above_res;
+	size_t pe = ls - 1, ps = line_start(sc->buf, 0, pe);
+	int marked, res = 0;
+	if (line_kind(sc, NULL, ps, pe, &marked) == LINE_COMMENT) {
+		size_t k = lex_first_after_near(&sc->spans, ps, &sc->khint);
+		res = k < sc->spans.n && sc->spans.v[k].kind == LK_COMMENT;
+	}
+	sc->above_ls = ls;
+	sc->above_res = res;
+	return res;
+}
+
 /* The pattern ends at a block's '{' (unsafe { … }). */
 static int opens_block(const struct rules_pattern *p)
 {
@@ -369,7 +426,7 @@ static int opens_block(const struct rules_pattern *p)
 
 /* The first lines inside the block opened on the hit's line: a marker comment there justifies the
  * block ("unsafe {" / "    // SAFETY: …"). */
-static int marked_inside(const struct scan_ctx *sc, const struct rules_pattern *p, size_t le)
+static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t le)
 {
 	int marked;
 	for (size_t ls = le + 1, n = 0; ls < sc->len && n < INSIDE_LINES; n++) {
@@ -397,22 +454,15 @@ static int in_regions(const struct rust_regions *rg, size_t off)
 	return lo < rg->n && rg->v[lo].start <= off;
 }
 
-static int has_marker_text(const struct rules_pattern *p, const char *t)
-{
-	for (size_t k = 0; k < p->nmarkers; k++)
-		if (p->mlen[k] == strlen(t) && !strncasecmp(p->mtext[k], t, p->mlen[k]))
-			return 1;
-	return 0;
-}
-
 /* Rust's own ways to justify: an attribute's reason (reason = "…", a comment beside it, a cfg
  * that explains unused code), and a waiver of clippy's undocumented_unsafe_blocks in scope. */
-static int rust_justified(const struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t le)
+static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t ls, size_t le)
 {
 	if (sc->buf[off] == '#')
-		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans) || comment_after(sc, off, le) ||
-		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans);
-	return sc->waivers.n && has_marker_text(p, "SAFETY:") && in_regions(&sc->waivers, off);
+		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
+		       comment_after(sc, off, le) || comment_above(sc, ls) ||
+		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint);
+	return sc->waivers.n && rules_has_marker(p, "SAFETY:") && in_regions(&sc->waivers, off);
 }
 
 /* The comment rule for the line [ls, le) of a match of pattern pi: a marker on it, above it, or
@@ -454,7 +504,7 @@ static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, ui
 /* The comment rule for the match at off of pattern pi on the line [ls, le). */
 static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t off, size_t ls, size_t le)
 {
-	if (sc->lang == RL_RUST && rust_justified(sc, p, off, le))
+	if (sc->lang == RL_RUST && rust_justified(sc, p, off, ls, le))
 		return 1;
 	if (p->place != RP_CODE && described(sc, p, pi, off, le))
 		return 1;
@@ -505,7 +555,7 @@ static int covered(const struct scan_ctx *sc, const struct rules *r, const struc
 		return 0;
 	const struct rules_pattern *q = &r->pats[top->pat];
 	for (size_t k = 0; k < q->nmarkers; k++)
-		if (has_marker_text(p, q->mtext[k]))
+		if (rules_has_marker(p, q->mtext[k]))
 			return 1;
 	return 0;
 }
@@ -593,8 +643,16 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct sc
 			g->start = line_start(sc->buf, 0, g->start);
 			g->end = g->end ? line_end(sc->buf, sc->len, g->end - 1) : 0;
 		}
-		if (mods)
+		if (mods) {
 			rust_mod_decls(sc->buf, sc->len, &sc->spans, &sc->tests, &res->mods);
+			/* a crate root's #![allow(clippy::undocumented_unsafe_blocks, reason)] waives its
+			 * modules too: the walk follows the declarations (walk.c) */
+			if (res->mods.len && sc->waivers.n && sc->waivers.v[0].start == 0 &&
+			    sc->waivers.v[0].end == sc->len) {
+				sbuf_addch(&res->mods, RUST_MOD_WAIVER);
+				sbuf_addch(&res->mods, '\0');
+			}
+		}
 	}
 }
 
@@ -612,6 +670,8 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->nhits = 0;
 	sc->limited = 0;
 	sc->lang = c->lang;
+	sc->khint = 0;
+	sc->above_ls = SIZE_MAX;
 	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;

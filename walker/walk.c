@@ -1380,16 +1380,39 @@ static void mod_mark_decl(struct modset *ms, const struct walk_file *f, const ch
 	mod_mark(ms, sb->buf, sb->len);
 }
 
-static void mod_mark_decls(struct modset *ms, const struct walk_file *f, int all, struct sbuf *sb)
+/* Follow f's declarations: all of them, or only those with the flag. */
+static void mod_mark_decls(struct modset *ms, const struct walk_file *f, int all, int flag, struct sbuf *sb)
 {
 	for (size_t i = 0; i < f->modslen;) {
-		int flag = (unsigned char)f->mods[i];
+		int fl = (unsigned char)f->mods[i];
 		const char *name = f->mods + i + 1;
 		size_t nl = strlen(name);
-		if (all || (flag & RUST_MOD_TEST))
+		if (nl && (all || (fl & flag)))
 			mod_mark_decl(ms, f, name, sb);
 		i += nl + 2;
 	}
+}
+
+static int mod_has_flag(const struct walk_file *f, int flag)
+{
+	for (size_t i = 0; i < f->modslen; i += strlen(f->mods + i + 1) + 2)
+		if ((unsigned char)f->mods[i] & flag)
+			return 1;
+	return 0;
+}
+
+/* Mark, from every file with a declaration flagged flag, the module files it reaches; returns
+ * how many (their indices are ms->queue[0 .. n)). */
+static size_t mod_reach(struct modset *ms, const struct walk_result *out, int flag, int from_root, struct sbuf *sb)
+{
+	ms->nq = 0;
+	memset(ms->marked, 0, out->n);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->files[i].modslen && mod_has_flag(&out->files[i], flag))
+			mod_mark_decls(ms, &out->files[i], from_root, flag, sb);
+	for (size_t q = 0; q < ms->nq; q++)
+		mod_mark_decls(ms, &out->files[ms->queue[q]], 1, flag, sb);
+	return ms->nq;
 }
 
 static void mark_test_modules(struct walk_result *out, const struct rules *r)
@@ -1407,13 +1430,18 @@ static void mark_test_modules(struct walk_result *out, const struct rules *r)
 				ms.by_path[ms.n++] = i;
 		qsort_r(ms.by_path, ms.n, sizeof(*ms.by_path), cmp_idx_path, out->files);
 		struct sbuf sb = SBUF_INIT;
-		for (size_t i = 0; i < out->n; i++)
-			if (out->files[i].modslen)
-				mod_mark_decls(&ms, &out->files[i], 0, &sb);
-		for (size_t q = 0; q < ms.nq; q++)
-			mod_mark_decls(&ms, &out->files[ms.queue[q]], 1, &sb);
+		/* a crate root's documented waiver of undocumented unsafe blocks covers its modules */
+		size_t nw = mod_reach(&ms, out, RUST_MOD_WAIVER, 1, &sb);
+		for (size_t q = 0; q < nw; q++) {
+			struct walk_file *f = &out->files[ms.queue[q]];
+			for (size_t k = 0; k < f->n; k++)
+				if (f->m[k].outcome == SO_VIOLATION &&
+				    rules_has_marker(&r->pats[f->m[k].pat], "SAFETY:"))
+					f->m[k].outcome = SO_ALLOWED;
+		}
+		size_t nt = mod_reach(&ms, out, RUST_MOD_TEST, 0, &sb);
 		sbuf_release(&sb);
-		for (size_t q = 0; q < ms.nq; q++) {
+		for (size_t q = 0; q < nt; q++) {
 			struct walk_file *f = &out->files[ms.queue[q]];
 			if (f->test)
 				continue;

@@ -134,9 +134,9 @@ static void test_code_is_counted_apart(void **state)
 	assert_int_equal(res.m[1].outcome, SO_TEST);
 	assert_int_equal(res.m[2].outcome, SO_COUNTED);
 	scan_result_release(&res);
-	const char *test_paths[] = { "tests/a.rs", "a/test/b.rs", "benches/y.rs",     "a_test.rs",     "b_tests.rs",
-				     "x.test.tsx", "y_test.ts",   "w/__tests__/v.ts", "pkg/a_test.go", "test_a.py",
-				     "a_test.py",  "a.test.ts",   "a.spec.js",        "a_spec.rb" };
+	const char *test_paths[] = { "tests/a.rs", "a/test/b.rs", "benches/y.rs", "examples/e.rs",    "a_test.rs",
+				     "b_tests.rs", "x.test.tsx",  "y_test.ts",    "w/__tests__/v.ts", "pkg/a_test.go",
+				     "test_a.py",  "a_test.py",   "a.test.ts",    "a.spec.js",        "a_spec.rb" };
 	for (size_t i = 0; i < sizeof(test_paths) / sizeof(test_paths[0]); i++) {
 		struct rules_class c;
 		const char *b = strrchr(test_paths[i], '/');
@@ -205,6 +205,11 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"FFI\")]\nunsafe { a }", "aa");
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO\")]\nunsafe { a }", "av");
 	outcomes_are("a.ts", "// @ts-ignore\n// @ts-ignore: types lag\n", "va");
+	outcomes_are("a.rs", "// the fields are read in Drop\n#[allow(dead_code)]\n/// docs\n#[allow(dead_code)]",
+		     "av");
+	outcomes_are("a.rs", "// # Safety\n// the pointer is valid\nunsafe { a }", "a");
+	outcomes_are("a.rs", "// SAFETY: x\nlet g = Guard {\n    v: unsafe { a },\n};\nfn f() {\n    unsafe { b }",
+		     "av");
 }
 
 static void places_keep_patterns_to_code_or_comments(void **state)
