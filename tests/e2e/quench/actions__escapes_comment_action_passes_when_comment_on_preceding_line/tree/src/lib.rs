@@ -1,0 +1,3 @@
+
+// SAFETY: Pointer guaranteed valid by caller
+unsafe { *ptr }

@@ -1,0 +1,5 @@
+// TODO: Refactor this later
+pub fn work() -> i32 {
+    // TODO: Add error handling
+    42
+}

@@ -1,0 +1,1 @@
+pub fn f() { None::<i32>.unwrap(); }

@@ -1,0 +1,3 @@
+pub fn safe_fn() -> i32 {
+    42  // No violations
+}

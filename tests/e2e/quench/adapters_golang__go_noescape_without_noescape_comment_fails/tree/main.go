@@ -1,0 +1,9 @@
+package main
+
+// Missing NOESCAPE comment - should fail
+//go:noescape
+func fastHash(data []byte) uint64
+
+func main() {
+	_ = fastHash([]byte("test"))
+}

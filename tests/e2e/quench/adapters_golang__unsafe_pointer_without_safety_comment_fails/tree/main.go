@@ -1,0 +1,9 @@
+package main
+
+import "unsafe"
+
+func main() {
+	// Missing SAFETY comment - should fail
+	ptr := unsafe.Pointer(uintptr(0x1234))
+	_ = ptr
+}

@@ -1,0 +1,1 @@
+import pdb; pdb.set_trace()

@@ -1,0 +1,5 @@
+class App
+  def debug
+    binding.pry
+  end
+end

@@ -1,0 +1,5 @@
+class App
+  def debug
+    byebug
+  end
+end

@@ -1,0 +1,5 @@
+class App
+  def run
+    puts "Running"
+  end
+end

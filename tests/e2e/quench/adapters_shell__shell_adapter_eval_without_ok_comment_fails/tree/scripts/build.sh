@@ -1,0 +1,2 @@
+#!/bin/bash
+eval "$user_cmd"

@@ -1,0 +1,5 @@
+#!/bin/bash
+set +e
+cleanup_files
+set -e
+echo 'done'

@@ -1,0 +1,7 @@
+
+pub fn main() {}
+
+#[cfg( test )]
+mod tests {
+    fn test() {}
+}

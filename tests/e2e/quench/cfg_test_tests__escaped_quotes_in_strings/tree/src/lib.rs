@@ -1,0 +1,11 @@
+
+fn source() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test() {
+        let s = "hello \"world\" {}";
+        assert!(true);
+    }
+}

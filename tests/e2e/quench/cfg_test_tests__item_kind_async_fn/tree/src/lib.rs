@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+async fn async_helper() {
+}

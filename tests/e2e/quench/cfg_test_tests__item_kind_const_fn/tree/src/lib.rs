@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+const fn const_helper() -> i32 {
+    42
+}

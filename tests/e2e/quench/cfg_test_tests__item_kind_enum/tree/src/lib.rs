@@ -1,0 +1,6 @@
+
+#[cfg(test)]
+enum TestEnum {
+    A,
+    B,
+}

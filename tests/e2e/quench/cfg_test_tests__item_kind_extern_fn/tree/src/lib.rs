@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+extern "C" fn extern_helper() {
+}

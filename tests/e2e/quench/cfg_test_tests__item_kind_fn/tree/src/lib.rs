@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+fn test_helper() -> i32 {
+    42
+}

@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+impl TestStruct {
+    fn helper(&self) {}
+}

@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+impl<T> TestStruct<T> {
+    fn helper(&self) {}
+}

@@ -1,0 +1,8 @@
+
+fn source() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn it_works() {}
+}

@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+pub async unsafe fn complex_fn() {
+}

@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+pub(crate) struct TestFixture {
+    value: i32,
+}

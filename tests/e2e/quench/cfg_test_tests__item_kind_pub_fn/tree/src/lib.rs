@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+pub fn test_helper() {
+}

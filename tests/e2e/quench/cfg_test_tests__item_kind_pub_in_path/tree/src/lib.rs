@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+pub(in crate::module) fn test_helper() {
+}

@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+pub(super) fn test_helper() {
+}

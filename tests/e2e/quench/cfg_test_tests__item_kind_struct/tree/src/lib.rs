@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+struct TestFixture {
+    value: i32,
+}

@@ -1,0 +1,5 @@
+
+#[cfg(test)]
+trait TestTrait {
+    fn method(&self);
+}

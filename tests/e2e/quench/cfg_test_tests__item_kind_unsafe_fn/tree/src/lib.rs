@@ -1,0 +1,4 @@
+
+#[cfg(test)]
+unsafe fn unsafe_helper() {
+}

@@ -1,0 +1,6 @@
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests {
+    fn test() {}
+}

@@ -1,0 +1,9 @@
+
+fn main() {}
+
+#[cfg(
+        test
+    )]
+mod tests {
+    fn test() {}
+}

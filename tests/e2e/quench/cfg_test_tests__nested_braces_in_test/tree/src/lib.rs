@@ -1,0 +1,11 @@
+
+pub fn main() {}
+
+#[cfg(test)]
+mod tests {
+    fn helper() {
+        if true {
+            println!("nested");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+
+pub fn main() {
+    println!("Hello");
+}

@@ -1,0 +1,1 @@
+unsafe { }  // SAFETY: pointer is valid

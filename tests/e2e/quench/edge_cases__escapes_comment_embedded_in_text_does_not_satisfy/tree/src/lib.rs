@@ -1,0 +1,1 @@
+unsafe { }  // VIOLATION: missing // SAFETY: comment

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Using eval here
+eval "$CMD"

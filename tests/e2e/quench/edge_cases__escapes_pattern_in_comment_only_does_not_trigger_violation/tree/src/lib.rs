@@ -1,0 +1,5 @@
+
+// Don't use unsafe { } blocks without a SAFETY comment
+pub fn safe_function() -> i32 {
+    42
+}

@@ -1,0 +1,1 @@
+code // error message about // SAFETY:

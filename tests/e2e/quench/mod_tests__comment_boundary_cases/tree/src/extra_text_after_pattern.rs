@@ -1,0 +1,1 @@
+unsafe { code } // SAFETY: reason here // more notes

@@ -1,0 +1,1 @@
+unsafe { *ptr }  // SAFETY: this is safe

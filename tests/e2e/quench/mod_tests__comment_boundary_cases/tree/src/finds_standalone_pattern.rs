@@ -1,0 +1,2 @@
+// SAFETY: this is safe
+unsafe { *ptr }

@@ -1,0 +1,2 @@
+code  // VIOLATION: missing // SAFETY: comment
+more code

@@ -1,0 +1,2 @@
+//! SAFETY: reason
+unsafe { code }

@@ -1,0 +1,3 @@
+// SAFETY: old
+fn other() {}
+unsafe { code }

@@ -1,0 +1,3 @@
+// SAFETY: reason
+
+unsafe { code }

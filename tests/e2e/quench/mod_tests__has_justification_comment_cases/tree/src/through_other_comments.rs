@@ -1,0 +1,3 @@
+// SAFETY: reason
+// more context
+unsafe { code }

@@ -1,0 +1,4 @@
+pub fn safe() -> i32 {
+    // TODO: Refactor this
+    42
+}

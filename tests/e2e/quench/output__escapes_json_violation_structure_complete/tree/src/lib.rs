@@ -1,0 +1,3 @@
+pub fn risky(opt: Option<i32>) -> i32 {
+    opt.unwrap()  // Forbidden in source
+}

@@ -1,0 +1,5 @@
+package violations
+
+// VIOLATION: //go:noescape without NOESCAPE comment
+//go:noescape
+func fastHash(data []byte) uint64

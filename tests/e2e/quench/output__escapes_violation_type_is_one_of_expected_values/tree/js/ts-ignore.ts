@@ -1,0 +1,3 @@
+// VIOLATION: @ts-ignore in source code (forbidden)
+// @ts-ignore
+const result: number = "not a number";

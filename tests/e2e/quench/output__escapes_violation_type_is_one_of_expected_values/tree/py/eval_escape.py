@@ -1,0 +1,2 @@
+# VIOLATION: eval() without EVAL comment
+result = eval("1 + 2")

@@ -1,0 +1,2 @@
+# VIOLATION: exec() without EXEC comment
+exec("x = 42")

@@ -1,0 +1,2 @@
+# VIOLATION: # noqa without justification comment
+x = 1  # noqa: E501

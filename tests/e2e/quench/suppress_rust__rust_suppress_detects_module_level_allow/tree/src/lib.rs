@@ -1,0 +1,3 @@
+#![allow(dead_code)]
+
+fn unused_function() {}

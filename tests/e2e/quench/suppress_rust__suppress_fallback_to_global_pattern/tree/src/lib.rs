@@ -1,0 +1,3 @@
+// REASON: needed for testing
+#[allow(unused_variables)]
+fn test_fn() { let x = 1; }
