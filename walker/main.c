@@ -190,7 +190,10 @@ static void list_patterns(const struct rules *r)
 			printf("\tthreshold none");
 		else if (p->action == RA_COUNT)
 			printf("\tthreshold %u", p->threshold);
-		printf("\tin %s", p->place == RP_CODE ? "code" : p->place == RP_COMMENT ? "comment" : "any");
+		printf("\tin %s", p->place == RP_CODE        ? "code"
+				  : p->place == RP_COMMENT   ? "comment"
+				  : p->place == RP_DIRECTIVE ? "directive"
+							     : "any");
 		printf("\t[");
 		int any = 0;
 		for (int l = 0; l < RL_COUNT; l++)

@@ -57,8 +57,8 @@ static const struct dflt defaults[] = {
 	  "say why the runtime internal is needed in a // LINKNAME: comment" },
 	{ "noescape", "^\\s*//go:noescape\\b", RA_COMMENT, RP_COMMENT, 0, 0, { "// NOESCAPE:" }, L(RL_GO),
 	  "say why escape analysis may be bypassed in a // NOESCAPE: comment" },
-	{ "nolint", "//\\s*nolint\\b", RA_COMMENT, RP_COMMENT, 0, 0, { "// NOLINT:" }, L(RL_GO),
-	  "say why the linter is wrong here in a // NOLINT: comment" },
+	{ "nolint", "//\\s*nolint\\b", RA_COMMENT, RP_DIRECTIVE, 0, RD_SLASHES, { "// NOLINT:" }, L(RL_GO),
+	  "say why the linter is wrong here: //nolint:rule // why, or a // NOLINT: comment" },
 	{ "gets", "\\bgets\\s*\\(", RA_FORBID, RP_CODE, 0, 0, { NULL }, L(RL_C), "gets() cannot be used safely; use fgets()" },
 	{ "pragma_ignored", "#pragma\\s+(?:GCC|clang)\\s+diagnostic\\s+ignored", RA_COMMENT, RP_CODE, 0, 0, { "// JUSTIFIED:", "/* JUSTIFIED:" }, L(RL_C),
 	  "say why the warning is silenced in a // JUSTIFIED: comment" },
@@ -66,16 +66,16 @@ static const struct dflt defaults[] = {
 	  "say why dropping const is safe in a // CAST: comment" },
 	{ "nolint_c", "\\bNOLINT", RA_COMMENT, RP_COMMENT, 0, 0, { "// JUSTIFIED:" }, L(RL_C),
 	  "say why clang-tidy is wrong here in a // JUSTIFIED: comment" },
-	{ "ts_ignore", "@ts-ignore", RA_COMMENT, RP_COMMENT, 0, RD_TEXT, { "// JUSTIFIED:" }, L(RL_JS),
+	{ "ts_ignore", "@ts-ignore", RA_COMMENT, RP_DIRECTIVE, 0, RD_TEXT, { "// JUSTIFIED:" }, L(RL_JS),
 	  "fix the type error, or say why it is ignored after the directive (@ts-ignore: why)" },
-	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, RP_COMMENT, 0, 0, { NULL }, L(RL_JS), "type-check the whole file" },
-	{ "ts_expect_error", "@ts-expect-error", RA_COUNT, RP_COMMENT, 0, 0, { NULL }, L(RL_JS),
+	{ "ts_nocheck", "@ts-nocheck", RA_FORBID, RP_DIRECTIVE, 0, 0, { NULL }, L(RL_JS), "type-check the whole file" },
+	{ "ts_expect_error", "@ts-expect-error", RA_COUNT, RP_DIRECTIVE, 0, 0, { NULL }, L(RL_JS),
 	  "an expected type error: counted" },
-	{ "biome_ignore", "biome-ignore", RA_COUNT, RP_COMMENT, 0, 0, { NULL }, L(RL_JS),
+	{ "biome_ignore", "biome-ignore", RA_COUNT, RP_DIRECTIVE, 0, 0, { NULL }, L(RL_JS),
 	  "a silenced Biome rule (Biome requires its reason): counted" },
 	{ "as_unknown", "\\bas\\s+unknown\\b", RA_COMMENT, RP_CODE, 0, 0, { "// CAST:" }, L(RL_JS),
 	  "say why the double cast is safe in a // CAST: comment" },
-	{ "eslint_disable", "eslint-disable", RA_COMMENT, RP_COMMENT, 0, RD_DASHES, { "// JUSTIFIED:" }, L(RL_JS),
+	{ "eslint_disable", "eslint-disable", RA_COMMENT, RP_DIRECTIVE, 0, RD_DASHES, { "// JUSTIFIED:" }, L(RL_JS),
 	  "say why the rule is silenced: a -- description or a // JUSTIFIED: comment" },
 	{ "type_ignore", "#\\s*type:\\s*ignore", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_PY),
 	  "say why the type error is ignored in a # JUSTIFIED: comment" },
@@ -100,9 +100,9 @@ static const struct dflt defaults[] = {
 	  "say why eval is needed in a # METAPROGRAMMING: comment" },
 	{ "instance_eval", "\\.(?:instance_eval|class_eval|module_eval)\\b", RA_COMMENT, RP_CODE, 0, 0, { "# METAPROGRAMMING:", "# JUSTIFIED:" }, L(RL_RB),
 	  "say why the metaprogramming is needed in a # METAPROGRAMMING: comment" },
-	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, RP_COMMENT, 0, 0, { "# JUSTIFIED:" }, L(RL_RB),
+	{ "rubocop_disable", "rubocop:disable", RA_COMMENT, RP_DIRECTIVE, 0, 0, { "# JUSTIFIED:" }, L(RL_RB),
 	  "say why the cop is silenced in a # JUSTIFIED: comment" },
-	{ "shellcheck_disable", "#\\s*shellcheck\\s+disable=", RA_FORBID, RP_COMMENT, 0, 0, { NULL }, L(RL_SH),
+	{ "shellcheck_disable", "#\\s*shellcheck\\s+disable=", RA_FORBID, RP_DIRECTIVE, 0, 0, { NULL }, L(RL_SH),
 	  "fix the shellcheck finding instead of silencing it" },
 	{ "set_plus_e", "\\bset\\s+\\+e\\b", RA_COMMENT, RP_CODE, 0, 0, { "# OK:" }, L(RL_SH),
 	  "say why errors may be ignored here in a # OK: comment" },
@@ -426,18 +426,24 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 			p->place = RP_COMMENT;
 		else if (!strcmp(val, "any"))
 			p->place = RP_ANY;
+		else if (!strcmp(val, "directive"))
+			p->place = RP_DIRECTIVE;
 		else
-			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment or any", path, line, val);
+			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment, directive or any", path, line,
+				       val);
 	} else if (!strcmp(key, "description")) {
 		ONCE(s->seen_desc);
 		if (!strcmp(val, "none"))
 			p->desc = RD_NONE;
 		else if (!strcmp(val, "--"))
 			p->desc = RD_DASHES;
+		else if (!strcmp(val, "//"))
+			p->desc = RD_SLASHES;
 		else if (!strcmp(val, "text"))
 			p->desc = RD_TEXT;
 		else
-			return err_set(ERR_CONFIG, "%s:%u: description = '%s': use none, -- or text", path, line, val);
+			return err_set(ERR_CONFIG, "%s:%u: description = '%s': use none, --, // or text", path, line,
+				       val);
 	} else if (!strcmp(key, "advice")) {
 		ONCE(s->seen_advice);
 		free(p->advice);

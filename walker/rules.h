@@ -25,9 +25,10 @@
 enum rules_lang { RL_RUST, RL_GO, RL_C, RL_JS, RL_PY, RL_RB, RL_SH, RL_OTHER, RL_COUNT };
 enum rules_action { RA_COUNT, RA_COMMENT, RA_FORBID };
 /* where a match may start (docs/patterns.md, "Where a pattern matches") */
-enum rules_place { RP_CODE, RP_COMMENT, RP_ANY };
-/* a directive's own description justifies it: none, after " -- " (eslint), any text (@ts-ignore) */
-enum rules_desc { RD_NONE, RD_DASHES, RD_TEXT };
+enum rules_place { RP_CODE, RP_COMMENT, RP_ANY, RP_DIRECTIVE /* at a comment's start, as tools read directives */ };
+/* a directive's own description justifies it: none, after " -- " (eslint), after " //" (golangci-lint's
+ * nolintlint), any text (@ts-ignore) */
+enum rules_desc { RD_NONE, RD_DASHES, RD_SLASHES, RD_TEXT };
 
 #define RULES_NO_THRESHOLD 0xffffffffu /* a count pattern that only counts, never fails */
 

@@ -53,6 +53,8 @@ struct scan_ctx {
 	size_t khint;    /* the last span looked up (lex_first_after_near) */
 	size_t above_ls; /* comment_above's last line and answer */
 	int above_res;
+	size_t cs_span, cs_text; /* comment_start's last comment and where its text starts */
+	size_t skip_off;         /* a comment holding this offset justifies nothing (the directive's own) */
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
@@ -320,7 +322,8 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 				last = e - 1;
 			} else {
 				comment = 1;
-				if (!*marked && p)
+				/* a directive's own comment is not its justification ("//nolint:x" is no NOLINT:) */
+				if (!*marked && p && !(s->start <= sc->skip_off && sc->skip_off < s->end))
 					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls);
 			}
 			i = e;
@@ -362,11 +365,12 @@ static int described(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 	sc->desc_res[pi] = 0;
 	size_t e = sc->spans.v[k].end < le ? sc->spans.v[k].end : le;
 	const char *d = sc->buf + off, *end = sc->buf + e;
-	if (p->desc == RD_DASHES) {
-		d = memmem(d, (size_t)(end - d), " -- ", 4);
+	if (p->desc == RD_DASHES || p->desc == RD_SLASHES) {
+		const char *sep = p->desc == RD_DASHES ? " -- " : " //";
+		d = memmem(d, (size_t)(end - d), sep, strlen(sep));
 		if (!d)
 			return 0;
-		d += 4;
+		d += strlen(sep);
 	} else {
 		while (d < end && !is_space(*d) && *d != ':')
 			d++; /* the directive itself */
@@ -506,9 +510,13 @@ static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 {
 	if (sc->lang == RL_RUST && rust_justified(sc, p, off, ls, le))
 		return 1;
-	if (p->place != RP_CODE && described(sc, p, pi, off, le))
+	int directive = p->place == RP_COMMENT || p->place == RP_DIRECTIVE;
+	if (directive && described(sc, p, pi, off, le))
 		return 1;
-	return line_justified(sc, p, pi, ls, le);
+	sc->skip_off = directive ? off : SIZE_MAX;
+	int res = line_justified(sc, p, pi, ls, le);
+	sc->skip_off = SIZE_MAX;
+	return res;
 }
 
 /* ---- justified blocks cover what they hold ------------------------------------------------------
@@ -572,6 +580,20 @@ static void cover_open(struct scan_ctx *sc, uint16_t pi, size_t off, size_t le)
 	sc->ncovers++;
 }
 
+/* The hit at off is at the start of its comment's text: only leader bytes and blanks come before it
+ * in the comment (cur: the span holding it). A directive elsewhere in prose is no directive. */
+static int comment_start(struct scan_ctx *sc, size_t off, size_t cur)
+{
+	if (sc->cs_span != cur) { /* once per comment: where its text starts */
+		size_t i = sc->spans.v[cur].start, e = sc->spans.v[cur].end;
+		while (i < e && sc->buf[i] && strchr("/*#! \t", sc->buf[i]))
+			i++;
+		sc->cs_span = cur;
+		sc->cs_text = i;
+	}
+	return off <= sc->cs_text;
+}
+
 /* Keep the hits whose first byte is where their pattern may match; a code pattern's hit in a
  * Rust doc comment is a doc test (marked by setting its pattern's high bit in *doc). Returns the
  * number kept. */
@@ -586,6 +608,8 @@ static size_t place_filter(struct scan_ctx *sc, const struct rules *r, uint8_t *
 			keep = 1;
 		else if (p->place == RP_COMMENT)
 			keep = kind == LK_COMMENT || kind == LK_DOC;
+		else if (p->place == RP_DIRECTIVE)
+			keep = (kind == LK_COMMENT || kind == LK_DOC) && comment_start(sc, sc->hits[i].off, cur);
 		else if (kind == LK_DOC && sc->lang == RL_RUST)
 			keep = isdoc = 1;
 		else
@@ -672,6 +696,8 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->lang = c->lang;
 	sc->khint = 0;
 	sc->above_ls = SIZE_MAX;
+	sc->cs_span = SIZE_MAX;
+	sc->skip_off = SIZE_MAX;
 	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;
