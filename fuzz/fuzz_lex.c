@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < len && i < 64; i++)
 			if (buf[i] == '#') {
 				(void)rust_attr_has_reason(buf, len, i, &all, &hint);
-				(void)rust_attr_cfg_gated_unused(buf, len, i, &all, &hint);
+				(void)rust_attr_cfg_gated_unused(buf, len, i, &all, &hint, i & 1);
 			}
 		rust_regions_release(&rg);
 		rust_regions_release(&wv);

@@ -41,7 +41,7 @@ static const struct dflt defaults[] = {
 	  "explain why the unsafe block is sound in a // SAFETY: comment" },
 	{ "unsafe_impl", "unsafe\\s+impl\\b", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the type upholds the trait's safety contract in a // SAFETY: comment" },
-	{ "transmute", "mem::transmute", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
+	{ "transmute", "(?<![\\w.])(?<!fn )transmute\\s*(?:::\\s*<[^;{]*?>\\s*)?\\(", RA_COMMENT, RP_CODE, 0, 0, { "// SAFETY:" }, L(RL_RUST),
 	  "explain why the transmute is sound in a // SAFETY: comment" },
 	{ "unwrap", "\\.unwrap\\(\\)", RA_COUNT, RP_CODE, 0, 0, { NULL }, L(RL_RUST),
 	  "handle the error or None case instead of .unwrap()" },
@@ -189,6 +189,9 @@ void rules_new(struct rules **out, int with_defaults)
 			p->place = d->place;
 			p->in_tests = d->in_tests;
 			p->desc = d->desc;
+			p->requires = !strcmp(d->name, "eslint_disable") ? RT_ESLINT
+				      : !strcmp(d->name, "biome_ignore") ? RT_BIOME
+									 : 0;
 			p->threshold = d->action == RA_COUNT ? RULES_NO_THRESHOLD : 0;
 			for (size_t k = 0; k < 2 && d->markers[k]; k++)
 				push_str(&p->markers, &p->nmarkers, d->markers[k]);
@@ -284,7 +287,7 @@ struct cfg_section {
 	struct rules_pattern *p; /* the pattern being edited */
 	unsigned line;
 	int is_new, seen_regex, seen_action, seen_markers, seen_langs, seen_globs, seen_advice;
-	int seen_threshold, seen_tests, seen_place, seen_desc, disabled;
+	int seen_threshold, seen_tests, seen_place, seen_desc, seen_requires, disabled;
 	int tests; /* in the [tests] section */
 };
 
@@ -350,6 +353,16 @@ static int add_lang_word(void *ctx, const char *w, size_t n)
 	if (l < 0)
 		return -1;
 	p->langs |= l == RL_COUNT ? (1u << RL_COUNT) - 1 : 1u << l;
+	return 0;
+}
+
+static int add_tool_word(void *ctx, const char *w, size_t n)
+{
+	struct rules_pattern *p = ctx;
+	if (n == 6 && !memcmp(w, "eslint", 6))
+	p->requires |= RT_ESLINT;
+	else if (n == 5 && !memcmp(w, "biome", 5)) p->requires |= RT_BIOME;
+	else if (!(n == 4 && !memcmp(w, "none", 4))) return -1;
 	return 0;
 }
 
@@ -431,6 +444,12 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 		else
 			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment, directive or any", path, line,
 				       val);
+	} else if (!strcmp(key, "requires")) {
+		ONCE(s->seen_requires);
+		p->requires = 0;
+		if (each_word(val, add_tool_word, p))
+			return err_set(ERR_CONFIG, "%s:%u: requires = '%s': use eslint, biome or none", path, line,
+				       val);
 	} else if (!strcmp(key, "description")) {
 		ONCE(s->seen_desc);
 		if (!strcmp(val, "none"))
@@ -475,7 +494,7 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 	} else {
 		return err_set(ERR_CONFIG,
 			       "%s:%u: unknown key '%s': use regex, action, comment, "
-			       "threshold, in, description, advice, langs, globs, "
+			       "threshold, in, description, requires, advice, langs, globs, "
 			       "tests or disable",
 			       path, line, key);
 	}
@@ -877,8 +896,11 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 				r->by_lang[l][r->nby_lang[l]++] = (uint16_t)i;
 	}
 	r->has_globs = 0;
-	for (size_t i = 0; i < r->n; i++)
+	r->tools_used = 0;
+	for (size_t i = 0; i < r->n; i++) {
 		r->has_globs |= r->pats[i].nglobs > 0;
+		r->tools_used |= r->pats[i].requires;
+	}
 
 	XXH3_state_t *st = XXH3_createState();
 	if (!st)
@@ -940,11 +962,16 @@ static int lang_of_ext(const char *ext, size_t n)
 	return RL_OTHER;
 }
 
-/* A test directory: tests, test, __tests__, benches (docs/patterns.md, "Test code"). */
+/* A test directory: tests, test, __tests__, benches, and the test inputs testdata (Go's), test_cases
+ * and fixtures (docs/patterns.md, "Test code"). */
 static int test_dir(const char *c, size_t k)
 {
-	return (k == 5 && !memcmp(c, "tests", 5)) || (k == 4 && !memcmp(c, "test", 4)) ||
-	       (k == 9 && !memcmp(c, "__tests__", 9)) || (k == 7 && !memcmp(c, "benches", 7));
+	static const char *const dirs[] = { "tests",    "test",       "__tests__", "benches",
+					    "testdata", "test_cases", "fixtures" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == k && !memcmp(c, dirs[i], k))
+			return 1;
+	return 0;
 }
 
 /* A test file by its name: name is the file name without ext, ext its extension (no dot). */
@@ -1024,12 +1051,45 @@ void rules_classify(const struct rules *r, const char *path, size_t len, size_t 
 		if (test_dir(path + s, i - s) ||
 		    (out->lang == RL_RUST && i - s == 8 && !memcmp(path + s, "examples", 8))) {
 			out->test = 1;
+			out->tools = 0;
 			return;
 		}
 		s = i + 1;
 	}
 	out->test = (uint8_t)(test_name(base, bn, en ? dot + 1 : NULL, en, out->lang) ||
 			      match_test_glob(r, path, base_off));
+	out->tools = 0; /* the walk knows the directory: it sets them */
+}
+
+static const struct {
+	const char *name;
+	unsigned tool;
+} tool_files[] = {
+	{ ".eslintrc", RT_ESLINT },        { ".eslintrc.js", RT_ESLINT },      { ".eslintrc.cjs", RT_ESLINT },
+	{ ".eslintrc.json", RT_ESLINT },   { ".eslintrc.yml", RT_ESLINT },     { ".eslintrc.yaml", RT_ESLINT },
+	{ "eslint.config.js", RT_ESLINT }, { "eslint.config.mjs", RT_ESLINT }, { "eslint.config.cjs", RT_ESLINT },
+	{ "eslint.config.ts", RT_ESLINT }, { "eslint.config.mts", RT_ESLINT }, { "eslint.config.cts", RT_ESLINT },
+	{ "biome.json", RT_BIOME },        { "biome.jsonc", RT_BIOME },
+};
+
+unsigned rules_tool_of_name(const char *name, size_t len)
+{
+	if (len < 9 || (name[0] != '.' && name[0] != 'e' && name[0] != 'b')) /* the common case, at once */
+		return 0;
+	for (size_t i = 0; i < sizeof(tool_files) / sizeof(tool_files[0]); i++)
+		if (strlen(tool_files[i].name) == len && !memcmp(tool_files[i].name, name, len))
+			return tool_files[i].tool;
+	return 0;
+}
+
+unsigned rules_tools_in_dir(int dirfd)
+{
+	unsigned tools = 0;
+	struct stat st;
+	for (size_t i = 0; i < sizeof(tool_files) / sizeof(tool_files[0]); i++)
+		if (!(tools & tool_files[i].tool) && !fstatat(dirfd, tool_files[i].name, &st, 0) && S_ISREG(st.st_mode))
+			tools |= tool_files[i].tool;
+	return tools;
 }
 
 int rules_maybe_script(const char *path, size_t len, size_t base_off, const struct rules_class *c)
@@ -1076,13 +1136,23 @@ int rules_lang_of_shebang(const char *buf, size_t len)
 	return RL_OTHER;
 }
 
+/* Drop the patterns whose tools are not configured where the file is. */
+static size_t keep_configured(const struct rules *r, const struct rules_class *c, uint16_t *idx, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((r->pats[idx[i]].requires & c->tools) == r->pats[idx[i]].requires)
+			idx[k++] = idx[i];
+	return k;
+}
+
 size_t rules_applicable(const struct rules *r, const char *path, size_t len, size_t base_off,
 			const struct rules_class *c, uint16_t *idx)
 {
 	size_t n = r->nby_lang[c->lang];
 	memcpy(idx, r->by_lang[c->lang], n * sizeof(*idx));
 	if (!r->has_globs)
-		return n;
+		return r->tools_used ? keep_configured(r, c, idx, n) : n;
 	(void)len;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
@@ -1108,5 +1178,5 @@ size_t rules_applicable(const struct rules *r, const char *path, size_t len, siz
 		}
 		idx[b] = v;
 	}
-	return n;
+	return r->tools_used ? keep_configured(r, c, idx, n) : n;
 }

@@ -32,6 +32,10 @@ enum rules_desc { RD_NONE, RD_DASHES, RD_SLASHES, RD_TEXT };
 
 #define RULES_NO_THRESHOLD 0xffffffffu /* a count pattern that only counts, never fails */
 
+/* Tools whose directives only mean something where the tool is configured: a directory holding
+ * one of its config files (or below one). Bits of rules_class.tools and rules_pattern.requires. */
+enum rules_tool { RT_ESLINT = 1, RT_BIOME = 2 };
+
 #define RULES_MAX_PATTERNS 1024
 #define RULES_CONFIG_NAME ".walker.conf"
 
@@ -42,6 +46,7 @@ struct rules_pattern {
 	unsigned threshold; /* count: a violation when source matches exceed it (RULES_NO_THRESHOLD: never) */
 	int place;          /* enum rules_place */
 	int desc;           /* enum rules_desc: comment patterns in comments */
+	unsigned requires;  /* enum rules_tool bits: applies only where those tools are configured */
 	char **markers;     /* comment: any of these on the line or the comment lines
                          above */
 	size_t nmarkers;
@@ -69,7 +74,8 @@ struct rules {
 	uint16_t *by_lang[RL_COUNT]; /* indices of glob-free patterns per language */
 	size_t nby_lang[RL_COUNT];
 	int has_globs;
-	char **test_globs; /* [tests] globs = … from the config: more test code by path */
+	unsigned tools_used; /* the rules_tool bits some pattern requires */
+	char **test_globs;   /* [tests] globs = … from the config: more test code by path */
 	size_t ntest_globs;
 	unsigned char digest[16]; /* XXH3-128 of the version and the effective rule set */
 	int compiled;
@@ -96,9 +102,16 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary);
 size_t rules_required_literal(const char *regex, char *out, size_t cap);
 
 struct rules_class {
-	uint8_t lang; /* enum rules_lang */
-	uint8_t test; /* the whole file is test code by its path */
+	uint8_t lang;  /* enum rules_lang */
+	uint8_t test;  /* the whole file is test code by its path */
+	uint8_t tools; /* enum rules_tool bits configured for its directory */
 };
+
+/* The rules_tool bit a file name configures (".eslintrc.json", "eslint.config.mjs",
+ * "biome.json"), or 0. */
+unsigned rules_tool_of_name(const char *name, size_t len);
+/* The tools configured by files in the directory dirfd, by probing their names. */
+unsigned rules_tools_in_dir(int dirfd);
 
 /* Classify a path ('/'-separated, relative to the repository or walk root);
  * base_off is the offset of its last component. r (may be NULL) adds the

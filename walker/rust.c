@@ -386,7 +386,8 @@ static int only_unused_lints(const char *b, size_t i, size_t e)
 	return 0;
 }
 
-int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint)
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint,
+			       int plain)
 {
 	struct cur c = { buf, len, 0, *hint, sp };
 	size_t o = off + 1;
@@ -398,12 +399,12 @@ int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const st
 	*hint = c.k;
 	if (!e)
 		return 0;
-	const char *h = memmem(buf + o, e - o, "cfg_attr", 8);
+	const char *h = plain ? buf + o : memmem(buf + o, e - o, "cfg_attr", 8);
 	if (!h)
 		return 0;
 	/* every allow(…) or expect(…) in it silences only unused-code warnings */
 	int seen = 0;
-	for (size_t i = (size_t)(h - buf) + 8; i + 6 < e; i++) {
+	for (size_t i = (size_t)(h - buf) + (plain ? 1 : 8); i + 6 < e; i++) {
 		size_t k = 0;
 		if (!memcmp(buf + i, "allow", 5))
 			k = 5;
@@ -476,6 +477,58 @@ void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_sp
 		size_t end = inner ? len : item_end(&c, e, limit);
 		add_region(out, inner ? 0 : a, end);
 		pos = end > e ? end : e;
+	}
+}
+
+/* The group opened at open ('{', '(' or '['), to just past its closer; len when unclosed. */
+static size_t group_end(struct cur *c, size_t open)
+{
+	char o = c->b[open], cl = o == '{' ? '}' : o == '(' ? ')' : ']';
+	long depth = 0;
+	struct code_iter it;
+	code_iter_at(&it, c, open);
+	for (size_t i = code_iter_skip(&it, open); i < c->len; i = code_iter_skip(&it, i + 1)) {
+		if (c->b[i] == o)
+			depth++;
+		else if (c->b[i] == cl && --depth == 0)
+			return i + 1;
+	}
+	return c->len;
+}
+
+void rust_template_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
+			   struct rust_regions *out)
+{
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
+	out->n = 0;
+	if (limit > len)
+		limit = len;
+	size_t pos = 0;
+	while (pos + 6 < limit) {
+		const char *h = memmem(buf + pos, limit - pos, "quote", 5);
+		if (!h)
+			break;
+		size_t at = (size_t)(h - buf), j = at + 5;
+		pos = at + 1;
+		if (at > 0 && ident_byte((unsigned char)buf[at - 1]))
+			continue;
+		if (j + 8 <= len && !memcmp(buf + j, "_spanned", 8))
+			j += 8;
+		while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
+			j++;
+		if (j >= len || buf[j] != '!')
+			continue;
+		cur_at(&c, at);
+		if (cur_span(&c))
+			continue;
+		j++;
+		while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\n' || buf[j] == '\r'))
+			j++;
+		if (j >= len || (buf[j] != '{' && buf[j] != '(' && buf[j] != '['))
+			continue;
+		size_t e = group_end(&c, j);
+		add_region(out, j, e);
+		pos = e;
 	}
 }
 

@@ -54,13 +54,20 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
  * index near off (lex_first_after_near), so that many attributes on one line cost no search. */
 int rust_attr_has_reason(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint);
 
-/* The attribute at off is a cfg_attr(…) whose allow/expect lists only unused-code lints
- * (dead_code, unused*, unreachable_pub): the cfg is the reason the code is unused. */
-int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint);
+/* The attribute at off is a cfg_attr(…) (or, with plain, any attribute: the caller saw a #[cfg]
+ * on the item) whose allow/expect lists only unused-code lints (dead_code, unused*,
+ * unreachable_pub): the cfg is the reason the code is unused. */
+int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const struct lex_spans *sp, size_t *hint,
+			       int plain);
 
 /* Scopes where clippy::undocumented_unsafe_blocks is allowed or expected with a reason that is
  * not a TODO: an inner attribute's whole file, an outer attribute's item. */
 void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out);
+
+/* The token groups of quote!{…} and quote_spanned!{…} that start before limit: code templates a
+ * proc macro emits, not code of this crate (a comment inside cannot reach the output). */
+void rust_template_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
+			   struct rust_regions *out);
 
 void rust_regions_release(struct rust_regions *rg);
 

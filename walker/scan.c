@@ -36,7 +36,8 @@ struct scan_ctx {
 	size_t adoc;
 	struct lex_spans spans;
 	struct rust_regions tests;
-	struct rust_regions waivers; /* clippy::undocumented_unsafe_blocks allowed with a reason */
+	struct rust_regions waivers;   /* clippy::undocumented_unsafe_blocks allowed with a reason */
+	struct rust_regions templates; /* quote!{…}: code a proc macro emits */
 	/* the unsafe blocks found justified, open around the hit being judged (linear: one cursor) */
 	struct cover {
 		size_t brace; /* the block's '{' */
@@ -94,6 +95,7 @@ void scan_ctx_free(struct scan_ctx *sc)
 	lex_spans_release(&sc->spans);
 	rust_regions_release(&sc->tests);
 	rust_regions_release(&sc->waivers);
+	rust_regions_release(&sc->templates);
 	free(sc->covers);
 	free(sc->memo_ls);
 	free(sc->memo_res);
@@ -301,6 +303,14 @@ static int assigns(const char *b, size_t first, size_t last)
 	return 0;
 }
 
+/* The first byte of [ls, le) that is not a blank (le when none). */
+static size_t line_first(const char *b, size_t ls, size_t le)
+{
+	while (ls < le && is_space(b[ls]))
+		ls++;
+	return ls;
+}
+
 /* What a line is to the upward search. */
 enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
 
@@ -347,6 +357,8 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 		return LINE_SKIP; /* the statement goes on below: rustfmt wrapped it */
 	if (wraps && b[last] == '{' && assigns(b, first, last))
 		return LINE_SKIP; /* "let x = Inner {", "let y = match v {": an expression goes on */
+	if (sc->lang == RL_RUST && b[last] == '{' && memmem(b + first, last - first, "unsafe fn", 9))
+		return LINE_SKIP; /* a SAFETY comment above an unsafe fn covers the blocks of its body */
 	return LINE_CODE;
 }
 
@@ -404,18 +416,29 @@ static int comment_after(struct scan_ctx *sc, size_t off, size_t le)
 
 /* The line above the one starting at ls holds only a plain comment (not a doc comment, which
  * documents the item rather than the attribute): the reason written above an attribute. */
-static int comment_above(struct scan_ctx *sc, size_t ls)
+static int comment_above(struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t ls)
 {
-	if (ls == 0)
-		return 0;
 	if (sc->above_ls == ls) /* once per line: a line of many attributes looks up once */
 		return sc->above_res;
-	size_t pe = ls - 1, ps = line_start(sc->buf, 0, pe);
-	int marked, res = 0;
-	if (line_kind(sc, NULL, ps, pe, &marked) == LINE_COMMENT) {
+	int res = 0;
+	/* up through the item's doc comment and its other attributes */
+	for (size_t l = ls, n = 0; l > 0 && n < INSIDE_LINES && !res; n++) {
+		size_t pe = l - 1, ps = line_start(sc->buf, 0, pe);
+		int marked, kind = line_kind(sc, NULL, ps, pe, &marked);
 		size_t k = lex_first_after_near(&sc->spans, ps, &sc->khint);
-		res = k < sc->spans.n && sc->spans.v[k].kind == LK_COMMENT;
+		int doc = k < sc->spans.n && sc->spans.v[k].start < pe && sc->spans.v[k].kind == LK_DOC;
+		if (kind == LINE_COMMENT && !doc) {
+			res = 1; /* a plain comment: the attribute's reason */
+		} else if (kind == LINE_SKIP && sc->buf[line_first(sc->buf, ps, pe)] == '#') {
+			/* #[cfg(…)] on the item: the condition is why its code is unused */
+			res = memmem(sc->buf + ps, pe - ps, "cfg(", 4) &&
+			      rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 1);
+		} else if (kind != LINE_COMMENT && kind != LINE_BLANK) {
+			break;
+		}
+		l = ps;
 	}
+	(void)p;
 	sc->above_ls = ls;
 	sc->above_res = res;
 	return res;
@@ -464,8 +487,8 @@ static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, si
 {
 	if (sc->buf[off] == '#')
 		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
-		       comment_after(sc, off, le) || comment_above(sc, ls) ||
-		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint);
+		       comment_after(sc, off, le) || comment_above(sc, p, off, ls) ||
+		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 0);
 	return sc->waivers.n && rules_has_marker(p, "SAFETY:") && in_regions(&sc->waivers, off);
 }
 
@@ -613,7 +636,7 @@ static size_t place_filter(struct scan_ctx *sc, const struct rules *r, uint8_t *
 		else if (kind == LK_DOC && sc->lang == RL_RUST)
 			keep = isdoc = 1;
 		else
-			keep = kind == LK_CODE;
+			keep = kind == LK_CODE && !(sc->templates.n && in_regions(&sc->templates, sc->hits[i].off));
 		if (keep) {
 			doc[kept] = (uint8_t)isdoc;
 			sc->hits[kept++] = sc->hits[i];
@@ -654,6 +677,7 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct sc
 	sc->spans.n = 0;
 	sc->tests.n = 0;
 	sc->waivers.n = 0;
+	sc->templates.n = 0;
 	if (!upto)
 		return;
 	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
@@ -661,6 +685,7 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct sc
 		if (!c->test)
 			rust_test_regions(sc->buf, sc->len, upto, &sc->spans, &sc->tests);
 		rust_waivers(sc->buf, sc->len, upto, &sc->spans, &sc->waivers);
+		rust_template_regions(sc->buf, sc->len, upto, &sc->spans, &sc->templates);
 		/* test code is whole lines: from the attribute's line to the closing line */
 		for (size_t i = 0; i < sc->tests.n; i++) {
 			struct rust_region *g = &sc->tests.v[i];

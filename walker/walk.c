@@ -43,6 +43,7 @@ struct fent {
 	uint16_t name_len;
 	uint8_t type; /* DT_* */
 	uint8_t lang, test;
+	uint8_t tools; /* rules_tool bits configured for its directory */
 };
 
 struct dnode {
@@ -60,7 +61,8 @@ struct dnode {
 	unsigned depth;
 	dev_t dev;
 	ino_t ino;
-	char *names; /* the listing's file names while batches are pending */
+	unsigned tools; /* rules_tool bits configured here or above (eslint.config.js, biome.json ...) */
+	char *names;    /* the listing's file names while batches are pending */
 	struct fent *files;
 };
 
@@ -77,7 +79,7 @@ struct deferred {
 	char *name;
 	size_t nlen;
 	int is_dir, via_link;
-	uint8_t lang, test;
+	uint8_t lang, test, tools;
 };
 
 struct worker {
@@ -205,6 +207,7 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	d->rellen = rellen;
 	d->name_off = name_off;
 	d->depth = parent ? parent->depth + 1 : 0;
+	d->tools = parent ? parent->tools : 0;
 	return d;
 }
 
@@ -388,7 +391,7 @@ static int scan_now(struct worker *me, const struct dnode *d, const char *name, 
 		    size_t len, const struct fent *fe, size_t nidx)
 {
 	const struct walk_opts *o = me->w->o;
-	struct rules_class c = { fe->lang, fe->test };
+	struct rules_class c = { fe->lang, fe->test, fe->tools };
 	uint64_t t0 = o->timing ? now_ns() : 0;
 	scan_buffer(me->sc, me->w->r, buf, len, &c, me->idx, nidx, &me->res);
 	if (o->timing)
@@ -435,7 +438,7 @@ static void cache_record(struct worker *me, const struct cfile *cf, const struct
 	}
 	r->status = (uint8_t)status;
 	r->lang = fe->lang;
-	r->test = fe->test;
+	r->test = (uint8_t)(fe->test | fe->tools << 1); /* the class the result was judged in */
 	r->limit_pat = me->res.limit_pat;
 	r->limit_line = me->res.limit_line;
 	if (me->res.n) {
@@ -495,10 +498,10 @@ static size_t retarget(struct worker *me, struct fent *fe, const char *buf, size
 	int lang = rules_lang_of_shebang(buf, len);
 	if (lang == RL_OTHER)
 		return rules_applicable(me->w->r, relpath, rellen, base_off,
-					&(struct rules_class){ fe->lang, fe->test }, me->idx);
+					&(struct rules_class){ fe->lang, fe->test, fe->tools }, me->idx);
 	fe->lang = (uint8_t)lang;
-	return rules_applicable(me->w->r, relpath, rellen, base_off, &(struct rules_class){ fe->lang, fe->test },
-				me->idx);
+	return rules_applicable(me->w->r, relpath, rellen, base_off,
+				&(struct rules_class){ fe->lang, fe->test, fe->tools }, me->idx);
 }
 
 /* Open, read or map, and scan one file whose name is in the directory d (fd
@@ -511,7 +514,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 	struct walk *w = me->w;
 	const struct walk_opts *o = w->o;
 	const struct rules *r = w->r;
-	struct rules_class c = { fe->lang, fe->test };
+	struct rules_class c = { fe->lang, fe->test, fe->tools };
 	if (o->list_files) {
 		struct walk_file *f = add_out(me, d, name, nlen);
 		f->lang = fe->lang;
@@ -543,7 +546,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			cf.key = relpath + w->prefix_len;
 			cf.keylen = rellen - w->prefix_len;
 			cf.e = cache_find(o->cache, cf.key, cf.keylen, &me->chint);
-			if (cf.e && !cache_same_class(cf.e, script ? -1 : fe->lang, fe->test))
+			if (cf.e && !cache_same_class(cf.e, script ? -1 : fe->lang, fe->test | fe->tools << 1))
 				cf.e = NULL; /* classified differently now: judged anew */
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
 				me->st.cache_hits_stat++;
@@ -751,7 +754,9 @@ static void defer(struct worker *me, struct dnode *d, const char *name, const st
 	atomic_fetch_add(&d->refs, 1);
 	atomic_fetch_add(&d->fd_users, 1);
 	atomic_fetch_add(&w->pending, 1);
-	struct deferred df = { d, xmemdup(name, fe->name_len), fe->name_len, is_dir, via_link, 0, 0 };
+	struct deferred df = {
+		d, xmemdup(name, fe->name_len), fe->name_len, is_dir, via_link, 0, 0, (uint8_t)d->tools
+	};
 	if (!is_dir) {
 		struct rules_class c;
 		sbuf_reset(&me->path);
@@ -805,7 +810,7 @@ static int resolve_deferred(struct worker *me, int block)
 			}
 		} else {
 			if (repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
-				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test };
+				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools };
 				me->st.files++;
 				size_t len = me->path.len;
 				char *rel = xmemdup(me->path.buf, len);
@@ -922,6 +927,9 @@ static void do_dir(struct worker *me, struct dnode *d)
 	struct dnode **subs = NULL;
 	size_t nsubs = 0, asubs = 0;
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
+	/* first the tools configured here, so that every file and subdirectory below knows them */
+	for (size_t i = 0; i < me->nents && w->r->tools_used; i++)
+		d->tools |= rules_tool_of_name(me->names.buf + me->ents[i].name_off, me->ents[i].name_len);
 	for (size_t i = 0; i < me->nents && deep_ok; i++) {
 		struct fent *fe = &me->ents[i];
 		const char *en = me->names.buf + fe->name_off;
@@ -1010,6 +1018,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
 		fe->lang = cls.lang;
 		fe->test = cls.test;
+		fe->tools = (uint8_t)d->tools;
 		/* compact the files to the front; names stay where they are */
 		me->ents[nfiles++] = *fe;
 	}
@@ -1213,6 +1222,8 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 			if (dfd >= 0) {
 				a->ign[0] = ign_list_read(dfd, ".ignore", a->rel, w->icase);
 				a->ign[1] = ign_list_read(dfd, ".gitignore", a->rel, w->icase);
+				if (w->r->tools_used)
+					a->tools |= rules_tools_in_dir(dfd);
 				close(dfd);
 			}
 		}
@@ -1223,6 +1234,25 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 	}
 	sbuf_release(&abs);
 	return top;
+}
+
+/* The tools configured in the directory dfd (unless skip_self) and up to levels of its parents. */
+static unsigned tools_above(int dfd, int levels, int skip_self)
+{
+	unsigned tools = skip_self ? 0 : rules_tools_in_dir(dfd);
+	int cur = dfd;
+	for (int i = 0; i < levels; i++) {
+		int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cur != dfd)
+			close(cur);
+		if (up < 0)
+			return tools;
+		tools |= rules_tools_in_dir(up);
+		cur = up;
+	}
+	if (cur != dfd)
+		close(cur);
+	return tools;
 }
 
 static int walk_one_file(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out,
@@ -1245,6 +1275,18 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	rules_classify(r, root, rl, (size_t)(base - root), &c);
 	fe.lang = c.lang;
 	fe.test = c.test;
+	if (r->tools_used) { /* the file's directory and those above it, as ESLint looks for its config */
+		char *dir = xstrdup(root);
+		char *sl = strrchr(dir, '/');
+		if (sl)
+			sl[sl == dir] = '\0';
+		int dfd = open(sl ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fe.tools = (uint8_t)tools_above(dfd, 32, 0);
+			close(dfd);
+		}
+		free(dir);
+	}
 	fe.type = DT_REG;
 	me.st.files++;
 	do_file(&me, NULL, fd, root, rl, &fe, root, rl, (size_t)(base - root));
@@ -1299,7 +1341,10 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			sbuf_add(&rel, p + base, len - base);
 			struct rules_class c;
 			rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
-			struct fent fe = { 0, 0, DT_REG, c.lang, c.test };
+			unsigned tools = rootn->tools;
+			if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
+				tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
+			struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools };
 			me->st.files++;
 			do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
 		}
@@ -1571,6 +1616,8 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	node_unref(&w, holder); /* rootn holds it */
 	rootn->depth = 0;
 	rootn->via_link = 1;
+	if (r->tools_used && !top) /* outside a repository: the directories above the root too */
+		rootn->tools |= tools_above(rootfd, 32, 1);
 	sbuf_release(&pre);
 	w.rootfd = dup(rootfd);
 

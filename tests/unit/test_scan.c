@@ -205,8 +205,18 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"FFI\")]\nunsafe { a }", "aa");
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO\")]\nunsafe { a }", "av");
 	outcomes_are("a.ts", "// @ts-ignore\n// @ts-ignore: types lag\n", "va");
-	outcomes_are("a.rs", "// the fields are read in Drop\n#[allow(dead_code)]\n/// docs\n#[allow(dead_code)]",
+	outcomes_are("a.rs",
+		     "// the fields are read in Drop\n#[allow(dead_code)]\nfn a() {}\n/// docs\n#[allow(dead_code)]",
 		     "av");
+	outcomes_are("a.rs", "// TODO: used once from_statx lands\n/// Reads metadata.\n#[inline]\n#[allow(dead_code)]",
+		     "a");
+	outcomes_are("a.rs",
+		     "#[cfg(not(unix))]\n#[allow(unused_variables)]\nfn f() {}\n#[cfg(unix)]\n#[allow(clippy::x)]",
+		     "av");
+	outcomes_are(
+		"a.rs",
+		"// SAFETY: the caller initialised cnt bytes\nunsafe fn advance(&mut self) {\n    unsafe { a() }\n}",
+		"a");
 	outcomes_are("a.rs", "// # Safety\n// the pointer is valid\nunsafe { a }", "a");
 	outcomes_are("a.rs", "// SAFETY: x\nlet g = Guard {\n    v: unsafe { a },\n};\nfn f() {\n    unsafe { b }",
 		     "av");
@@ -259,7 +269,7 @@ static void binary_and_missing_final_newline(void **state)
 	struct rules *r = defaults();
 	struct scan_ctx *sc = scan_ctx_new();
 	struct scan_result res = SCAN_RESULT_INIT;
-	struct rules_class c = { RL_RUST, 0 };
+	struct rules_class c = { RL_RUST, 0, 0 };
 	uint16_t idx[RULES_MAX_PATTERNS];
 	size_t n = rules_applicable(r, "a.rs", 4, 0, &c, idx);
 	scan_buffer(sc, r, "x.unwrap()\0", 11, &c, idx, n, &res);
