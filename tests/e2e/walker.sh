@@ -44,6 +44,11 @@ check_eq "stress-large-file: the 11 MB file is skipped as too large" "stress-lar
 g=$(cd "$T/git/stress-monorepo" && "$OLDPWD/$W" --config "$LEGACY" --format json . | got)
 check_eq "stress-monorepo --git: ground truth from inside the repository" "$(want "$T/git/stress-monorepo.manifest.json")" "$g"
 
+# --- docs/patterns.md's table of built-in patterns is the walker's own ---------------------------
+check_eq "docs/patterns.md lists exactly the built-in patterns (tools/patterns-table.sh)" \
+	"$(sh tools/patterns-table.sh "$W")" \
+	"$(awk '/^[|] lang [|] name [|]/ { t = 1 } t && /^[|]/ { print; next } t { exit }' docs/patterns.md)"
+
 # --- the walked set is git's own list ---------------------------------------------------------
 R=$T/git/stress-monorepo
 check_eq "stress-monorepo: walked files == git ls-files -co --exclude-standard" \

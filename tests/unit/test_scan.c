@@ -52,6 +52,7 @@ static struct scan_result scan_text(struct rules *r, const char *path, const cha
 	const char *base = strrchr(path, '/');
 	size_t boff = base ? (size_t)(base - path) + 1 : 0;
 	rules_classify(NULL, path, strlen(path), boff, &c);
+	c.tools = RT_ESLINT | RT_BIOME; /* as if both were configured: the walk decides (tests/e2e) */
 	uint16_t idx[RULES_MAX_PATTERNS];
 	size_t n = rules_applicable(r, path, strlen(path), boff, &c, idx);
 	scan_buffer(sc, r, text, strlen(text), &c, idx, n, &res);
