@@ -188,6 +188,48 @@ $("$W" --no-cache --format json "$D")
 EOF
 )" "$("$W" --cache "$C" --format json --stats "$D" 2>&1 | stat_of hits_stat)"
 
+# --- classes that depend on other files: a warm run answers as a cold one ------------------------
+# a module declared '#[cfg(test)] mod name;' in its parent is test code; an edit to the parent
+# alone reclassifies it (and what it declares in turn), warm or cold
+M2=$T/modtree
+rm -rf "$M2"; mkdir -p "$M2/src/helper"
+printf 'mod helper;\nfn f() {}\n' >"$M2/src/lib.rs"
+printf 'fn h() { unsafe { a() } }\nmod deeper;\n' >"$M2/src/helper.rs"
+printf 'fn d() { unsafe { b() } }\n' >"$M2/src/helper/deeper.rs"
+outcomes() { "$W" "$@" --format json "$M2" 2>/dev/null | jq -r '[(.violations[] | "\(.file) violation"), (.test[] | "\(.file) test")] | sort | join(" ")'; }
+check_eq "module tree: plain declarations are source code, cold and warm" \
+	"$(outcomes --no-cache)|$(outcomes --no-cache)" "$(outcomes --cache "$C.mod")|$(outcomes --cache "$C.mod")"
+before=$(outcomes --cache "$C.mod")
+printf '#[cfg(test)]\nmod helper;\nfn f() {}\n' >"$M2/src/lib.rs"
+check_eq "module tree: '#[cfg(test)] mod helper;' in the parent makes helper.rs and what it declares test code, warm as cold" \
+	"$(outcomes --no-cache)" "$(outcomes --cache "$C.mod")"
+check_eq "module tree: the edit to the parent changed the answer" "1" \
+	"$([ "$before" != "$(outcomes --cache "$C.mod")" ] && echo 1)"
+printf 'mod helper;\nfn f() {}\n' >"$M2/src/lib.rs"
+check_eq "module tree: and back, warm as cold" "$(outcomes --no-cache)" "$(outcomes --cache "$C.mod")"
+# a directory's tools: adding or removing an ESLint configuration changes what eslint-disable means
+E=$T/tools
+rm -rf "$E"; mkdir -p "$E/web"
+printf '// eslint-disable-next-line no-x\nx();\n' >"$E/web/a.js"
+n_eslint() { "$W" "$@" --format json "$E" 2>/dev/null | jq '[.violations[] | select(.pattern == "eslint_disable")] | length'; }
+check_eq "tools: eslint-disable without an ESLint configuration is no directive, cold and warm" "0 0 0" \
+	"$(n_eslint --no-cache) $(n_eslint --cache "$C.tools") $(n_eslint --cache "$C.tools")"
+printf 'export default [];\n' >"$E/eslint.config.js"
+check_eq "tools: with eslint.config.js above it, the same file is judged, warm as cold" "1 1" \
+	"$(n_eslint --no-cache) $(n_eslint --cache "$C.tools")"
+rm -f "$E/eslint.config.js"
+check_eq "tools: the configuration removed, warm as cold" "0 0" "$(n_eslint --no-cache) $(n_eslint --cache "$C.tools")"
+# an extensionless script is judged by its first line; a plain extensionless file is not read again
+S=$T/scripts
+rm -rf "$S"; mkdir -p "$S"
+printf '#!/bin/sh\nset +e\n' >"$S/run"
+printf 'plain text with set +e\n' >"$S/NOTES"
+check_eq "scripts: '#!/bin/sh' makes an extensionless file shell, warm as cold" \
+	"run set_plus_e|run set_plus_e" \
+	"$("$W" --no-cache --format json "$S" | jq -r '.violations[] | "\(.file | sub(".*/"; "")) \(.pattern)"')|$("$W" --cache "$C.sh" --format json "$S" >/dev/null; sleep 2.1; "$W" --cache "$C.sh" --format json "$S" | jq -r '.violations[] | "\(.file | sub(".*/"; "")) \(.pattern)"')"
+check_eq "scripts: a warm run reads neither file" "0" \
+	"$("$W" --cache "$C.sh" --format json --stats "$S" | jq '.stats.files_read')"
+
 # --- --changed-since ------------------------------------------------------------------------
 G=$T/git/stress-monorepo
 M=$T/git/stress-monorepo.manifest.json
