@@ -250,6 +250,7 @@ static const char *validate(struct cmap *m, const struct disk_header *h, size_t 
 	for (size_t i = 0; i < n; i++) {
 		const struct cache_entry *e = &m->ent[i];
 		if (!e->path_len || (uint64_t)e->path_off + e->path_len + e->mods_len > ss ||
+		    (e->mods_len && m->strings[e->path_off + e->path_len + e->mods_len - 1] != '\0') ||
 		    (uint64_t)e->match_off + e->nmatch > nm || e->status >= CACHE_STATUS_MAX || e->limit_pat >= npat)
 			return "corrupt (entry)";
 	}

@@ -1425,23 +1425,39 @@ static void mod_mark_decl(struct modset *ms, const struct walk_file *f, const ch
 	mod_mark(ms, sb->buf, sb->len);
 }
 
+/* The declaration at i of f's list: its flag, name and the offset of the next one; 0 at the end
+ * or at a malformed entry (the list may come from a cache file). */
+static int mod_next(const struct walk_file *f, size_t *i, int *flag, const char **name)
+{
+	if (*i + 1 >= f->modslen)
+		return 0;
+	const char *nul = memchr(f->mods + *i + 1, '\0', f->modslen - *i - 1);
+	if (!nul)
+		return 0;
+	*flag = (unsigned char)f->mods[*i];
+	*name = f->mods + *i + 1;
+	*i = (size_t)(nul - f->mods) + 1;
+	return 1;
+}
+
 /* Follow f's declarations: all of them, or only those with the flag. */
 static void mod_mark_decls(struct modset *ms, const struct walk_file *f, int all, int flag, struct sbuf *sb)
 {
-	for (size_t i = 0; i < f->modslen;) {
-		int fl = (unsigned char)f->mods[i];
-		const char *name = f->mods + i + 1;
-		size_t nl = strlen(name);
-		if (nl && (all || (fl & flag)))
+	size_t i = 0;
+	int fl;
+	const char *name;
+	while (mod_next(f, &i, &fl, &name))
+		if (*name && (all || (fl & flag)))
 			mod_mark_decl(ms, f, name, sb);
-		i += nl + 2;
-	}
 }
 
 static int mod_has_flag(const struct walk_file *f, int flag)
 {
-	for (size_t i = 0; i < f->modslen; i += strlen(f->mods + i + 1) + 2)
-		if ((unsigned char)f->mods[i] & flag)
+	size_t i = 0;
+	int fl;
+	const char *name;
+	while (mod_next(f, &i, &fl, &name))
+		if (fl & flag)
 			return 1;
 	return 0;
 }
