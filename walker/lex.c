@@ -4,6 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "rules.h"
 #include "xalloc.h"
@@ -49,6 +52,8 @@ struct lexer {
 	unsigned fl;
 	struct lex_spans *out;
 	unsigned char interesting[256];
+	unsigned char set[16]; /* the same bytes as a list, for the vector scan */
+	int nset;
 	/* JS: open template literals, each with the brace depth of its ${ } */
 	unsigned tdepth[TEMPLATE_MAX];
 	int ntmpl;
@@ -496,6 +501,34 @@ static void set_interesting(struct lexer *lx)
 		t['\\'] = t['<'] = t['\n'] = 1;
 	if (fl & F_RB)
 		t['\n'] = 1;
+	lx->nset = 0;
+	for (int c = 0; c < 256; c++)
+		if (t[c])
+			lx->set[lx->nset++] = (unsigned char)c;
+}
+
+/* The first byte in [i, end) that may start a comment or a string. Code is most of a file: 16
+ * bytes at a time where SSE2 is there (every x86-64), a table lookup per byte otherwise. */
+static size_t skip_code(const struct lexer *lx, size_t i, size_t end)
+{
+#if defined(__SSE2__)
+	__m128i want[16];
+	for (int k = 0; k < lx->nset; k++)
+		want[k] = _mm_set1_epi8((char)lx->set[k]);
+	while (i + 16 <= end) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(lx->b + i));
+		__m128i hit = _mm_setzero_si128();
+		for (int k = 0; k < lx->nset; k++)
+			hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, want[k]));
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
+	while (i < end && !lx->interesting[(unsigned char)lx->b[i]])
+		i++;
+	return i;
 }
 
 /* Ruby: =begin at the start of the line at i opens a comment up to the =end line. */
@@ -625,9 +658,7 @@ void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_span
 	set_interesting(&lx);
 	size_t i = (lx.fl & F_RB) ? rb_begin(&lx, 0) : 0;
 	while (i < len) {
-		const unsigned char *t = lx.interesting;
-		while (i < lx.upto && !t[(unsigned char)buf[i]])
-			i++;
+		i = skip_code(&lx, i, lx.upto);
 		if (i >= lx.upto)
 			break;
 		i = step(&lx, i);

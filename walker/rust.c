@@ -268,10 +268,27 @@ static size_t decl_at(const char *buf, size_t len, size_t i)
 	return j > w && j < len && buf[j] == ';' ? j + 1 : 0;
 }
 
+int rust_maybe_tests(const char *buf, size_t limit)
+{
+	for (const char *h = buf; (h = memchr(h, '#', limit - (size_t)(h - buf))); h++) {
+		const char *e = buf + limit, *a = h + 1;
+		if (a < e && *a == '!')
+			a++;
+		if (a >= e || *a != '[')
+			continue;
+		const char *close = memchr(a, ']', (size_t)(e - a) < 256 ? (size_t)(e - a) : 256);
+		size_t n = close ? (size_t)(close - a) : (size_t)(e - a) < 256 ? (size_t)(e - a) : 256;
+		if (memmem(a, n, "test", 4) || memmem(a, n, "bench", 5))
+			return 1;
+	}
+	return 0;
+}
+
 size_t rust_mod_extent(const char *buf, size_t len)
 {
 	size_t last = 0;
-	for (const char *h = buf; (h = memmem(h, len - (size_t)(h - buf), "mod", 3)); h++) {
+	/* "mod " as rustfmt writes every declaration: "mod" alone is in model, modify, modulo */
+	for (const char *h = buf; (h = memmem(h, len - (size_t)(h - buf), "mod ", 4)); h++) {
 		size_t e = decl_at(buf, len, (size_t)(h - buf));
 		if (e)
 			last = e;
@@ -292,7 +309,7 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
 	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t pos = 0, rk = 0;
 	while (pos + 3 < len) {
-		const char *h = memmem(buf + pos, len - pos, "mod", 3);
+		const char *h = memmem(buf + pos, len - pos, "mod ", 4);
 		if (!h)
 			break;
 		size_t at = (size_t)(h - buf);

@@ -41,6 +41,10 @@ struct rust_regions {
 /* Test items whose attribute starts before limit; a region that does not close before limit ends at len. */
 void rust_test_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out);
 
+/* buf[0..limit) may hold a test attribute: a "#[" whose text names test or bench (textual, so
+ * cheap: when it says no, no test region can exist and nothing needs lexing for them). */
+int rust_maybe_tests(const char *buf, size_t limit);
+
 /* The offset just past the last "mod" that could start a `mod name;` declaration, or 0. Tells
  * the caller how far to lex. */
 size_t rust_mod_extent(const char *buf, size_t len);

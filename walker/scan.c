@@ -658,49 +658,70 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 }
 
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
-static void lex_file(struct scan_ctx *sc, const struct rules_class *c, struct scan_result *res)
+/* What the patterns of this file ask of the lexer. */
+struct needs {
+	int places; /* some pattern keeps to code, comments or directives */
+	int judge;  /* some pattern needs its justification found */
+	int safety; /* some comment pattern takes a SAFETY: marker (waivers of undocumented unsafe) */
+};
+
+static void needs_of(const struct rules *r, const uint16_t *idx, size_t nidx, struct needs *nd)
 {
-	/* through the last hit's line (a comment after it on that line can justify it), and the lines
-	 * a block's first comment may take (marked_inside) */
-	size_t upto = 0;
-	if (sc->nhits) {
-		upto = sc->hits[sc->nhits - 1].off;
-		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
-			upto = line_end(sc->buf, sc->len, upto) + 1;
+	memset(nd, 0, sizeof(*nd));
+	for (size_t i = 0; i < nidx; i++) {
+		const struct rules_pattern *p = &r->pats[idx[i]];
+		nd->places |= p->place != RP_ANY;
+		nd->judge |= p->action == RA_COMMENT;
+		nd->safety |= p->action == RA_COMMENT && rules_has_marker(p, "SAFETY:");
 	}
-	size_t mods = 0;
-	if (c->lang == RL_RUST) {
-		mods = rust_mod_extent(sc->buf, sc->len);
-		if (mods > upto)
-			upto = mods;
-	}
+}
+
+/* Lex as far as the judgement needs, and only when it needs it: through the last hit's line (a
+ * comment after it can justify it) and the lines a block's first comment may take, and in Rust
+ * the last module declaration; Rust's test items only where an attribute could name them. */
+static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const struct needs *nd, struct scan_result *res)
+{
 	sc->spans.n = 0;
 	sc->tests.n = 0;
 	sc->waivers.n = 0;
 	sc->templates.n = 0;
+	int rust = c->lang == RL_RUST;
+	size_t upto = 0;
+	if (sc->nhits && (nd->places || nd->judge || rust)) {
+		upto = sc->hits[sc->nhits - 1].off;
+		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
+			upto = line_end(sc->buf, sc->len, upto) + 1;
+	}
+	int tests = rust && !c->test && upto && rust_maybe_tests(sc->buf, upto);
+	if (rust && !nd->places && !nd->judge && !tests)
+		upto = 0; /* counting anywhere in a file without test items: nothing to tell apart */
+	size_t mods = rust ? rust_mod_extent(sc->buf, sc->len) : 0;
+	if (mods > upto)
+		upto = mods;
 	if (!upto)
 		return;
 	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
-	if (c->lang == RL_RUST) {
-		if (!c->test)
-			rust_test_regions(sc->buf, sc->len, upto, &sc->spans, &sc->tests);
+	if (!rust)
+		return;
+	if (tests)
+		rust_test_regions(sc->buf, sc->len, upto, &sc->spans, &sc->tests);
+	if (nd->safety)
 		rust_waivers(sc->buf, sc->len, upto, &sc->spans, &sc->waivers);
+	if (nd->places)
 		rust_template_regions(sc->buf, sc->len, upto, &sc->spans, &sc->templates);
-		/* test code is whole lines: from the attribute's line to the closing line */
-		for (size_t i = 0; i < sc->tests.n; i++) {
-			struct rust_region *g = &sc->tests.v[i];
-			g->start = line_start(sc->buf, 0, g->start);
-			g->end = g->end ? line_end(sc->buf, sc->len, g->end - 1) : 0;
-		}
-		if (mods) {
-			rust_mod_decls(sc->buf, sc->len, &sc->spans, &sc->tests, &res->mods);
-			/* a crate root's #![allow(clippy::undocumented_unsafe_blocks, reason)] waives its
-			 * modules too: the walk follows the declarations (walk.c) */
-			if (res->mods.len && sc->waivers.n && sc->waivers.v[0].start == 0 &&
-			    sc->waivers.v[0].end == sc->len) {
-				sbuf_addch(&res->mods, RUST_MOD_WAIVER);
-				sbuf_addch(&res->mods, '\0');
-			}
+	/* test code is whole lines: from the attribute's line to the closing line */
+	for (size_t i = 0; i < sc->tests.n; i++) {
+		struct rust_region *g = &sc->tests.v[i];
+		g->start = line_start(sc->buf, 0, g->start);
+		g->end = g->end ? line_end(sc->buf, sc->len, g->end - 1) : 0;
+	}
+	if (mods) {
+		rust_mod_decls(sc->buf, sc->len, &sc->spans, &sc->tests, &res->mods);
+		/* a crate root's #![allow(clippy::undocumented_unsafe_blocks, reason)] waives its modules
+		 * too: the walk follows the declarations (walk.c) */
+		if (res->mods.len && sc->waivers.n && sc->waivers.v[0].start == 0 && sc->waivers.v[0].end == sc->len) {
+			sbuf_addch(&res->mods, RUST_MOD_WAIVER);
+			sbuf_addch(&res->mods, '\0');
 		}
 	}
 }
@@ -733,7 +754,9 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 		sorted = cmp_hit(&sc->hits[i - 1], &sc->hits[i]) <= 0;
 	if (!sorted)
 		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
-	lex_file(sc, c, res);
+	struct needs nd;
+	needs_of(r, idx, nidx, &nd);
+	lex_file(sc, c, &nd, res);
 	ALLOC_GROW(sc->doc, sc->nhits, sc->adoc);
 	uint8_t *doc = sc->doc;
 	sc->nhits = place_filter(sc, r, doc);
