@@ -874,6 +874,9 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 				       p->name, (size_t)eo, (const char *)msg);
 		}
 		normalise_markers(p);
+		size_t rl = strlen(p->regex);
+		p->opens_block = rl >= 2 && p->regex[rl - 2] == '\\' && p->regex[rl - 1] == '{';
+		p->safety = p->action == RA_COMMENT && rules_has_marker(p, "SAFETY:");
 		/* JIT failure (no executable memory, an unsupported build) falls back to the interpreter */
 		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 		char lit[256];

@@ -64,6 +64,8 @@ struct rules_pattern {
 	size_t rare;  /* offset in lit of its rarest byte in source code: memchr looks for it */
 	char **mtext; /* each marker's text without its comment leader: "SAFETY:" for "// SAFETY:" */
 	size_t *mlen;
+	int opens_block; /* the regex ends at a block's '{' (unsafe { … }) */
+	int safety;      /* a comment pattern whose markers include SAFETY: */
 };
 
 struct rules {

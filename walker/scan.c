@@ -444,13 +444,6 @@ static int comment_above(struct scan_ctx *sc, const struct rules_pattern *p, siz
 	return res;
 }
 
-/* The pattern ends at a block's '{' (unsafe { … }). */
-static int opens_block(const struct rules_pattern *p)
-{
-	size_t n = strlen(p->regex);
-	return n >= 2 && p->regex[n - 2] == '\\' && p->regex[n - 1] == '{';
-}
-
 /* The first lines inside the block opened on the hit's line: a marker comment there justifies the
  * block ("unsafe {" / "    // SAFETY: …"). */
 static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t le)
@@ -489,7 +482,7 @@ static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, si
 		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
 		       comment_after(sc, off, le) || comment_above(sc, p, off, ls) ||
 		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 0);
-	return sc->waivers.n && rules_has_marker(p, "SAFETY:") && in_regions(&sc->waivers, off);
+	return sc->waivers.n && p->safety && in_regions(&sc->waivers, off);
 }
 
 /* The comment rule for the line [ls, le) of a match of pattern pi: a marker on it, above it, or
@@ -521,7 +514,7 @@ static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, ui
 			ls = ps;
 		}
 	}
-	if (!res && opens_block(p))
+	if (!res && p->opens_block)
 		res = marked_inside(sc, p, le);
 	sc->memo_ls[pi] = hit_ls;
 	sc->memo_res[pi] = res;
@@ -672,7 +665,7 @@ static void needs_of(const struct rules *r, const uint16_t *idx, size_t nidx, st
 		const struct rules_pattern *p = &r->pats[idx[i]];
 		nd->places |= p->place != RP_ANY;
 		nd->judge |= p->action == RA_COMMENT;
-		nd->safety |= p->action == RA_COMMENT && rules_has_marker(p, "SAFETY:");
+		nd->safety |= p->safety;
 	}
 }
 
@@ -796,7 +789,7 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 			m->outcome = SO_ALLOWED;
 		else
 			m->outcome = (uint8_t)judge(sc, p, pi, test, off, cur_ls, cur_le);
-		if (covers && m->outcome == SO_ALLOWED && opens_block(p))
+		if (covers && m->outcome == SO_ALLOWED && p->opens_block)
 			cover_open(sc, pi, off, cur_le);
 	}
 	if (sc->limited) {

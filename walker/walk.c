@@ -1496,8 +1496,7 @@ static void mark_test_modules(struct walk_result *out, const struct rules *r)
 		for (size_t q = 0; q < nw; q++) {
 			struct walk_file *f = &out->files[ms.queue[q]];
 			for (size_t k = 0; k < f->n; k++)
-				if (f->m[k].outcome == SO_VIOLATION &&
-				    rules_has_marker(&r->pats[f->m[k].pat], "SAFETY:"))
+				if (f->m[k].outcome == SO_VIOLATION && r->pats[f->m[k].pat].safety)
 					f->m[k].outcome = SO_ALLOWED;
 		}
 		size_t nt = mod_reach(&ms, out, RUST_MOD_TEST, 0, &sb);
