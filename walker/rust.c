@@ -270,16 +270,19 @@ static size_t decl_at(const char *buf, size_t len, size_t i)
 
 int rust_maybe_tests(const char *buf, size_t limit)
 {
-	for (const char *h = buf; (h = memchr(h, '#', limit - (size_t)(h - buf))); h++) {
+	for (const char *h = buf; h < buf + limit && (h = memchr(h, '#', limit - (size_t)(h - buf))); h++) {
 		const char *e = buf + limit, *a = h + 1;
 		if (a < e && *a == '!')
 			a++;
 		if (a >= e || *a != '[')
 			continue;
-		const char *close = memchr(a, ']', (size_t)(e - a) < 256 ? (size_t)(e - a) : 256);
-		size_t n = close ? (size_t)(close - a) : (size_t)(e - a) < 256 ? (size_t)(e - a) : 256;
+		size_t n = (size_t)(e - a) < 256 ? (size_t)(e - a) : 256;
+		const char *close = memchr(a, ']', n);
+		if (close)
+			n = (size_t)(close - a);
 		if (memmem(a, n, "test", 4) || memmem(a, n, "bench", 5))
 			return 1;
+		h = a + n - 1; /* each byte once */
 	}
 	return 0;
 }
@@ -465,28 +468,34 @@ void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_sp
 	out->n = 0;
 	if (limit > len)
 		limit = len;
+	/* the lint is named in an attribute: look at each '#' (rare in Rust) rather than the file */
 	size_t pos = 0;
 	while (pos < limit) {
-		const char *h = memmem(buf + pos, limit - pos, lint, sizeof(lint) - 1);
+		const char *h = memchr(buf + pos, '#', limit - pos);
 		if (!h)
 			break;
-		size_t at = (size_t)(h - buf);
-		pos = at + 1;
-		/* the attribute around it: the nearest '#' before, on code */
-		size_t a = at;
-		while (a > 0 && buf[a] != '#' && at - a < RUST_ATTR_MAX)
-			a--;
-		if (buf[a] != '#')
-			continue;
-		cur_at(&c, a);
-		if (cur_span(&c))
-			continue;
+		size_t a = (size_t)(h - buf);
+		pos = a + 1;
 		size_t o = a + 1;
 		int inner = o < len && buf[o] == '!';
 		o += (size_t)inner;
 		if (o >= len || buf[o] != '[')
 			continue;
+		size_t span = len - o < RUST_ATTR_MAX ? len - o : RUST_ATTR_MAX;
+		const char *close = memchr(buf + o, ']', span);
+		if (!close) {
+			pos = o + span; /* no attribute closes here: each byte is looked at once */
+			continue;
+		}
+		pos = (size_t)(close - buf) + 1;
+		const char *l = memmem(buf + o, (size_t)(close - buf) - o, lint, sizeof(lint) - 1);
+		if (!l)
+			continue;
+		cur_at(&c, a);
+		if (cur_span(&c))
+			continue;
 		size_t e = attr_end(&c, o);
+		size_t at = (size_t)(l - buf);
 		if (!e || e <= at || (!memmem(buf + o, at - o, "allow", 5) && !memmem(buf + o, at - o, "expect", 6)))
 			continue;
 		if (!real_reason(buf, o, e))
@@ -522,11 +531,14 @@ void rust_template_regions(const char *buf, size_t len, size_t limit, const stru
 		limit = len;
 	size_t pos = 0;
 	while (pos + 6 < limit) {
-		const char *h = memmem(buf + pos, limit - pos, "quote", 5);
+		/* 'q' is rare in code: memchr runs at memory speed where memmem would not */
+		const char *h = memchr(buf + pos, 'q', limit - pos);
 		if (!h)
 			break;
 		size_t at = (size_t)(h - buf), j = at + 5;
 		pos = at + 1;
+		if (at + 5 > limit || memcmp(h, "quote", 5))
+			continue;
 		if (at > 0 && ident_byte((unsigned char)buf[at - 1]))
 			continue;
 		if (j + 8 <= len && !memcmp(buf + j, "_spanned", 8))

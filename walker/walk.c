@@ -30,6 +30,8 @@
 #include "banned.h"
 
 #define BATCH 128             /* files per stealable batch */
+#define BIG_FILE (1u << 20)   /* a file this large is work enough to share the rest of its batch */
+#define BIG_UNIT (64u << 10)  /* ... and it weighs one pending file per this many bytes */
 #define READ_FIRST (64 << 10) /* first read(2); a file that fits needs no fstat */
 #define DENTS_BUF (32 << 10)
 #define STEAL_MAX 64
@@ -108,6 +110,9 @@ struct worker {
 	size_t ncrec, acrec;
 	struct walk_stats st;
 	uint16_t idx[RULES_MAX_PATTERNS];
+	/* the batch do_files is in: a big file hands the rest of it to other threads */
+	struct dnode *batch_d;
+	uint32_t batch_next, batch_end;
 };
 
 struct walk {
@@ -489,6 +494,29 @@ static void content(struct worker *me, const struct dnode *d, const char *name, 
 	cache_record(me, cf, fe, scan_now(me, d, name, nlen, buf, len, fe, nidx), h);
 }
 
+static void start_workers(struct walk *w);
+
+/* A big file is at hand (size bytes): the files after it in the batch become an item other threads
+ * can take, and in auto mode its bytes count as pending work, so that a few big files bring the
+ * workers in at once rather than after the walk (docs/walker.md, "Threads"). */
+static void big_file(struct worker *me, uint64_t size)
+{
+	struct walk *w = me->w;
+	if (w->nwk < 2 || w->o->mode == WM_SEQUENTIAL || size < BIG_FILE)
+		return;
+	struct dnode *d = me->batch_d;
+	if (d && me->batch_next < me->batch_end) {
+		atomic_fetch_add(&d->refs, 1);
+		atomic_fetch_add(&d->fd_users, 1);
+		struct item it = { d, me->batch_next, me->batch_end - me->batch_next };
+		push(me, &it);
+		me->batch_end = me->batch_next;
+	}
+	me->weight += (size_t)(size / BIG_UNIT);
+	if (w->o->mode == WM_AUTO && me->id == 0 && atomic_load(&w->nstarted) == 1 && any_avail(w))
+		start_workers(w); /* a megabyte scans longer than the spawn delay: no need to wait for it */
+}
+
 /* An extensionless file whose first line names an interpreter ("#!/bin/sh", "#!/usr/bin/env
  * python3") takes that language: its class and the patterns that apply change. Returns the
  * number of patterns (0: nothing to scan). */
@@ -606,6 +634,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			record(me, d, name, nlen, fe, WF_TOO_LARGE);
 			return; /* grew past the limit since fstatat: not cached, looked at again next time */
 		}
+		big_file(me, (uint64_t)st.st_size);
 		if ((uint64_t)st.st_size >= o->mmap_min) {
 			void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 			if (map != MAP_FAILED) {
@@ -678,7 +707,10 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 
 static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_t count)
 {
-	for (uint32_t i = start; i < start + count; i++) {
+	me->batch_d = d;
+	me->batch_end = start + count;
+	for (uint32_t i = start; i < me->batch_end; i++) {
+		me->batch_next = i + 1;
 		const struct fent *fe = &d->files[i];
 		const char *name = d->names + fe->name_off;
 		sbuf_reset(&me->path);
@@ -686,6 +718,7 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 		sbuf_add(&me->path, name, fe->name_len);
 		do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
 	}
+	me->batch_d = NULL;
 }
 
 /* ---- directories ----------------------------------------------------------------------------- */
@@ -1043,6 +1076,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	atomic_fetch_add(&d->fd_users, (int)(nsubs + nbatch));
 	if (!keep_fd) {
 		do_files(me, d, 0, (uint32_t)nfiles);
+		me->batch_d = NULL; /* (no hand-off: the descriptor closes right after) */
 		nfiles = 0;
 		close(d->fd); /* the count of users still balances: fd_release sees fd < 0 */
 		d->fd = -1;
