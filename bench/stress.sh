@@ -168,6 +168,32 @@ for n in $SERIES; do
 done
 group "series"
 
+lang_rx() { # lang_rx LANG: the default regexes of that language, as one alternation
+	"$W" --list-patterns | awk -F'\t' -v l="[$1]" 'index($0, l) { printf "%s(?:%s)", n++ ? "|" : "", $3 }'
+}
+# few big files (issue 12): three files of 4, 6 and 9 MB in one directory, and the 9 MB one alone;
+# the walker with its default rules beside rg -P with the same language's regexes
+FB=$TMP/few-big
+mkdir -p "$FB/three" "$FB/one"
+bigrs() { # bigrs MB FILE: a Rust file of about MB megabytes, an unsafe block every 500 lines
+	awk -v mb="$1" 'BEGIN { print "fn f() {"; n = 0; size = 0
+		while (size < mb * 1048576) {
+			if (n % 500 == 0) l = sprintf("    let p = unsafe { *ptr.add(%d) };", n)
+			else l = sprintf("    let v%d = compute(%d).map(|x| x + 1).unwrap_or(0); // value %d", n, n, n)
+			print l; size += length(l) + 1; n++ }
+		print "}" }' >"$2"
+}
+[ $QUICK = 1 ] && fbs="1 1 2" || fbs="4 6 9"
+i=0
+for mb in $fbs; do i=$((i + 1)); bigrs "$mb" "$FB/three/big$i.rs"; done
+cp "$FB/three/big$i.rs" "$FB/one/"
+RRX=$(lang_rx rust)
+for d in three one; do
+	cmd "walker $d" "" "$W --no-cache $FB/$d"
+	cmd "rg -P $d" "" "rg -P --count-matches '$RRX' $FB/$d"
+done
+group "few-big"
+
 # pathological shapes (docs/patterns.md, "The comment rule"): one file each, the walker with its
 # default rules beside rg -P searching the same file for all of that language's default regexes
 P=$TMP/patho
@@ -178,9 +204,6 @@ awk 'BEGIN { for (i = 0; i < 40000; i++) print "    // @ts-ignore" }' >"$P/ts-ig
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "#[allow(x, reason = \"\")] "; print "// c" }' >"$P/attrs.rs"
 awk 'BEGIN { for (i = 0; i < 20000; i++) print "// SAFETY: x\nunsafe {"; for (i = 0; i < 20000; i++) print "mem::transmute(a)";
 	for (i = 0; i < 20000; i++) print "}" }' >"$P/nested-unsafe.rs"
-lang_rx() { # lang_rx LANG: the default regexes of that language, as one alternation
-	"$W" --list-patterns | awk -F'\t' -v l="[$1]" 'index($0, l) { printf "%s(?:%s)", n++ ? "|" : "", $3 }'
-}
 for f in comment-unsafe.rs:rust eval-line.rb:ruby ts-ignore.ts:js attrs.rs:rust nested-unsafe.rs:rust; do
 	name=${f%%:*}
 	cmd "walker $name" "" "$W --no-cache $P/$name"

@@ -54,6 +54,9 @@ def target($name; $value; $limit; $text):
                     ratio((med("series"; "walker scale:\($s.large)") // null) as $a | if $a and $nf["\($s.large)"] then $a / $nf["\($s.large)"] else null end;
                           (med("series"; "walker scale:\($s.small)") // null) as $b | if $b and $nf["\($s.small)"] then $b / $nf["\($s.small)"] else null end);
                     $s.limit; "time per file at \($s.large) files <= \($s.limit) x the time per file at \($s.small)") ]
+  + [ $T.few_big_vs_rg.sets[] as $f
+      | $r | target("few-big/rg " + $f; ratio(med("few-big"; "walker " + $f); med("few-big"; "rg -P " + $f));
+                    $T.few_big_vs_rg.limit; "few big files (\($f)): the walker <= \($T.few_big_vs_rg.limit) x rg -P") ]
   + [ $T.pathological_vs_rg.files[] as $f
       | $r | target("pathological/rg " + $f; ratio(med("pathological"; "walker " + $f); med("pathological"; "rg -P " + $f));
                     $T.pathological_vs_rg.limit; "\($f): the walker with its judgement <= \($T.pathological_vs_rg.limit) x rg -P (linear time)") ]
