@@ -268,6 +268,15 @@ static size_t decl_at(const char *buf, size_t len, size_t i)
 	return j > w && j < len && buf[j] == ';' ? j + 1 : 0;
 }
 
+/* s[0..n) holds w (short; no memmem setup per attribute). */
+static int holds(const char *s, size_t n, const char *w, size_t wn)
+{
+	for (const char *p = s; n >= wn && (p = memchr(p, w[0], n - (size_t)(p - s) - wn + 1)); p++)
+		if (!memcmp(p, w, wn))
+			return 1;
+	return 0;
+}
+
 int rust_maybe_tests(const char *buf, size_t limit)
 {
 	for (const char *h = buf; h < buf + limit && (h = memchr(h, '#', limit - (size_t)(h - buf))); h++) {
@@ -280,7 +289,7 @@ int rust_maybe_tests(const char *buf, size_t limit)
 		const char *close = memchr(a, ']', n);
 		if (close)
 			n = (size_t)(close - a);
-		if (memmem(a, n, "test", 4) || memmem(a, n, "bench", 5))
+		if (holds(a, n, "test", 4) || holds(a, n, "bench", 5))
 			return 1;
 		h = a + n - 1; /* each byte once */
 	}
@@ -366,8 +375,9 @@ static int has_reason(struct cur *cp, size_t off)
 	size_t e = attr_end(cp, o);
 	if (!e)
 		return 0;
-	for (size_t i = o; i + 6 <= e; i++) {
-		if (memcmp(buf + i, "reason", 6) || (i > 0 && ident_byte((unsigned char)buf[i - 1])))
+	for (const char *r = buf + o; (r = memchr(r, 'r', e - (size_t)(r - buf))) && (size_t)(r - buf) + 6 <= e; r++) {
+		size_t i = (size_t)(r - buf);
+		if (memcmp(r, "reason", 6) || (i > 0 && ident_byte((unsigned char)buf[i - 1])))
 			continue;
 		cur_at(cp, i);
 		if (cur_span(cp))
