@@ -18,6 +18,8 @@
 #include "fdio.h"
 #include "fx.h"
 #include "manifest.h"
+#include "quote.h"
+#include "sbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -178,6 +180,14 @@ static int is_dir_at(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (S_ISDIR(st.st_mode) ? 1 : 2) : 0;
 }
 
+/* s with its controls escaped (quote_c): the names --verify prints come from a tree on disk. */
+static const char *quoted(struct sbuf *q, const char *s)
+{
+	sbuf_reset(q);
+	quote_c(q, s, strlen(s), 0);
+	return q->buf;
+}
+
 static int verify_one(const struct opts *o, int outfd, const struct fx_def *def, const char *name)
 {
 	char mname[128];
@@ -203,7 +213,9 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 	rc = fx_digest_disk(fd, o->jobs, dg, &disk, &ndisk);
 	close(fd);
 	if (rc < 0) {
-		fprintf(stderr, "genfixtures: %s/%s: %s\n", o->out, name, err_msg());
+		struct sbuf q = SBUF_INIT;
+		fprintf(stderr, "genfixtures: %s/%s: %s\n", o->out, name, quoted(&q, err_msg()));
+		sbuf_release(&q);
 		return EXIT_FAIL;
 	}
 	char hex[33];
@@ -222,6 +234,7 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 	def->plan(&plan);
 	fx_plan_finish(&plan);
 	const char *first = "(none found: the manifest itself may have been edited)";
+	struct sbuf q = SBUF_INIT;
 	if (fx_write(&plan, -1, o->jobs, 0, 0, &st) == 0) {
 		struct fx_digest_item *exp;
 		size_t nexp = fx_plan_items(&plan, &exp);
@@ -232,18 +245,18 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 			int c = i == nexp ? 1 : j == ndisk ? -1 : strcmp(exp[i].path, disk[j].path);
 			if (c < 0) {
 				first = exp[i].path;
-				printf("%s: missing '%s'\n", name, first);
+				printf("%s: missing '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			if (c > 0) {
 				first = disk[j].path;
-				printf("%s: unexpected '%s'\n", name, first);
+				printf("%s: unexpected '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			if (exp[i].type != disk[j].type || exp[i].mode != disk[j].mode ||
 			    memcmp(exp[i].hash, disk[j].hash, 16)) {
 				first = exp[i].path;
-				printf("%s: differs at '%s'\n", name, first);
+				printf("%s: differs at '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			i++;
@@ -252,6 +265,7 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 		free(exp);
 	}
 	printf("%s: MISMATCH (manifest %s, tree %s)\n", name, h.digest, hex);
+	sbuf_release(&q);
 	fx_stats_release(&st);
 	fx_plan_release(&plan);
 	fx_digest_items_free(disk, ndisk);

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "err.h"
 #include "fdio.h"
+#include "quote.h"
 #include "repo.h"
 #include "report.h"
 #include "rules.h"
@@ -88,11 +90,50 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "  walker --no-defaults -e unwrap='\\.unwrap\\(\\)' .   count one pattern, "
 				 "like rg -P --count-matches\n";
 
+/* Every line for stderr goes through here: what it names (paths, config keys and values, advice)
+ * may come from the tree or a config, and quote_c keeps its controls off the terminal. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *msg = small;
+	if ((size_t)n >= sizeof(small)) {
+		msg = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	struct sbuf out = SBUF_INIT;
+	sbuf_addstr(&out, "walker: ");
+	quote_c(&out, msg, (size_t)n, 0);
+	sbuf_addch(&out, '\n');
+	fdio_write_all(2, out.buf, out.len);
+	sbuf_release(&out);
+	if (msg != small)
+		free(msg);
+}
+
+/* The warnings gathered during the run (several lines), quoted like say()'s. */
+static void say_lines(const struct sbuf *warn)
+{
+	if (!warn->len)
+		return;
+	struct sbuf out = SBUF_INIT;
+	quote_c(&out, warn->buf, warn->len, QUOTE_KEEP_NL);
+	fdio_write_all(2, out.buf, out.len);
+	sbuf_release(&out);
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "walker: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\ntry 'walker --help'\n");
+	say(fmt, arg);
+	fputs("try 'walker --help'\n", stderr);
 	return 2;
 }
 
@@ -178,24 +219,32 @@ static char *find_config(const char *path)
 	return hit;
 }
 
-static void list_patterns(const struct rules *r)
+/* The effective patterns, one per line, tab-separated; every field from a config is quoted. */
+static void list_patterns(struct sbuf *o, const struct rules *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
-		printf("%s\t%s\t%s", p->name, rules_action_name(p->action), p->regex);
+		sbuf_addf(o, "%s\t%s\t", p->name, rules_action_name(p->action));
+		quote_c(o, p->regex, strlen(p->regex), 0);
 		if (p->action == RA_COMMENT)
-			for (size_t k = 0; k < p->nmarkers; k++)
-				printf("\t%s", p->markers[k]);
+			for (size_t k = 0; k < p->nmarkers; k++) {
+				sbuf_addch(o, '\t');
+				quote_c(o, p->markers[k], strlen(p->markers[k]), 0);
+			}
 		if (p->action == RA_COUNT)
-			printf("\tthreshold %u", p->threshold);
-		printf("\t[");
+			sbuf_addf(o, "\tthreshold %u", p->threshold);
+		sbuf_addstr(o, "\t[");
 		int any = 0;
 		for (int l = 0; l < RL_COUNT; l++)
 			if (!p->nglobs && (p->langs & (1u << l)))
-				printf("%s%s", any++ ? " " : "", rules_lang_name(l));
-		for (size_t g = 0; g < p->nglobs; g++)
-			printf("%s%s", any++ ? " " : "", p->globs[g]);
-		printf("]%s\t(%s)\n", p->in_tests ? " tests too" : "", p->origin);
+				sbuf_addf(o, "%s%s", any++ ? " " : "", rules_lang_name(l));
+		for (size_t g = 0; g < p->nglobs; g++) {
+			sbuf_addstr(o, any++ ? " " : "");
+			quote_c(o, p->globs[g], strlen(p->globs[g]), 0);
+		}
+		sbuf_addf(o, "]%s\t(", p->in_tests ? " tests too" : "");
+		quote_c(o, p->origin, strlen(p->origin), 0);
+		sbuf_addstr(o, ")\n");
 	}
 }
 
@@ -280,7 +329,8 @@ int main(int argc, char **argv)
 #endif
 	/* a file-size limit (ulimit -f) hit while saving the cache must be a write error, not death */
 	signal(SIGXFSZ, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
+	opterr = 0; /* getopt's own messages would print the option raw: say() quotes it */
+	while ((c = getopt_long(argc, argv, ":e:j:Lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONFIG:
 			config = optarg;
@@ -407,8 +457,14 @@ int main(int argc, char **argv)
 		case OPT_VERSION:
 			printf("walker %s\n", WALKER_VERSION);
 			return 0;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "try 'walker --help'\n");
+			if (optopt)
+				say("unknown option '-%c'", optopt);
+			else
+				say("unknown option '%s'", argv[optind - 1]);
+			fputs("try 'walker --help'\n", stderr);
 			return 2;
 		}
 	}
@@ -425,12 +481,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < npaths; i++) {
 			char *real = realpath(paths[i], NULL);
 			if (!real && !cache_file) {
-				fprintf(stderr, "walker: unable to resolve '%s': %s\n", paths[i], strerror(errno));
+				say("unable to resolve '%s': %s", paths[i], strerror(errno));
 				st = 2;
 				continue;
 			}
 			if (cache_clear(cache_file, real)) {
-				fprintf(stderr, "walker: %s\n", err_msg());
+				say("%s", err_msg());
 				st = 2;
 			}
 			free(real);
@@ -459,13 +515,16 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = rules_compile(r, max_filesize, binary);
 	if (rc) {
-		fprintf(stderr, "walker: %s\n", err_msg());
+		say("%s", err_msg());
 		rules_free(r);
 		free(paths);
 		return 2;
 	}
 	if (list) {
-		list_patterns(r);
+		struct sbuf o = SBUF_INIT;
+		list_patterns(&o, r);
+		fdio_write_all(1, o.buf, o.len);
+		sbuf_release(&o);
 		rules_free(r);
 		free(paths);
 		return 0;
@@ -493,7 +552,7 @@ int main(int argc, char **argv)
 			if (!real || repo_changed_since(real, changed_since, &changed, &nchanged)) {
 				if (!real)
 					err_errno("unable to resolve '%s'", paths[i]);
-				fprintf(stderr, "walker: %s\n", err_msg());
+				say("%s", err_msg());
 				free(real);
 				fatal = 1;
 				break;
@@ -513,7 +572,7 @@ int main(int argc, char **argv)
 			ow.only = changed;
 			ow.nonly = nchanged;
 		} else if (changed_since) {
-			fprintf(stderr, "walker: --changed-since: '%s' is not a directory\n", paths[i]);
+			say("--changed-since: '%s' is not a directory", paths[i]);
 			fatal = 1;
 			break;
 		}
@@ -526,7 +585,7 @@ int main(int argc, char **argv)
 			free(changed[j]);
 		free(changed);
 		if (wrc < 0) {
-			fprintf(stderr, "walker: %s\n", err_msg());
+			say("%s", err_msg());
 			failed_roots++;
 			cache_close(cache);
 			continue;
@@ -548,8 +607,7 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fatal) {
-		if (warn.len)
-			fdio_write_all(2, warn.buf, warn.len);
+		say_lines(&warn);
 		sbuf_release(&warn);
 		free(ro.cache_path);
 		walk_result_release(&all);
@@ -587,11 +645,10 @@ int main(int argc, char **argv)
 	int status = report_passed(&sum) ? 0 : 1;
 	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;
-	if (warn.len)
-		fdio_write_all(2, warn.buf, warn.len);
+	say_lines(&warn);
 	if (fdio_write_all(1, out.buf, out.len)) {
 		if (errno != EPIPE)
-			fprintf(stderr, "walker: unable to write the report: %s\n", strerror(errno));
+			say("unable to write the report: %s", strerror(errno));
 		status = 2;
 	}
 	sbuf_release(&out);

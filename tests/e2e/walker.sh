@@ -119,6 +119,44 @@ out=$(cd "$T" && ulimit -n 24 && "$OLDPWD/$W" -j 4 --format json stress-nested 2
 check_eq "stress-nested: 180 levels deep with only 24 descriptors" "$(jq '[.matches[] | select(.outcome == "violation")] | length' "$T/stress-nested.manifest.json")" "$out"
 check_eq "--max-depth 0 reads only the root's files" "" "$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested)"
 
+# --- terminal injection: text from the tree or a config never reaches the terminal raw ----------
+# ESC (CSI, OSC), BEL, the 8-bit CSI U+009B and the right-to-left override U+202E, wherever they
+# come from: advice and comment markers of a .walker.conf, its regexes (--list-patterns), its keys
+# (error messages), file names (violations, warnings, --files), unknown options
+raw() { LC_ALL=C tr -d '\n' | LC_ALL=C grep -c -e "$(printf '\033')" -e "$(printf '\007')" \
+	-e "$(printf '\302\233')" -e "$(printf '\342\200\256')" -e "$(printf '\342\201\246')"; }
+Q=$T/inject; mkdir -p "$Q"; git init -q "$Q"
+c1=$(printf 'c1-\302\23331m.rs'); bidi=$(printf 'bidi-\342\200\256sr.rs'); iso=$(printf 'iso-\342\201\246x.rs')
+for f in a.rs "$c1" "$bidi" "$iso"; do printf 'fn f() { x.unwrap(); } // TODO\n' >"$Q/$f"; done
+mkfifo "$Q/$(printf 'fifo-\302\233')"
+printf '[pattern unwrap]\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
+out=$(cd "$Q" && "$OLDPWD/$W" --no-cache --all . 2>&1)
+check_eq "advice and comment markers from .walker.conf and C1/bidi file names: no raw control in text output" 0 \
+	"$(printf '%s' "$out" | raw)"
+check "advice from .walker.conf: ESC and BEL written as \\033 and \\a" sh -c "printf '%s\n' '$(printf '%s' "$out" | grep '^a.rs' | head -n 1)' | grep -qF 'fine\\033[8m\\033]0;title\\a'"
+check_eq "a name with U+009B (8-bit CSI) is C-quoted as git's quotePath: \\302\\233" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"c1-\302\23331m.rs":1:')"
+check_eq "a name with U+202E (right-to-left override) is C-quoted: \\342\\200\\256" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"bidi-\342\200\256sr.rs":1:')"
+check_eq "a name with U+2066 (left-to-right isolate) is C-quoted: \\342\\201\\246" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"iso-\342\201\246x.rs":1:')"
+check_eq "a warning about a special file with U+009B in its name: quoted" 1 \
+	"$(printf '%s\n' "$out" | grep -cF 'warning: "fifo-\302\233": skipped, a fifo')"
+check_eq "--files: C1 and bidi names quoted" "0 3" \
+	"$(cd "$Q" && "$OLDPWD/$W" --files . | raw) $(cd "$Q" && "$OLDPWD/$W" --files . | grep -c '^"')"
+check_eq "--list-patterns: regex and markers from .walker.conf quoted" 0 \
+	"$(cd "$Q" && "$OLDPWD/$W" --list-patterns | raw)"
+check_eq "--format json: C1 and bidi controls as \\uXXXX" "0 1 1" \
+	"$(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | raw) $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'c1-\\u009b31m.rs') $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'bidi-\\u202esr.rs')"
+printf '[pattern x]\nregex = a\n\033[2J\033]0;t\007key = 1\n' >"$Q/bad.conf"
+err=$("$W" --config "$Q/bad.conf" "$Q" 2>&1); rc=$?
+check_eq "a config error naming a key with ESC: exit 2, the key escaped" "2 0 1" \
+	"$rc $(printf '%s' "$err" | raw) $(printf '%s' "$err" | grep -cF "unknown key '\\033[2J\\033]0;t\\akey'")"
+err=$("$W" "$(printf -- '--\033[2J')" 2>&1); rc=$?
+check_eq "an unknown option with ESC: exit 2, escaped" "2 0" "$rc $(printf '%s' "$err" | raw)"
+err=$("$W" --no-cache "$Q/$(printf 'missing-\033[2J')" 2>&1); rc=$?
+check_eq "a missing PATH with ESC in its name: exit 2, the name escaped" "2 0" "$rc $(printf '%s' "$err" | raw)"
+
 # --- config files, errors, exit statuses --------------------------------------------------------
 C=$T/conf; mkdir -p "$C/src"; git init -q "$C"
 printf 'fn main() { let v = x.unwrap(); }\n// TODO one\n' >"$C/src/a.rs"
