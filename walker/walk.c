@@ -446,6 +446,10 @@ static int reuse(struct worker *me, const struct dnode *d, const char *name, siz
 		 const struct cache_entry *e)
 {
 	int status = cache_result(me->w->o->cache, e, &me->res);
+	/* scanned as far as the result goes: a warm run's counts, and so its exit status, equal a
+	 * cold run's (a file over the size limit is never scanned, cached or not) */
+	if (status != WF_TOO_LARGE)
+		me->st.files_scanned++;
 	record(me, d, name, nlen, fe, status);
 	return status;
 }

@@ -18,30 +18,37 @@ C=$T/c.cache
 
 # the report without its stats, which say how the result was obtained
 report() { "$W" --format json "$@" 2>/dev/null | jq -S 'del(.stats)'; }
+# the report, the exit status and the count of files scanned: a warm run must equal a cold one
+outcome() {
+	o=$("$W" --format json "$@" 2>/dev/null)
+	echo "exit $?"
+	printf '%s\n' "$o" | jq -S 'del(.stats) + {files_scanned: .stats.files_scanned}'
+}
 stat_of() { jq -r ".stats.cache.$1"; }
 
 # --- identical results however obtained -------------------------------------------------------
 for f in stress-patterns stress-monorepo stress-large-file stress-nested scale-2000; do
 	D=$T/$f
-	ref=$(report --no-cache "$D")
+	ref=$(outcome --no-cache "$D")
 	rm -f "$C"
 	same=1
 	for run in cold warm; do
 		for mode in "--mode sequential" "--mode parallel -j 3" "--mode auto"; do
-			[ "$(report --cache "$C" $mode "$D")" = "$ref" ] || { same=0; echo "       differs: $run $mode"; }
+			[ "$(outcome --cache "$C" $mode "$D")" = "$ref" ] || { same=0; echo "       differs: $run $mode"; }
 		done
 	done
 	hits=$("$W" --cache "$C" --stats --format json "$D" | stat_of hits_stat)
 	find "$D" -type f -execdir touch {} +
 	out=$("$W" --cache "$C" --mode parallel --format json --stats "$D")
-	[ "$(echo "$out" | jq -S 'del(.stats)')" = "$ref" ] || { same=0; echo "       differs after touch"; }
+	[ "$(echo "$out" | jq -S 'del(.stats)')" = "$(echo "$ref" | sed 1d | jq -S 'del(.files_scanned)')" ] ||
+		{ same=0; echo "       differs after touch"; }
 	byhash=$(echo "$out" | stat_of hits_content)
 	# just touched: racy, so the next run checks them by content once more (or by stat if 2 s passed)
 	again=$("$W" --cache "$C" --stats --format json "$D" | jq '.stats.cache.racy + .stats.cache.hits_stat')
-	[ "$(report --cache "$C" -e 'extra=\bfn\b' "$D")" = "$(report --no-cache -e 'extra=\bfn\b' "$D")" ] ||
+	[ "$(outcome --cache "$C" -e 'extra=\bfn\b' "$D")" = "$(outcome --no-cache -e 'extra=\bfn\b' "$D")" ] ||
 		{ same=0; echo "       differs after a rule change"; }
-	[ "$(report --cache "$C" "$D")" = "$ref" ] || { same=0; echo "       differs back on the first rules"; }
-	check_eq "$f: JSON identical cold, warm, touched, rule change, --no-cache, every mode" 1 $same
+	[ "$(outcome --cache "$C" "$D")" = "$ref" ] || { same=0; echo "       differs back on the first rules"; }
+	check_eq "$f: JSON, exit status and files scanned identical cold, warm, touched, rule change, --no-cache, every mode" 1 $same
 	[ "$hits" -gt 0 ] && check_eq "$f: warm run answered from stat alone" "$hits" \
 		"$("$W" --no-cache --stats --format json "$D" | jq '.stats.files - .stats.files_without_patterns')"
 	big=$(echo "$out" | jq .stats.skipped_too_large) # known by size alone: no content hash
@@ -62,6 +69,27 @@ check_eq "--cache-clear removes it" 0 "$(ls "$XDG_CACHE_HOME/walker" | wc -l)"
 out=$(XDG_CACHE_HOME=/proc/walker-none "$W" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
 check_eq "an unwritable location: same result" "$(report --no-cache "$D")" "$out"
 check_eq "an unwritable location: one warning" 1 "$(grep -c 'warning: no cache' "$T/err")"
+
+# --- a warm run exits as a cold one -----------------------------------------------------------
+# cache hits count as scanned: with one unreadable entry and one clean file a warm run exited 2
+# ("nothing could be read") where the cold one exited 0
+U=$T/unreadable
+mkdir -p "$U"
+printf 'fn f() {}\n' >"$U/ok.rs"
+ln -s does-not-exist "$U/dangling.rs" # unreadable under -L, for root too
+rm -f "$C"
+st=$("$W" --no-cache -L "$U" >/dev/null 2>&1; echo $?)
+st="$st $("$W" --cache "$C" -L "$U" >/dev/null 2>&1; echo $?)"
+st="$st $("$W" --cache "$C" -L "$U" >/dev/null 2>&1; echo $?)"
+check_eq "one unreadable entry and a clean file: --no-cache, cold and warm runs all exit 0" "0 0 0" "$st"
+check_eq "one unreadable entry: a warm run's summary line equals a cold one's" \
+	"$("$W" --no-cache -L "$U" 2>/dev/null)" "$("$W" --cache "$C" -L "$U" 2>/dev/null)"
+if [ "$(id -u)" != 0 ]; then
+	printf 'fn g() {}\n' >"$U/secret.rs"; chmod 000 "$U/secret.rs"; rm -f "$U/dangling.rs" "$C"
+	st="$("$W" --cache "$C" "$U" >/dev/null 2>&1; echo $?) $("$W" --cache "$C" "$U" >/dev/null 2>&1; echo $?)"
+	check_eq "a file without read permission: cold and warm runs exit 0" "0 0" "$st"
+	chmod 644 "$U/secret.rs"
+fi
 
 # --- racy rewrites ----------------------------------------------------------------------------
 R=$T/racy
