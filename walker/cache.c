@@ -152,7 +152,7 @@ char *cache_default_path(const char *root_real, struct sbuf *warn)
 	cache_hash(root_real, strlen(root_real), h);
 	char name[33];
 	bytes_hex(name, h, 16);
-	sbuf_addf(&p, "/walker/%s.cache", name);
+	sbuf_addf(&p, "/" CACHE_DIR_NAME "/%s.cache", name);
 	return sbuf_detach(&p, NULL);
 }
 
@@ -567,6 +567,17 @@ static void w_add(struct writer *w, const void *p, size_t n)
 		if (w->len == WRITE_BUF)
 			w_flush(w);
 	}
+}
+
+int cache_owns(const char *cache_name, const char *name, size_t len)
+{
+	size_t nl = strlen(cache_name);
+	if (len >= nl && !memcmp(name, cache_name, nl) &&
+	    (len == nl || (len == nl + 6 && !memcmp(name + nl, ".delta", 6))))
+		return 1;
+	/* ".NAME.tmp.PID", as write_file names it */
+	return len > nl + 6 && name[0] == '.' && !memcmp(name + 1, cache_name, nl) &&
+	       !memcmp(name + 1 + nl, ".tmp.", 5);
 }
 
 /* Remove temporaries of this cache left by processes that no longer run (kill -9 while saving). */

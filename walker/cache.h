@@ -67,6 +67,11 @@ int cache_open(struct cache **out, const char *file, const char *root_real, cons
 	       struct sbuf *warn);
 /* The default cache file of root_real, malloc'd; NULL with warn set when there is no home. */
 char *cache_default_path(const char *root_real, struct sbuf *warn);
+/* Is name (len bytes, in the cache file's directory) the cache file cache_name itself, its delta
+ * or one of its temporaries? The walker never walks these (docs/cache.md). */
+int cache_owns(const char *cache_name, const char *name, size_t len);
+/* The name of the directory, under $XDG_CACHE_HOME or ~/.cache, that holds the default caches. */
+#define CACHE_DIR_NAME "walker"
 /* Remove root_real's cache file (file or the default) and stale temporaries. 0 or ERR_IO. */
 int cache_clear(const char *file, const char *root_real);
 

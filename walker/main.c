@@ -248,6 +248,66 @@ static void list_patterns(struct sbuf *o, const struct rules *r)
 	}
 }
 
+/* The walker's own caches inside the walked directory root_real (XDG_CACHE_HOME or --cache FILE in
+ * the tree): they change every run, so they are never walked. The default cache directory and the
+ * --cache file (when given) are added to o->self, pointing into dir[] and name[]. */
+static void find_self(struct walk_opts *o, const char *root_real, const char *cache_file, struct sbuf dir[2],
+		      struct sbuf name[2])
+{
+	for (int k = 0; k < 2; k++) {
+		struct sbuf ignore = SBUF_INIT;
+		char *path = k ? (cache_file ? xstrdup(cache_file) : NULL) : cache_default_path(root_real, &ignore);
+		sbuf_release(&ignore);
+		if (!path)
+			continue;
+		char *sl = strrchr(path, '/');
+		const char *base = sl ? sl + 1 : path;
+		struct stat st;
+		char *dreal = NULL;
+		if (sl && sl != path)
+			*sl = '\0';
+		/* the default directory only when it is one: a symlink there is refused by cache_open */
+		if (k || (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+			dreal = realpath(!sl ? "." : sl == path ? "/" : path, NULL);
+		size_t rl = strlen(root_real), dl = dreal ? strlen(dreal) : 0;
+		const char *rel = NULL; /* dreal relative to root_real */
+		if (dreal && rl == 1)
+			rel = dreal + 1;
+		else if (dreal && dl == rl && !memcmp(dreal, root_real, rl))
+			rel = "";
+		else if (dreal && dl > rl && !memcmp(dreal, root_real, rl) && dreal[rl] == '/')
+			rel = dreal + rl + 1;
+		struct walk_self *s = &o->self[o->nself];
+		if (rel && !k && *rel) { /* the whole default directory, named in its parent */
+			const char *ps = strrchr(rel, '/');
+			sbuf_add(&dir[k], rel, ps ? (size_t)(ps - rel) + 1 : 0);
+			sbuf_addstr(&name[k], ps ? ps + 1 : rel);
+			s->whole = 1;
+		} else if (rel) { /* a cache file: with its delta and temporaries */
+			sbuf_addstr(&dir[k], rel);
+			if (*rel)
+				sbuf_addch(&dir[k], '/');
+			sbuf_addstr(&name[k], base);
+			s->whole = 0;
+		}
+		if (rel) {
+			s->dir = dir[k].buf;
+			s->name = name[k].buf;
+			o->nself++;
+		}
+		free(dreal);
+		free(path);
+	}
+}
+
+static void release_self(struct sbuf dir[2], struct sbuf name[2])
+{
+	for (int k = 0; k < 2; k++) {
+		sbuf_release(&dir[k]);
+		sbuf_release(&name[k]);
+	}
+}
+
 enum {
 	OPT_CONFIG = 256,
 	OPT_NO_DEFAULTS,
@@ -546,14 +606,18 @@ int main(int argc, char **argv)
 		char *real = NULL;
 		struct stat st;
 		int isdir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
-		if (isdir && ((!no_cache && !wo.list_files) || changed_since))
+		struct sbuf self_dir[2] = { SBUF_INIT, SBUF_INIT }, self_name[2] = { SBUF_INIT, SBUF_INIT };
+		if (isdir)
 			real = realpath(paths[i], NULL);
+		if (real) /* with --no-cache and --files too: every kind of run walks the same files */
+			find_self(&ow, real, cache_file, self_dir, self_name);
 		if (changed_since && isdir) {
 			if (!real || repo_changed_since(real, changed_since, &changed, &nchanged)) {
 				if (!real)
 					err_errno("unable to resolve '%s'", paths[i]);
 				say("%s", err_msg());
 				free(real);
+				release_self(self_dir, self_name);
 				fatal = 1;
 				break;
 			}
@@ -573,6 +637,8 @@ int main(int argc, char **argv)
 			ow.nonly = nchanged;
 		} else if (changed_since) {
 			say("--changed-since: '%s' is not a directory", paths[i]);
+			free(real);
+			release_self(self_dir, self_name);
 			fatal = 1;
 			break;
 		}
@@ -581,6 +647,7 @@ int main(int argc, char **argv)
 		ow.cache = cache;
 		free(real);
 		int wrc = walk_run(&ow, r, paths[i], &one);
+		release_self(self_dir, self_name);
 		for (size_t j = 0; j < nchanged; j++)
 			free(changed[j]);
 		free(changed);

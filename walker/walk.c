@@ -701,6 +701,45 @@ static int open_by_path(struct walk *w, const struct dnode *d)
 	return fd;
 }
 
+/* Which of the walker's own caches does directory rel (relative to the walk root, len bytes, ""
+ * or "a/b/") hold? A bit per walk_opts.self entry. */
+static unsigned holds_self(const struct walk_opts *o, const char *rel, size_t len)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < o->nself; k++)
+		if (strlen(o->self[k].dir) == len && !memcmp(o->self[k].dir, rel, len))
+			bits |= 1u << k;
+	return bits;
+}
+
+/* Is entry name of such a directory one of those caches (or the default cache directory)? */
+static int is_self(const struct walk_opts *o, unsigned bits, const char *name, size_t len)
+{
+	for (size_t k = 0; k < o->nself; k++) {
+		const struct walk_self *s = &o->self[k];
+		if (!(bits & (1u << k)))
+			continue;
+		if (s->whole ? strlen(s->name) == len && !memcmp(s->name, name, len) : cache_owns(s->name, name, len))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is p (relative to the walk root, its last component at base) a cache or inside the default
+ * cache directory? */
+static int is_self_path(const struct walk_opts *o, const char *p, size_t len, size_t base)
+{
+	for (size_t k = 0; k < o->nself; k++) {
+		const struct walk_self *s = &o->self[k];
+		size_t dl = strlen(s->dir), nl = strlen(s->name);
+		if (s->whole && len > dl + nl + 1 && !memcmp(p, s->dir, dl) && !memcmp(p + dl, s->name, nl) &&
+		    p[dl + nl] == '/')
+			return 1;
+	}
+	unsigned bits = holds_self(o, p, base);
+	return bits && is_self(o, bits, p + base, len - base);
+}
+
 static int is_loop(const struct dnode *d)
 {
 	for (const struct dnode *a = d->parent; a; a = a->parent)
@@ -886,11 +925,16 @@ static void do_dir(struct worker *me, struct dnode *d)
 	struct dnode **subs = NULL;
 	size_t nsubs = 0, asubs = 0;
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
+	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
 	for (size_t i = 0; i < me->nents && deep_ok; i++) {
 		struct fent *fe = &me->ents[i];
 		const char *en = me->names.buf + fe->name_off;
 		if (!strcmp(en, ".git"))
 			continue;
+		if (self_here && is_self(o, self_here, en, fe->name_len)) { /* our own cache: it changes every run */
+			me->st.ignored++;
+			continue;
+		}
 		if (en[0] == '.' && !o->hidden) {
 			me->st.hidden++;
 			continue;
@@ -1244,6 +1288,10 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			continue;
 		if (hidden && !o->hidden) {
 			me->st.hidden++;
+			continue;
+		}
+		if (is_self_path(o, p, len, base)) {
+			me->st.ignored++;
 			continue;
 		}
 		if (o->max_depth >= 0 && depth > o->max_depth)

@@ -91,6 +91,37 @@ if [ "$(id -u)" != 0 ]; then
 	chmod 644 "$U/secret.rs"
 fi
 
+# --- the walker's own cache inside the walked tree is never walked --------------------------------
+# XDG_CACHE_HOME (or --cache) inside the tree: the cache, its delta and its temporaries changed the
+# count of files run by run
+S=$T/selftree
+mkdir -p "$S/src"
+for k in 1 2 3 4 5; do printf 'fn f%s() { x.unwrap(); }\n' $k >"$S/src/f$k.rs"; done
+want=$("$W" --no-cache --hidden --format json "$S" | jq .stats.files)
+counts=""
+for run in 1 2 3; do
+	counts="$counts $(XDG_CACHE_HOME=$S/xdg "$W" --hidden --format json "$S" | jq .stats.files)"
+	printf '// %s\n' $run >>"$S/src/f1.rs" # the next run saves a delta beside the cache
+done
+check_eq "XDG_CACHE_HOME inside the walked tree: the default cache directory is never walked" \
+	" $want $want $want" "$counts"
+check_eq "XDG_CACHE_HOME inside the walked tree: --files and --no-cache leave it out too" "0 $want" \
+	"$(XDG_CACHE_HOME=$S/xdg "$W" --files --hidden "$S" | grep -c xdg) $(XDG_CACHE_HOME=$S/xdg "$W" --no-cache --hidden --format json "$S" | jq .stats.files)"
+counts=""
+for run in 1 2 3; do
+	counts="$counts $(XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --hidden --format json "$S" | jq .stats.files)"
+	printf '// %s\n' $run >>"$S/src/f2.rs"
+done
+check_eq "--cache FILE inside the walked tree: the file and its delta are never walked" " $want $want $want" "$counts"
+: >"$S/src/.own.cache.tmp.999999" # a temporary left by a killed run
+check_eq "--cache FILE inside the walked tree: its temporaries are not walked either" "$want" \
+	"$(XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --hidden --format json "$S" | jq .stats.files)"
+rm -f "$S/src/.own.cache.tmp.999999"
+git init -q "$S" && git -C "$S" add src && git -C "$S" commit -q -m init
+printf '// changed\n' >>"$S/src/f3.rs"
+check_eq "--changed-since with the caches inside the work tree: neither is listed" "src/f3.rs" \
+	"$(cd "$S" && XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --changed-since HEAD --files --hidden .)"
+
 # --- racy rewrites ----------------------------------------------------------------------------
 R=$T/racy
 mkdir -p "$R"
