@@ -642,8 +642,14 @@ int main(int argc, char **argv)
 			fatal = 1;
 			break;
 		}
-		if (real && !no_cache && !wo.list_files)
-			cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn);
+		if (real && !no_cache && !wo.list_files &&
+		    cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn)) {
+			say("%s", err_msg());
+			free(real);
+			release_self(self_dir, self_name);
+			fatal = 1;
+			break;
+		}
 		ow.cache = cache;
 		free(real);
 		int wrc = walk_run(&ow, r, paths[i], &one);

@@ -169,7 +169,7 @@ damage "truncated cache" "truncate -s 5000 '$C'"
 damage "truncated header" "truncate -s 60 '$C'"
 damage "bit-flipped cache" "printf '\\377' | dd of='$C' bs=1 seek=3000 conv=notrunc status=none"
 damage "wrong-version cache" "printf '\\011' | dd of='$C' bs=1 seek=8 conv=notrunc status=none"
-damage "garbage cache" "head -c 40000 /dev/urandom >'$C'"
+damage "garbage cache (after the magic)" "{ printf WLKCACHE; head -c 40000 /dev/urandom; } >'$C'"
 # a damaged delta (the small file a run that changed few files writes beside the cache)
 rm -f "$C" "$C.delta"
 "$W" --cache "$C" "$D" >/dev/null 2>&1
@@ -191,6 +191,32 @@ rmdir "$C"
 if [ "$(id -u)" = 0 ]; then
 	damage "a cache owned by another user" "chown nobody '$C'"
 fi
+# --cache FILE naming a file that is not a walker cache: refused before anything is replaced or
+# removed (the user named the wrong file: notes.txt, a FIFO, someone's FILE.delta)
+N=$T/notes.txt
+printf 'my notes\n' >"$N"
+err=$("$W" --cache "$N" "$D" 2>&1 >/dev/null); rc=$?
+check_eq "--cache naming a file that is not a walker cache: exit 2, a clear message, the file untouched" \
+	"2 1 my notes" "$rc $(printf '%s' "$err" | grep -c "refusing to use '$N' as the cache: it is not a walker cache") $(cat "$N")"
+err=$("$W" --cache-clear --cache "$N" "$D" 2>&1); rc=$?
+check_eq "--cache-clear --cache naming a file that is not a walker cache: exit 2, not removed" \
+	"2 1 my notes" "$rc $(printf '%s' "$err" | grep -c 'not a walker cache') $(cat "$N")"
+rm -f "$C" "$C.delta"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+printf 'my delta notes\n' >"$C.delta"
+st="$("$W" --cache "$C" "$D" >/dev/null 2>&1; echo $?) $("$W" --cache-clear --cache "$C" "$D" >/dev/null 2>&1; echo $?)"
+check_eq "a FILE.delta that is not a walker cache: the run and --cache-clear refuse (exit 2), both files kept" \
+	"2 2 my delta notes 1" "$st $(cat "$C.delta") $([ -s "$C" ] && echo 1)"
+rm -f "$C.delta"
+mkfifo "$T/fifo.cache"
+st=$(timeout 20 "$W" --cache "$T/fifo.cache" "$D" >/dev/null 2>&1; echo $?)
+check_eq "--cache naming a FIFO: exit 2 at once, the FIFO left in place" "2 1" "$st $([ -p "$T/fifo.cache" ] && echo 1)"
+rm -f "$T/fifo.cache"
+printf 'not ours\n' >"$(dirname "$C")/.$(basename "$C").tmp.999999"
+"$W" --cache "$C" "$D" >/dev/null 2>&1; touch "$D/$(cd "$D" && ls | head -n 1)"; "$W" --cache "$C" "$D" >/dev/null 2>&1
+check_eq "a stale-looking temporary that is not a walker cache is not removed" "not ours" \
+	"$(cat "$(dirname "$C")/.$(basename "$C").tmp.999999")"
+rm -f "$(dirname "$C")/.$(basename "$C").tmp.999999"
 # a symlinked cache file: not followed, nothing outside written, the link replaced
 rm -f "$C"
 echo "precious" >"$T/outside"
