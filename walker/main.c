@@ -80,9 +80,9 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "  -h, --help              this text\n"
 				 "      --version           print the version\n"
 				 "\n"
-				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, or "
-				 "nothing could be read,\n"
-				 "3 out of memory.\n"
+				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, a PATH "
+				 "that cannot be walked,\n"
+				 "nothing could be read, or output that cannot be written; 3 out of memory.\n"
 				 "\n"
 				 "Examples:\n"
 				 "  walker                                   check the current repository\n"
@@ -128,6 +128,17 @@ static void say_lines(const struct sbuf *warn)
 	quote_c(&out, warn->buf, warn->len, QUOTE_KEEP_NL);
 	fdio_write_all(2, out.buf, out.len);
 	sbuf_release(&out);
+}
+
+/* Write what was asked for to stdout. Returns 0, or 2 after saying why it could not be written
+ * (a full disk, /dev/full): output that is lost must not look like success. */
+static int put_out(const char *buf, size_t len, const char *what)
+{
+	if (!fdio_write_all(1, buf, len))
+		return 0;
+	if (errno != EPIPE)
+		say("unable to write %s: %s", what, strerror(errno));
+	return 2;
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -512,11 +523,10 @@ int main(int argc, char **argv)
 			wo.spawn_delay_us = (unsigned)v;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
+			return put_out(usage_text, strlen(usage_text), "the help");
 		case OPT_VERSION:
-			printf("walker %s\n", WALKER_VERSION);
-			return 0;
+			return put_out("walker " WALKER_VERSION "\n", strlen("walker " WALKER_VERSION "\n"),
+				       "the version");
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -583,11 +593,11 @@ int main(int argc, char **argv)
 	if (list) {
 		struct sbuf o = SBUF_INIT;
 		list_patterns(&o, r);
-		fdio_write_all(1, o.buf, o.len);
+		int st = put_out(o.buf, o.len, "the patterns");
 		sbuf_release(&o);
 		rules_free(r);
 		free(paths);
-		return 0;
+		return st;
 	}
 
 	struct timespec t0, t1;
@@ -699,7 +709,7 @@ int main(int argc, char **argv)
 			report_path_text(&o, all.files[i].path, all.files[i].pathlen);
 			sbuf_addch(&o, '\n');
 		}
-		int st = fdio_write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
+		int st = put_out(o.buf, o.len, "the file list") ? 2 : failed_roots ? 2 : 0;
 		sbuf_release(&warn);
 		sbuf_release(&o);
 		walk_result_release(&all);
@@ -716,14 +726,12 @@ int main(int argc, char **argv)
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;
-	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
+	/* a PATH that cannot be walked is an error even beside others that can, as in rg */
+	if (failed_roots || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;
 	say_lines(&warn);
-	if (fdio_write_all(1, out.buf, out.len)) {
-		if (errno != EPIPE)
-			say("unable to write the report: %s", strerror(errno));
+	if (put_out(out.buf, out.len, "the report"))
 		status = 2;
-	}
 	sbuf_release(&out);
 	sbuf_release(&warn);
 	free(ro.cache_path);

@@ -174,6 +174,18 @@ printf '[pattern x]\ncolour = red\n' >"$C/bad3.conf"
 err=$("$W" --config "$C/bad3.conf" "$C" 2>&1); rc=$?
 check "unknown key: exit 2 naming the key" sh -c "[ $rc = 2 ] && printf '%s' \"$err\" | grep -q \"bad3.conf:2: unknown key 'colour'\""
 "$W" "$T/does-not-exist" >/dev/null 2>&1; check_eq "a missing PATH: exit 2" 2 $?
+out=$("$W" --no-cache --format json "$C" "$T/does-not-exist" 2>"$T/err"); rc=$?
+check_eq "a missing PATH beside one with violations: the report of the other, exit 2 (as rg)" "2 false 1" \
+	"$rc $(printf '%s' "$out" | jq .passed) $(grep -c "unable to open '$T/does-not-exist'" "$T/err")"
+"$W" --no-cache --no-defaults -e x=zzz_never "$C" "$T/does-not-exist" >/dev/null 2>&1
+check_eq "a missing PATH beside a clean one: exit 2, not 0" 2 $?
+"$W" --files "$C" "$T/does-not-exist" >/dev/null 2>&1; check_eq "--files with a missing PATH: exit 2" 2 $?
+if [ -w /dev/full ]; then
+	for what in --help --version --list-patterns "--files $C" "--no-cache $C" "--no-cache --format json $C"; do
+		err=$("$W" $what 2>&1 >/dev/full); rc=$?
+		check_eq "walker $what >/dev/full: exit 2 and 'unable to write'" "2 1" "$rc $(printf '%s' "$err" | grep -c 'unable to write.*No space left')"
+	done
+fi
 "$W" --no-defaults -e 'x=zzz_never' "$C" >/dev/null 2>&1; check_eq "no violation: exit 0" 0 $?
 "$W" --bogus >/dev/null 2>&1; check_eq "unknown option: exit 2" 2 $?
 check_eq "-e counts like rg -c on one file" "$(rg -P --count-matches 'unwrap' "$C/src/a.rs" 2>/dev/null || echo 1)" \
