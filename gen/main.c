@@ -389,7 +389,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct opts o = { "fixtures", FX_DEFAULT_SEED, 0, 0, 0, 0, 0, 0, FX_DEFAULT_MTIME };
 	enum { OPT_VERIFY = 256, OPT_MTIME };
@@ -526,5 +526,18 @@ cleanup:
 	free(sel);
 	free(params);
 	free(selname);
+	return status;
+}
+
+/* Output that could not be written (a full disk, /dev/full) must not end in success: stdout is
+ * flushed and checked here, after everything, as gnulib's close_stdout does. */
+int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "genfixtures: unable to write the output: %s\n", strerror(errno));
+		status = EXIT_FAIL;
+	}
 	return status;
 }

@@ -165,5 +165,13 @@ for o in violation allowed test; do
 	[ "$c" -gt 50 ] && ok "stress-patterns has $c '$o' outcomes" || fail "too few $o outcomes" "$c"
 done
 
+# --- output that cannot be written is an error --------------------------------------------------
+if [ -w /dev/full ]; then
+	for what in --list --help; do
+		err=$($GEN $what 2>&1 >/dev/full); rc=$?
+		check_eq "genfixtures $what >/dev/full: exit 2 and 'unable to write'" "2 1" "$rc $(printf '%s' "$err" | grep -c 'unable to write')"
+	done
+fi
+
 rm -rf "$T"
 finish
