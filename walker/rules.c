@@ -715,7 +715,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		int ec;
 		PCRE2_SIZE eo;
 		p->code = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
-					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE, &ec, &eo, NULL);
+					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX,
+					&ec, &eo, NULL);
 		if (!p->code) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -751,7 +752,7 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 	if (!st)
 		return err_set(ERR_GENERIC, "out of memory");
 	XXH3_128bits_reset(st);
-	digest_str(st, "walker rules " WALKER_VERSION " test-paths-1 comment-rule-1");
+	digest_str(st, "walker rules " WALKER_VERSION " test-paths-1 comment-rule-1 lines-2");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
 		char num[64];

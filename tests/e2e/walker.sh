@@ -188,6 +188,22 @@ if [ -w /dev/full ]; then
 fi
 "$W" --no-defaults -e 'x=zzz_never' "$C" >/dev/null 2>&1; check_eq "no violation: exit 0" 0 $?
 "$W" --bogus >/dev/null 2>&1; check_eq "unknown option: exit 2" 2 $?
+# -e counts per line as rg -P --count-matches does: assertions at the subject's end (\z, \Z, $),
+# negative lookaheads and possessive or atomic groups see the line's end, lookbehinds do not see
+# the line above, the last newline starts no empty line, an empty match right after a match and
+# one at the end of a last line without a newline do not count
+L=$T/lines; mkdir -p "$L"
+printf 'foo\nfoo\nfoo\n' >"$L/three.txt"; printf 'foo\nfoo\nfoo' >"$L/no-newline.txt"
+printf 'xfoo\nfoo\nfoo\n' >"$L/x.txt"; printf 'xax\n\nabc xx\n' >"$L/mixed.txt"; : >"$L/empty.txt"
+bad=""
+for re in 'foo\z' '[fo]+\z' '[fo]+\Z' '(?-m)o$' 'x*$' 'x*' '$' '\z' '(?<=\n)f' '(?<=x)f' 'o(?!\n)' '(?m)$' \
+	'f(?!o)' 'x?' '\b' 'a*+' '(?>x|xa)' '\w*' 'o\s' '[^x]o$'; do
+	a=$(cd "$L" && rg -P --count-matches --sort path -e "$re" . | sed 's|^\./||')
+	b=$(cd "$L" && "$OLDPWD/$W" --no-cache --no-defaults -e "p=$re" --format json . |
+		jq -r '.counted | group_by(.file)[] | "\(.[0].file):\(length)"')
+	[ "$a" = "$b" ] || bad="$bad $re"
+done
+check_eq "-e 'foo\z' and -e '[fo]+\z' (and their siblings) count per line as rg -P --count-matches" "" "$bad"
 check_eq "-e counts like rg -c on one file" "$(rg -P --count-matches 'unwrap' "$C/src/a.rs" 2>/dev/null || echo 1)" \
 	"$("$W" --no-defaults -e u=unwrap --format json "$C/src/a.rs" | jq '.counted | length')"
 finish
