@@ -924,9 +924,10 @@ static void do_dir(struct worker *me, struct dnode *d)
 	size_t nfiles = 0, ndeferred = 0;
 	struct dnode **subs = NULL;
 	size_t nsubs = 0, asubs = 0;
+	/* --max-depth N: the files of directories down to depth N; only their subdirectories stop */
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
-	for (size_t i = 0; i < me->nents && deep_ok; i++) {
+	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];
 		const char *en = me->names.buf + fe->name_off;
 		if (!strcmp(en, ".git"))
@@ -962,6 +963,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
 			via_link = 1;
 		}
+		if (type == DT_DIR && !deep_ok)
+			continue;
 		if (type != DT_DIR && type != DT_REG) {
 			sbuf_reset(&me->path);
 			sbuf_add(&me->path, d->rel, d->rellen);

@@ -44,7 +44,7 @@ struct walk_opts {
 	int follow;    /* follow symlinks (loops detected by device and inode) */
 	int one_fs;    /* do not cross into other file systems */
 	int unsorted;
-	long max_depth; /* -1: unlimited; 0: only the root's entries */
+	long max_depth; /* -1: unlimited; N: the files down to N directories below the root (0: its own) */
 	int jobs;       /* worker threads, >= 1 */
 	int mode;       /* enum walk_mode */
 	uint64_t mmap_min;

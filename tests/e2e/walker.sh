@@ -117,7 +117,21 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 fi
 out=$(cd "$T" && ulimit -n 24 && "$OLDPWD/$W" -j 4 --format json stress-nested 2>&1 | jq '.violations | length')
 check_eq "stress-nested: 180 levels deep with only 24 descriptors" "$(jq '[.matches[] | select(.outcome == "violation")] | length' "$T/stress-nested.manifest.json")" "$out"
-check_eq "--max-depth 0 reads only the root's files" "" "$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested)"
+# --max-depth N (docs/walker.md): the files of the directories down to N levels below PATH; 0 is
+# the root's own files. --changed-since applies it the same way.
+M=$T/depth; mkdir -p "$M/a/b/c"
+for d in "" a/ a/b/ a/b/c/; do printf 'x.unwrap()\n' >"$M/${d}f.rs"; done
+git init -q "$M" && git -C "$M" commit -q --allow-empty -m empty
+for n in 0 1 2; do
+	want=$(cd "$M" && find . -mindepth 1 -maxdepth $((n + 1)) -name f.rs | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
+	check_eq "--max-depth $n: the files down to depth $n" "$want" \
+		"$(cd "$M" && "$OLDPWD/$W" --files --max-depth $n . | LC_ALL=C sort | tr '\n' ' ')"
+	check_eq "--max-depth $n with --changed-since: the same files" "$want" \
+		"$(cd "$M" && "$OLDPWD/$W" --changed-since HEAD --files --max-depth $n . 2>&1 | LC_ALL=C sort | tr '\n' ' ')"
+done
+check_eq "--max-depth 0 on stress-nested: only the root's own files" \
+	"$(cd "$T/stress-nested" && find . -maxdepth 1 -type f ! -name '.*' | sed 's|^\./|stress-nested/|' | LC_ALL=C sort)" \
+	"$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested | LC_ALL=C sort)"
 
 # --- terminal injection: text from the tree or a config never reaches the terminal raw ----------
 # ESC (CSI, OSC), BEL, the 8-bit CSI U+009B and the right-to-left override U+202E, wherever they
