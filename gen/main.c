@@ -6,9 +6,11 @@
 #include <git2.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,13 +84,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A number as documented: decimal digits ("010" is ten, not octal eight), or 0x and hex digits;
+ * no sign, no spaces (strtoull would take " -1" as 2^64-1). */
 static int parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	if (!*s || *s == '-' || *s == '+')
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *d = hex ? s + 2 : s;
+	if (!*d)
 		return -1;
+	for (const char *q = d; *q; q++)
+		if (!(*q >= '0' && *q <= '9') && !(hex && ((*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F'))))
+			return -1;
+	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(d, &end, hex ? 16 : 10);
 	if (errno || *end)
 		return -1;
 	*out = v;
@@ -126,7 +135,19 @@ static int rmtree_at(int parent, const char *name, int depth)
 	return rc;
 }
 
-/* Remove leftovers of interrupted runs: .NAME.tmp-* and .NAME.old-* directories. */
+/* Is the process that named a temporary ".NAME.tmp-PID" (suffix: "PID") gone? */
+static int owner_gone(const char *suffix)
+{
+	char *end;
+	errno = 0;
+	long pid = strtol(suffix, &end, 10);
+	if (errno || *end || pid <= 0 || pid > INT32_MAX)
+		return 0; /* not one of ours */
+	return pid != getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Remove leftovers of interrupted runs: .NAME.tmp-PID and .NAME.old-PID directories whose process
+ * is gone (a live one belongs to another genfixtures writing into the same --out). */
 static void clean_stale(int outfd, const char *name)
 {
 	int fd = dup(outfd);
@@ -143,7 +164,8 @@ static void clean_stale(int outfd, const char *name)
 	char **names = NULL;
 	size_t n = 0, alloc = 0;
 	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, tmp, strlen(tmp)) || !strncmp(de->d_name, old, strlen(old))) {
+		if ((!strncmp(de->d_name, tmp, strlen(tmp)) && owner_gone(de->d_name + strlen(tmp))) ||
+		    (!strncmp(de->d_name, old, strlen(old)) && owner_gone(de->d_name + strlen(old)))) {
 			ALLOC_GROW(names, n + 1, alloc);
 			names[n++] = xstrdup(de->d_name);
 		}
@@ -510,6 +532,14 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "genfixtures: unable to open the output directory '%s': %s\n", o.out, strerror(errno));
 		status = EXIT_FAIL;
 		goto cleanup;
+	}
+	/* one writer per --out at a time (readers share): two runs would otherwise swap each other's
+	 * trees half-way; the second waits, then finds the fixtures up to date */
+	if (flock(outfd, (o.verify ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		if (!o.quiet)
+			fprintf(stderr, "genfixtures: waiting for another genfixtures writing into '%s'\n", o.out);
+		while (flock(outfd, o.verify ? LOCK_SH : LOCK_EX) < 0 && errno == EINTR)
+			;
 	}
 	git_libgit2_init();
 	for (int i = 0; i < count; i++) {

@@ -152,7 +152,7 @@ static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	errno = 0;
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9') /* no sign, no space: strtoull takes " -1" for 2^64-1 */
 		return -1;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s)
@@ -174,6 +174,8 @@ static int parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
 	errno = 0;
+	if (*s < '0' || *s > '9') /* digits only, as documented: no sign, no space */
+		return -1;
 	long v = strtol(s, &end, 10);
 	if (errno || !*s || *end || v < min || v > max)
 		return -1;

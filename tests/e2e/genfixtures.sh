@@ -165,6 +165,46 @@ for o in violation allowed test; do
 	[ "$c" -gt 50 ] && ok "stress-patterns has $c '$o' outcomes" || fail "too few $o outcomes" "$c"
 done
 
+# --- --seed: decimal or 0x-hex only ------------------------------------------------------------
+S=$T/seeds; mkdir -p "$S"
+$GEN -q --seed 010 --out "$S/a" stress-patterns && $GEN -q --seed 10 --out "$S/b" stress-patterns &&
+	$GEN -q --seed 0xa --out "$S/c" stress-patterns && $GEN -q --seed 8 --out "$S/d" stress-patterns ||
+	fail "generate with --seed 010, 10, 0xa and 8"
+d=$(mf "$S/a/stress-patterns.manifest.json" .digest)
+check_eq "--seed 010 is decimal ten (as 10 and 0xa), not octal eight" "1 1 0" \
+	"$([ "$d" = "$(mf "$S/b/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0) $([ "$d" = "$(mf "$S/c/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0) $([ "$d" = "$(mf "$S/d/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0)"
+bad=""
+for v in ' -1' '-1' '+5' ' 5' '5 ' '0x' '12a' '' '18446744073709551616'; do
+	$GEN -q --seed "$v" --out "$S/bad" stress-patterns >/dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [$v]"
+done
+check_eq "--seed with a sign, a space, a bad digit or over 2^64-1: exit 2" "" "$bad"
+check_eq "...and nothing was written" 0 "$(ls -A "$S/bad" 2>/dev/null | wc -l)"
+
+# --- two runs into one --out ---------------------------------------------------------------------
+# the second must neither delete the first's live temporary nor fail: it waits, then finds the
+# fixture up to date
+O=$T/shared
+rm -rf "$O"
+$GEN -q --out "$O" stress-monorepo >"$T/run1" 2>&1 &
+p1=$!
+sleep 0.2
+$GEN --out "$O" stress-monorepo >"$T/run2" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq "two genfixtures into the same --out at once: both succeed, the tree verifies, no temporary left" \
+	"0 0 0 0" "$r1 $r2 $($GEN -q --verify --out "$O" stress-monorepo >/dev/null 2>&1; echo $?) $(ls -A "$O" | grep -c -e tmp -e old)"
+# a temporary of a live process is never removed; one of a dead process is
+sleep 60 &
+live=$!
+mkdir -p "$O/.stress-patterns.tmp-$live" "$O/.stress-patterns.tmp-2147483646"
+$GEN -q --out "$O" stress-patterns || fail "generate stress-patterns beside the temporaries"
+check_eq "a live process's temporary is kept, a dead one's removed" "1 0" \
+	"$([ -d "$O/.stress-patterns.tmp-$live" ] && echo 1 || echo 0) $([ -d "$O/.stress-patterns.tmp-2147483646" ] && echo 1 || echo 0)"
+kill $live 2>/dev/null; wait $live 2>/dev/null
+rm -rf "$O/.stress-patterns.tmp-$live"
+
 # --- output that cannot be written is an error --------------------------------------------------
 if [ -w /dev/full ]; then
 	for what in --list --help; do

@@ -202,6 +202,12 @@ if [ -w /dev/full ]; then
 fi
 "$W" --no-defaults -e 'x=zzz_never' "$C" >/dev/null 2>&1; check_eq "no violation: exit 0" 0 $?
 "$W" --bogus >/dev/null 2>&1; check_eq "unknown option: exit 2" 2 $?
+bad=""
+for opt in "--max-filesize= -1" "--max-filesize=+5" "-j= 4" "--max-depth= 1" "--limit=+3" "--mmap-min=-1"; do
+	"$W" "${opt%%=*}" "${opt#*=}" --version >/dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [$opt]"
+done
+check_eq "numbers with a sign or a space ('--max-filesize \" -1\"' was 2^64-1): exit 2" "" "$bad"
 # -e counts per line as rg -P --count-matches does: assertions at the subject's end (\z, \Z, $),
 # negative lookaheads and possessive or atomic groups see the line's end, lookbehinds do not see
 # the line above, the last newline starts no empty line, an empty match right after a match and
