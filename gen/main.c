@@ -113,8 +113,11 @@ static int rmtree_at(int parent, const char *name, int depth)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return err_errno("unable to remove '%s'", name);
-	fchmodat(parent, name, 0700, 0);
+	/* never through a symlink: in a shared sticky --out, another user's link planted under a
+	 * temporary's name cannot be unlinked (EPERM), and must not be followed either */
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_errno("unable to open '%s' for removal", name);
 	DIR *d = fdopendir(fd);

@@ -205,6 +205,22 @@ check_eq "a live process's temporary is kept, a dead one's removed" "1 0" \
 kill $live 2>/dev/null; wait $live 2>/dev/null
 rm -rf "$O/.stress-patterns.tmp-$live"
 
+# --- cleaning stale temporaries never follows a symlink -------------------------------------------
+# in a shared sticky --out, another user plants '.scale-3.tmp-PID -> victim': unlinking it fails
+# (EPERM), and the fchmodat(0700) that came next followed the link and changed the victim's mode
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && G=$(unpriv_copy "$GEN"); then
+	X=$UNPRIV_DIR/shared
+	mkdir -m 1777 "$X"
+	echo precious >"$UNPRIV_DIR/victim"; chmod 644 "$UNPRIV_DIR/victim"; chown 65534 "$UNPRIV_DIR/victim"
+	ln -s "$UNPRIV_DIR/victim" "$X/.scale-3.tmp-2147483646"
+	ln -s "$UNPRIV_DIR" "$X/.scale-3.old-2147483646"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$G" -q --out "$X" scale:3 >/dev/null 2>&1; rc=$?
+	check_eq "a planted link named like a stale temporary: not followed, the victim's mode and content kept" \
+		"0 644 precious 755" "$rc $(stat -c %a "$UNPRIV_DIR/victim") $(cat "$UNPRIV_DIR/victim") $(stat -c %a "$UNPRIV_DIR")"
+else
+	echo "  skip a planted link named like a stale temporary: needs root and setpriv (an unprivileged user and a sticky directory)"
+fi
+
 # --- output that cannot be written is an error --------------------------------------------------
 if [ -w /dev/full ]; then
 	for what in --list --help; do
