@@ -917,7 +917,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
-			d->ign[1] = ign_list_read(fd, ".gitignore", d->rel, w->icase);
+			d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
 	}
 
 	/* decide each entry */
@@ -1223,7 +1223,7 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 			int dfd = open(abs.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (dfd >= 0) {
 				a->ign[0] = ign_list_read(dfd, ".ignore", a->rel, w->icase);
-				a->ign[1] = ign_list_read(dfd, ".gitignore", a->rel, w->icase);
+				a->ign[1] = ign_list_read_in_tree(dfd, ".gitignore", a->rel, w->icase);
 				close(dfd);
 			}
 		}

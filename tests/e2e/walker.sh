@@ -60,6 +60,24 @@ for v in 2 3 4; do
 		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# .gitignore files as git reads them: a symlinked one is not followed (git: "unable to access
+# '.gitignore': Too many levels of symbolic links"), one over 4 MiB is applied (git's limit is
+# 100 MiB), in the walked directories and above the walk root alike
+I=$T/ignore-files; mkdir -p "$I/sub/deep"; git init -q "$I"
+printf '*.log\n' >"$T/outside-ignore"
+ln -s "$T/outside-ignore" "$I/.gitignore"; ln -s "$T/outside-ignore" "$I/sub/.gitignore"
+: >"$I/a.log"; : >"$I/sub/b.log"; : >"$I/sub/deep/c.log"; : >"$I/sub/deep/keep.rs"
+gitls() { (cd "$1" && git ls-files -co --exclude-standard 2>/dev/null | while read -r f; do [ -L "$f" ] || echo "$f"; done | LC_ALL=C sort); }
+check_eq "a symlinked .gitignore is not followed, as git" "$(gitls "$I")" \
+	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+check_eq "a symlinked .gitignore above the walk root is not followed either" "$(gitls "$I/sub/deep")" \
+	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+rm "$I/.gitignore" "$I/sub/.gitignore"
+{ printf '*.log\n'; head -c 5000000 /dev/zero | tr '\0' '#'; printf '\n*.rs\n'; } >"$I/sub/.gitignore"
+check_eq "a 5 MB .gitignore is applied, as git" "$(gitls "$I")" \
+	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+check_eq "a 5 MB .gitignore above the walk root is applied" "$(gitls "$I/sub/deep")" \
+	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
 # core.ignoreCase: "false" (as libgit2 and git init write it) keeps the fast path; "true" makes
 # *.log match BUILD.LOG, as git does
 mkdir -p "$R/CaseDir"; : >"$R/CaseDir/BUILD.LOG"; : >"$R/CaseDir/Main.rs"
