@@ -1,38 +1,7 @@
 #include "json.h"
 
+#include "quote.h"
 #include "banned.h"
-
-size_t json_utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned min;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	unsigned cp = c & (0x3f >> (n - 1));
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 void json_str(struct sbuf *out, const char *s, size_t len)
 {
@@ -43,7 +12,7 @@ void json_str(struct sbuf *out, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		size_t run = i;
-		while (run < len && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
 			run++;
 		if (run > i) {
 			sbuf_add(out, p + i, run - i);
@@ -87,9 +56,15 @@ void json_str(struct sbuf *out, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		size_t n = json_utf8_len(p + i, len - i);
+		size_t n = quote_utf8_len(p + i, len - i);
 		if (n) {
-			sbuf_add(out, p + i, n);
+			unsigned cp = n == 1 ? c : c & (0x3f >> (n - 1));
+			for (size_t k = 1; k < n; k++)
+				cp = (cp << 6) | (p[i + k] & 0x3f);
+			if (quote_is_control(cp)) /* DEL, a C1 or a bidirectional control */
+				sbuf_addf(out, "\\u%04x", cp);
+			else
+				sbuf_add(out, p + i, n);
 			i += n;
 			continue;
 		}

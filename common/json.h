@@ -1,7 +1,9 @@
 /*
  * json: writing JSON strings. Bytes that are not valid UTF-8 are written as lone low surrogates
  * U+DC80..U+DCFF ("\udcXX", Python's surrogateescape), so every path round-trips: a reader turns
- * each \udcXX back into the byte 0xXX. Control characters use \n, \t, ... or \u00XX.
+ * each \udcXX back into the byte 0xXX. Control characters use \n, \t, ... or \u00XX; DEL, the C1
+ * controls and the bidirectional controls and separators quote_is_control names are written as
+ * \uXXXX too, so that a document printed on a terminal cannot drive it.
  */
 #ifndef JSON_H
 #define JSON_H
@@ -13,9 +15,6 @@
 /* Append s[0..len) as a quoted JSON string. */
 void json_str(struct sbuf *out, const char *s, size_t len);
 static inline void json_cstr(struct sbuf *out, const char *s);
-
-/* Length of the valid UTF-8 sequence starting at s (1..4), or 0 when s[0] does not start one. */
-size_t json_utf8_len(const unsigned char *s, size_t avail);
 
 #include <string.h>
 static inline void json_cstr(struct sbuf *out, const char *s)

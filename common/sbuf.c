@@ -115,8 +115,13 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 
 int sbuf_read_at(struct sbuf *sb, int dirfd, const char *path, size_t max)
 {
+	return sbuf_read_at_flags(sb, dirfd, path, max, 0);
+}
+
+int sbuf_read_at_flags(struct sbuf *sb, int dirfd, const char *path, size_t max, int oflags)
+{
 	/* O_NONBLOCK: a FIFO planted under the name must not hang the open */
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | oflags);
 	if (fd < 0)
 		return -1;
 	struct stat st;

@@ -44,6 +44,8 @@ static inline void sbuf_reset(struct sbuf *sb)
  * most max bytes. Returns 0; -1 with errno set when it cannot be opened or read; -2 when it is not
  * a regular file or is larger than max (nothing is appended). */
 int sbuf_read_at(struct sbuf *sb, int dirfd, const char *path, size_t max);
+/* The same with open(2) flags added: O_NOFOLLOW makes a symlink fail (-1, errno ELOOP). */
+int sbuf_read_at_flags(struct sbuf *sb, int dirfd, const char *path, size_t max, int oflags);
 
 /* Hand the buffer to the caller (free() it); sb is reset to SBUF_INIT. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);

@@ -6,9 +6,11 @@
 #include <git2.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,8 @@
 #include "fdio.h"
 #include "fx.h"
 #include "manifest.h"
+#include "quote.h"
+#include "sbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -80,13 +84,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A number as documented: decimal digits ("010" is ten, not octal eight), or 0x and hex digits;
+ * no sign, no spaces (strtoull would take " -1" as 2^64-1). */
 static int parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	if (!*s || *s == '-' || *s == '+')
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *d = hex ? s + 2 : s;
+	if (!*d)
 		return -1;
+	for (const char *q = d; *q; q++)
+		if (!(*q >= '0' && *q <= '9') && !(hex && ((*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F'))))
+			return -1;
+	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(d, &end, hex ? 16 : 10);
 	if (errno || *end)
 		return -1;
 	*out = v;
@@ -102,8 +113,11 @@ static int rmtree_at(int parent, const char *name, int depth)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)
 		return err_errno("unable to remove '%s'", name);
-	fchmodat(parent, name, 0700, 0);
+	/* never through a symlink: in a shared sticky --out, another user's link planted under a
+	 * temporary's name cannot be unlinked (EPERM), and must not be followed either */
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_errno("unable to open '%s' for removal", name);
 	DIR *d = fdopendir(fd);
@@ -124,7 +138,19 @@ static int rmtree_at(int parent, const char *name, int depth)
 	return rc;
 }
 
-/* Remove leftovers of interrupted runs: .NAME.tmp-* and .NAME.old-* directories. */
+/* Is the process that named a temporary ".NAME.tmp-PID" (suffix: "PID") gone? */
+static int owner_gone(const char *suffix)
+{
+	char *end;
+	errno = 0;
+	long pid = strtol(suffix, &end, 10);
+	if (errno || *end || pid <= 0 || pid > INT32_MAX)
+		return 0; /* not one of ours */
+	return pid != getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Remove leftovers of interrupted runs: .NAME.tmp-PID and .NAME.old-PID directories whose process
+ * is gone (a live one belongs to another genfixtures writing into the same --out). */
 static void clean_stale(int outfd, const char *name)
 {
 	int fd = dup(outfd);
@@ -141,7 +167,8 @@ static void clean_stale(int outfd, const char *name)
 	char **names = NULL;
 	size_t n = 0, alloc = 0;
 	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, tmp, strlen(tmp)) || !strncmp(de->d_name, old, strlen(old))) {
+		if ((!strncmp(de->d_name, tmp, strlen(tmp)) && owner_gone(de->d_name + strlen(tmp))) ||
+		    (!strncmp(de->d_name, old, strlen(old)) && owner_gone(de->d_name + strlen(old)))) {
 			ALLOC_GROW(names, n + 1, alloc);
 			names[n++] = xstrdup(de->d_name);
 		}
@@ -178,6 +205,14 @@ static int is_dir_at(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (S_ISDIR(st.st_mode) ? 1 : 2) : 0;
 }
 
+/* s with its controls escaped (quote_c): the names --verify prints come from a tree on disk. */
+static const char *quoted(struct sbuf *q, const char *s)
+{
+	sbuf_reset(q);
+	quote_c(q, s, strlen(s), 0);
+	return q->buf;
+}
+
 static int verify_one(const struct opts *o, int outfd, const struct fx_def *def, const char *name)
 {
 	char mname[128];
@@ -203,7 +238,9 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 	rc = fx_digest_disk(fd, o->jobs, dg, &disk, &ndisk);
 	close(fd);
 	if (rc < 0) {
-		fprintf(stderr, "genfixtures: %s/%s: %s\n", o->out, name, err_msg());
+		struct sbuf q = SBUF_INIT;
+		fprintf(stderr, "genfixtures: %s/%s: %s\n", o->out, name, quoted(&q, err_msg()));
+		sbuf_release(&q);
 		return EXIT_FAIL;
 	}
 	char hex[33];
@@ -222,6 +259,7 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 	def->plan(&plan);
 	fx_plan_finish(&plan);
 	const char *first = "(none found: the manifest itself may have been edited)";
+	struct sbuf q = SBUF_INIT;
 	if (fx_write(&plan, -1, o->jobs, 0, 0, &st) == 0) {
 		struct fx_digest_item *exp;
 		size_t nexp = fx_plan_items(&plan, &exp);
@@ -232,18 +270,18 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 			int c = i == nexp ? 1 : j == ndisk ? -1 : strcmp(exp[i].path, disk[j].path);
 			if (c < 0) {
 				first = exp[i].path;
-				printf("%s: missing '%s'\n", name, first);
+				printf("%s: missing '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			if (c > 0) {
 				first = disk[j].path;
-				printf("%s: unexpected '%s'\n", name, first);
+				printf("%s: unexpected '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			if (exp[i].type != disk[j].type || exp[i].mode != disk[j].mode ||
 			    memcmp(exp[i].hash, disk[j].hash, 16)) {
 				first = exp[i].path;
-				printf("%s: differs at '%s'\n", name, first);
+				printf("%s: differs at '%s'\n", name, quoted(&q, first));
 				break;
 			}
 			i++;
@@ -252,6 +290,7 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 		free(exp);
 	}
 	printf("%s: MISMATCH (manifest %s, tree %s)\n", name, h.digest, hex);
+	sbuf_release(&q);
 	fx_stats_release(&st);
 	fx_plan_release(&plan);
 	fx_digest_items_free(disk, ndisk);
@@ -375,7 +414,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct opts o = { "fixtures", FX_DEFAULT_SEED, 0, 0, 0, 0, 0, 0, FX_DEFAULT_MTIME };
 	enum { OPT_VERIFY = 256, OPT_MTIME };
@@ -497,6 +536,14 @@ int main(int argc, char **argv)
 		status = EXIT_FAIL;
 		goto cleanup;
 	}
+	/* one writer per --out at a time (readers share): two runs would otherwise swap each other's
+	 * trees half-way; the second waits, then finds the fixtures up to date */
+	if (flock(outfd, (o.verify ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		if (!o.quiet)
+			fprintf(stderr, "genfixtures: waiting for another genfixtures writing into '%s'\n", o.out);
+		while (flock(outfd, o.verify ? LOCK_SH : LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
 	git_libgit2_init();
 	for (int i = 0; i < count; i++) {
 		int rc = o.verify ? verify_one(&o, outfd, sel[i], selname[i])
@@ -512,5 +559,18 @@ cleanup:
 	free(sel);
 	free(params);
 	free(selname);
+	return status;
+}
+
+/* Output that could not be written (a full disk, /dev/full) must not end in success: stdout is
+ * flushed and checked here, after everything, as gnulib's close_stdout does. */
+int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "genfixtures: unable to write the output: %s\n", strerror(errno));
+		status = EXIT_FAIL;
+	}
 	return status;
 }

@@ -414,7 +414,7 @@ int fx_finalize_meta(struct fx_plan *plan, int dirfd, int64_t mtime)
 		struct fx_entry *e = &plan->entries[k];
 		if (!(e->flags & FX_UNREADABLE))
 			continue;
-		if (fchmodat(dirfd, e->path, 0, 0) < 0)
+		if (fchmodat(dirfd, e->path, 0, AT_SYMLINK_NOFOLLOW) < 0) /* ours, never a link: never follow */
 			return err_errno("unable to change the mode of '%s'", e->path);
 	}
 	return 0;

@@ -96,7 +96,7 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	echo "|---|---|---:|---|---|"
 	awk -F'|' '{b = $1 == "build" ? "release" : $1; printf "| %s | %s | %s | %s | %s |\n", $2, b, $3, $4, $5}' "$SCENARIOS"
 	echo
-	echo "Also covered by the end-to-end tests (each run in every build above): symlinks pointing out of the tree and symlink loops (never followed without -L; loops reported with -L), names with newlines, control characters and invalid UTF-8 (C-quoted in text, \\\\udcXX in JSON), unreadable entries under setpriv, a symlinked cache file or cache directory (nothing written outside), damaged cache files (truncated, empty, bit-flipped, another version, garbage, another owner, a directory), concurrent walkers."
+	echo "Also covered by the end-to-end tests (each run in every build above): symlinks pointing out of the tree and symlink loops (never followed without -L; loops reported with -L), names with newlines, control characters, invalid UTF-8, C1 controls and bidirectional overrides (C-quoted in text, \\\\udcXX in JSON), unreadable entries under setpriv, escape sequences in a .walker.conf's advice, comment markers, regexes and keys (escaped in the report, --list-patterns and error messages), a symlinked cache file or cache directory (nothing written outside), damaged cache files (truncated, empty, bit-flipped, another version, garbage, another owner, a directory), concurrent walkers; for genfixtures, a symlink planted under a stale temporary's name in a sticky --out (never followed), two runs into one --out (they take turns)."
 } >docs/reliability.md
 echo "reliability: docs/reliability.md written ($(grep -c '' "$SCENARIOS") scenarios, suite $([ $status = 0 ] && echo passed || echo failed))"
 exit $status

@@ -152,7 +152,7 @@ char *cache_default_path(const char *root_real, struct sbuf *warn)
 	cache_hash(root_real, strlen(root_real), h);
 	char name[33];
 	bytes_hex(name, h, 16);
-	sbuf_addf(&p, "/walker/%s.cache", name);
+	sbuf_addf(&p, "/" CACHE_DIR_NAME "/%s.cache", name);
 	return sbuf_detach(&p, NULL);
 }
 
@@ -401,6 +401,51 @@ static void load(struct cache *c, const char *display, struct sbuf *warn)
 	c->st.loaded = c->base.n + c->delta.n;
 }
 
+/* Is name in dirfd something a cache must not replace or remove: a file that is not a walker
+ * cache (a non-empty regular file without the magic, one that cannot be read, a FIFO, a socket or
+ * a device)? Absent, empty, a symlink (replaced, never followed) or a directory (left alone with a
+ * warning) are not. *why says what it is. */
+static int foreign(int dirfd, const char *name, const char **why)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		*why = "it cannot be read";
+		return errno != ENOENT && errno != ELOOP && errno != EISDIR;
+	}
+	struct stat st;
+	char magic[8];
+	int bad = 0;
+	if (fstat(fd, &st) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode)) {
+		*why = "it is not a regular file";
+		bad = 1;
+	} else if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+		   (pread(fd, magic, 8, 0) != 8 || memcmp(magic, CACHE_MAGIC, 8))) {
+		*why = "it is not a walker cache";
+		bad = 1;
+	}
+	close(fd);
+	return bad;
+}
+
+/* Refuse (ERR_REFUSED) a --cache FILE, or its FILE.delta, that is not a walker cache: the user
+ * named the wrong file, and saving or clearing would destroy it. */
+static int refuse_foreign(int dirfd, const char *path, const char *name)
+{
+	const char *why;
+	struct sbuf d = SBUF_INIT;
+	sbuf_addf(&d, "%s.delta", name);
+	int rc = 0;
+	if (foreign(dirfd, name, &why))
+		rc = err_set(ERR_REFUSED, "refusing to use '%s' as the cache: %s; name another --cache FILE", path,
+			     why);
+	else if (foreign(dirfd, d.buf, &why))
+		rc = err_set(ERR_REFUSED, "refusing to use '%s' as the cache: '%s.delta' is there and %s", path, path,
+			     why);
+	sbuf_release(&d);
+	return rc;
+}
+
 int cache_open(struct cache **out, const char *file, const char *root_real, const uint8_t digest[16], unsigned npat,
 	       struct sbuf *warn)
 {
@@ -414,6 +459,13 @@ int cache_open(struct cache **out, const char *file, const char *root_real, cons
 	if (dfd < 0) {
 		free(path);
 		return 0;
+	}
+	int rc = file ? refuse_foreign(dfd, path, name) : 0;
+	if (rc) {
+		close(dfd);
+		free(name);
+		free(path);
+		return rc;
 	}
 	struct cache *c = xcalloc(1, sizeof(*c));
 	c->dirfd = dfd;
@@ -580,6 +632,17 @@ static void w_add(struct writer *w, const void *p, size_t n)
 	}
 }
 
+int cache_owns(const char *cache_name, const char *name, size_t len)
+{
+	size_t nl = strlen(cache_name);
+	if (len >= nl && !memcmp(name, cache_name, nl) &&
+	    (len == nl || (len == nl + 6 && !memcmp(name + nl, ".delta", 6))))
+		return 1;
+	/* ".NAME.tmp.PID", as write_file names it */
+	return len > nl + 6 && name[0] == '.' && !memcmp(name + 1, cache_name, nl) &&
+	       !memcmp(name + 1 + nl, ".tmp.", 5);
+}
+
 /* Remove temporaries of this cache left by processes that no longer run (kill -9 while saving). */
 static void remove_stale(int dirfd, const char *name)
 {
@@ -600,7 +663,8 @@ static void remove_stale(int dirfd, const char *name)
 		long pid = strtol(s + nl + 6, &end, 10);
 		if (*end || pid <= 0 || pid > INT32_MAX)
 			continue;
-		if (pid == getpid() || (kill((pid_t)pid, 0) && errno == ESRCH))
+		const char *why;
+		if ((pid == getpid() || (kill((pid_t)pid, 0) && errno == ESRCH)) && !foreign(dirfd, s, &why))
 			unlinkat(dirfd, s, 0);
 	}
 	closedir(d);
@@ -663,7 +727,10 @@ static int write_file(struct cache *c, const char *name, int kind, uint64_t bsum
 		w.err = ENOMEM;
 	else
 		XXH3_64bits_reset(w.xs);
-	/* the header is written last, with the checksum; its place is skipped over */
+	/* the header is written last, with the checksum; its place is skipped over, but for the magic:
+	 * a temporary left by a killed run is known as ours by it (remove_stale) */
+	if (!w.err && pwrite(fd, h.magic, 8, 0) != 8)
+		w.err = errno ? errno : EIO;
 	if (!w.err && lseek(fd, (off_t)sizeof(h), SEEK_SET) < 0)
 		w.err = errno;
 	/* entries, then matches, then strings, each section in the same order */
@@ -800,7 +867,9 @@ int cache_clear(const char *file, const char *root_real)
 	const char *base;
 	char *dir = dir_of(path, &base);
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
+	if (dfd >= 0 && file && (rc = refuse_foreign(dfd, path, base))) {
+		close(dfd);
+	} else if (dfd >= 0) {
 		struct sbuf d = SBUF_INIT;
 		sbuf_addf(&d, "%s.delta", base);
 		if (unlinkat(dfd, base, 0) && errno != ENOENT)

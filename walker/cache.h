@@ -64,12 +64,19 @@ struct cache_stats {
 
 /* Open the cache for the walked directory root_real (a real path): file is the --cache FILE
  * or NULL for the default location; npat the number of patterns (stored ones are checked). Returns 0 with *out set, or with *out NULL when no cache
- * can be used (the reason is appended to warn). Never fails otherwise. */
+ * can be used (the reason is appended to warn). ERR_REFUSED when file, or file.delta, exists and
+ * is not a walker cache (no magic, a FIFO, unreadable): saving would destroy it. */
 int cache_open(struct cache **out, const char *file, const char *root_real, const uint8_t digest[16], unsigned npat,
 	       struct sbuf *warn);
 /* The default cache file of root_real, malloc'd; NULL with warn set when there is no home. */
 char *cache_default_path(const char *root_real, struct sbuf *warn);
-/* Remove root_real's cache file (file or the default) and stale temporaries. 0 or ERR_IO. */
+/* Is name (len bytes, in the cache file's directory) the cache file cache_name itself, its delta
+ * or one of its temporaries? The walker never walks these (docs/cache.md). */
+int cache_owns(const char *cache_name, const char *name, size_t len);
+/* The name of the directory, under $XDG_CACHE_HOME or ~/.cache, that holds the default caches. */
+#define CACHE_DIR_NAME "walker"
+/* Remove root_real's cache file (file or the default) and stale temporaries. 0, ERR_IO, or
+ * ERR_REFUSED when file (or file.delta) is not a walker cache: nothing is removed then. */
 int cache_clear(const char *file, const char *root_real);
 
 /* hint: the caller's own cursor (start at 0): files met in the order the last run stored them are

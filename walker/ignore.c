@@ -1,5 +1,6 @@
 #include "ignore.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,12 +467,22 @@ int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_
 	return 0;
 }
 
-struct ign_list *ign_list_read(int dirfd, const char *name, const char *base, int icase)
+static struct ign_list *read_list(int dirfd, const char *name, const char *base, int icase, int oflags)
 {
 	struct sbuf text = SBUF_INIT;
 	struct ign_list *l = NULL;
-	if (sbuf_read_at(&text, dirfd, name, IGN_FILE_MAX) == 0)
+	if (sbuf_read_at_flags(&text, dirfd, name, IGN_FILE_MAX, oflags) == 0)
 		l = ign_list_parse(text.buf, text.len, base, name, icase);
 	sbuf_release(&text);
 	return l;
+}
+
+struct ign_list *ign_list_read(int dirfd, const char *name, const char *base, int icase)
+{
+	return read_list(dirfd, name, base, icase, 0);
+}
+
+struct ign_list *ign_list_read_in_tree(int dirfd, const char *name, const char *base, int icase)
+{
+	return read_list(dirfd, name, base, icase, O_NOFOLLOW);
 }

@@ -24,9 +24,13 @@ struct ign_list;
 struct ign_list *ign_list_parse(const char *text, size_t len, const char *base, const char *source, int icase);
 void ign_list_free(struct ign_list *l);
 /* Read and parse the ignore file name (relative to dirfd, as openat). NULL when it is absent,
- * unreadable, not a regular file, over IGN_FILE_MAX or has no pattern: git skips such files too. */
-#define IGN_FILE_MAX (4u << 20)
+ * unreadable, not a regular file, over IGN_FILE_MAX or has no pattern: git skips such files too.
+ * IGN_FILE_MAX is git's PATTERN_MAX_FILE_SIZE (dir.c: a file of 100 MiB or more is skipped). */
+#define IGN_FILE_MAX ((100u << 20) - 1)
 struct ign_list *ign_list_read(int dirfd, const char *name, const char *base, int icase);
+/* The same for a .gitignore inside the work tree: never read through a symlink, as git (2.32
+ * and later) refuses one ("Too many levels of symbolic links"). */
+struct ign_list *ign_list_read_in_tree(int dirfd, const char *name, const char *base, int icase);
 int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_t base_off, int is_dir);
 size_t ign_list_count(const struct ign_list *l);
 

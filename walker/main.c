@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "err.h"
 #include "fdio.h"
+#include "quote.h"
 #include "repo.h"
 #include "report.h"
 #include "rules.h"
@@ -78,9 +80,9 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "  -h, --help              this text\n"
 				 "      --version           print the version\n"
 				 "\n"
-				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, or "
-				 "nothing could be read,\n"
-				 "3 out of memory.\n"
+				 "Exit status: 0 no violation, 1 violations, 2 usage or config error, a PATH "
+				 "that cannot be walked,\n"
+				 "nothing could be read, or output that cannot be written; 3 out of memory.\n"
 				 "\n"
 				 "Examples:\n"
 				 "  walker                                   check the current repository\n"
@@ -88,11 +90,61 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "  walker --no-defaults -e unwrap='\\.unwrap\\(\\)' .   count one pattern, "
 				 "like rg -P --count-matches\n";
 
+/* Every line for stderr goes through here: what it names (paths, config keys and values, advice)
+ * may come from the tree or a config, and quote_c keeps its controls off the terminal. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *msg = small;
+	if ((size_t)n >= sizeof(small)) {
+		msg = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	struct sbuf out = SBUF_INIT;
+	sbuf_addstr(&out, "walker: ");
+	quote_c(&out, msg, (size_t)n, 0);
+	sbuf_addch(&out, '\n');
+	fdio_write_all(2, out.buf, out.len);
+	sbuf_release(&out);
+	if (msg != small)
+		free(msg);
+}
+
+/* The warnings gathered during the run (several lines), quoted like say()'s. */
+static void say_lines(const struct sbuf *warn)
+{
+	if (!warn->len)
+		return;
+	struct sbuf out = SBUF_INIT;
+	quote_c(&out, warn->buf, warn->len, QUOTE_KEEP_NL);
+	fdio_write_all(2, out.buf, out.len);
+	sbuf_release(&out);
+}
+
+/* Write what was asked for to stdout. Returns 0, or 2 after saying why it could not be written
+ * (a full disk, /dev/full): output that is lost must not look like success. */
+static int put_out(const char *buf, size_t len, const char *what)
+{
+	if (!fdio_write_all(1, buf, len))
+		return 0;
+	if (errno != EPIPE)
+		say("unable to write %s: %s", what, strerror(errno));
+	return 2;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "walker: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\ntry 'walker --help'\n");
+	say(fmt, arg);
+	fputs("try 'walker --help'\n", stderr);
 	return 2;
 }
 
@@ -100,7 +152,7 @@ static int parse_size(const char *s, uint64_t *out)
 {
 	char *end;
 	errno = 0;
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9') /* no sign, no space: strtoull takes " -1" for 2^64-1 */
 		return -1;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s)
@@ -122,6 +174,8 @@ static int parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
 	errno = 0;
+	if (*s < '0' || *s > '9') /* digits only, as documented: no sign, no space */
+		return -1;
 	long v = strtol(s, &end, 10);
 	if (errno || !*s || *end || v < min || v > max)
 		return -1;
@@ -178,30 +232,99 @@ static char *find_config(const char *path)
 	return hit;
 }
 
-static void list_patterns(const struct rules *r)
+/* The effective patterns, one per line, tab-separated; every field from a config is quoted. */
+static void list_patterns(struct sbuf *o, const struct rules *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
-		printf("%s\t%s\t%s", p->name, rules_action_name(p->action), p->regex);
+		sbuf_addf(o, "%s\t%s\t", p->name, rules_action_name(p->action));
+		quote_c(o, p->regex, strlen(p->regex), 0);
 		if (p->action == RA_COMMENT)
-			for (size_t k = 0; k < p->nmarkers; k++)
-				printf("\t%s", p->markers[k]);
+			for (size_t k = 0; k < p->nmarkers; k++) {
+				sbuf_addch(o, '\t');
+				quote_c(o, p->markers[k], strlen(p->markers[k]), 0);
+			}
 		if (p->action == RA_COUNT && p->threshold == RULES_NO_THRESHOLD)
-			printf("\tthreshold none");
+			sbuf_addstr(o, "\tthreshold none");
 		else if (p->action == RA_COUNT)
-			printf("\tthreshold %u", p->threshold);
-		printf("\tin %s", p->place == RP_CODE        ? "code"
-				  : p->place == RP_COMMENT   ? "comment"
-				  : p->place == RP_DIRECTIVE ? "directive"
-							     : "any");
-		printf("\t[");
+			sbuf_addf(o, "\tthreshold %u", p->threshold);
+		sbuf_addf(o, "\tin %s",
+			  p->place == RP_CODE        ? "code"
+			  : p->place == RP_COMMENT   ? "comment"
+			  : p->place == RP_DIRECTIVE ? "directive"
+						     : "any");
+		sbuf_addstr(o, "\t[");
 		int any = 0;
 		for (int l = 0; l < RL_COUNT; l++)
 			if (!p->nglobs && (p->langs & (1u << l)))
-				printf("%s%s", any++ ? " " : "", rules_lang_name(l));
-		for (size_t g = 0; g < p->nglobs; g++)
-			printf("%s%s", any++ ? " " : "", p->globs[g]);
-		printf("]%s\t(%s)\n", p->in_tests ? " tests too" : "", p->origin);
+				sbuf_addf(o, "%s%s", any++ ? " " : "", rules_lang_name(l));
+		for (size_t g = 0; g < p->nglobs; g++) {
+			sbuf_addstr(o, any++ ? " " : "");
+			quote_c(o, p->globs[g], strlen(p->globs[g]), 0);
+		}
+		sbuf_addf(o, "]%s\t(", p->in_tests ? " tests too" : "");
+		quote_c(o, p->origin, strlen(p->origin), 0);
+		sbuf_addstr(o, ")\n");
+	}
+}
+
+/* The walker's own caches inside the walked directory root_real (XDG_CACHE_HOME or --cache FILE in
+ * the tree): they change every run, so they are never walked. The default cache directory and the
+ * --cache file (when given) are added to o->self, pointing into dir[] and name[]. */
+static void find_self(struct walk_opts *o, const char *root_real, const char *cache_file, struct sbuf dir[2],
+		      struct sbuf name[2])
+{
+	for (int k = 0; k < 2; k++) {
+		struct sbuf ignore = SBUF_INIT;
+		char *path = k ? (cache_file ? xstrdup(cache_file) : NULL) : cache_default_path(root_real, &ignore);
+		sbuf_release(&ignore);
+		if (!path)
+			continue;
+		char *sl = strrchr(path, '/');
+		const char *base = sl ? sl + 1 : path;
+		struct stat st;
+		char *dreal = NULL;
+		if (sl && sl != path)
+			*sl = '\0';
+		/* the default directory only when it is one: a symlink there is refused by cache_open */
+		if (k || (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+			dreal = realpath(!sl ? "." : sl == path ? "/" : path, NULL);
+		size_t rl = strlen(root_real), dl = dreal ? strlen(dreal) : 0;
+		const char *rel = NULL; /* dreal relative to root_real */
+		if (dreal && rl == 1)
+			rel = dreal + 1;
+		else if (dreal && dl == rl && !memcmp(dreal, root_real, rl))
+			rel = "";
+		else if (dreal && dl > rl && !memcmp(dreal, root_real, rl) && dreal[rl] == '/')
+			rel = dreal + rl + 1;
+		struct walk_self *s = &o->self[o->nself];
+		if (rel && !k && *rel) { /* the whole default directory, named in its parent */
+			const char *ps = strrchr(rel, '/');
+			sbuf_add(&dir[k], rel, ps ? (size_t)(ps - rel) + 1 : 0);
+			sbuf_addstr(&name[k], ps ? ps + 1 : rel);
+			s->whole = 1;
+		} else if (rel) { /* a cache file: with its delta and temporaries */
+			sbuf_addstr(&dir[k], rel);
+			if (*rel)
+				sbuf_addch(&dir[k], '/');
+			sbuf_addstr(&name[k], base);
+			s->whole = 0;
+		}
+		if (rel) {
+			s->dir = dir[k].buf;
+			s->name = name[k].buf;
+			o->nself++;
+		}
+		free(dreal);
+		free(path);
+	}
+}
+
+static void release_self(struct sbuf dir[2], struct sbuf name[2])
+{
+	for (int k = 0; k < 2; k++) {
+		sbuf_release(&dir[k]);
+		sbuf_release(&name[k]);
 	}
 }
 
@@ -286,7 +409,8 @@ int main(int argc, char **argv)
 #endif
 	/* a file-size limit (ulimit -f) hit while saving the cache must be a write error, not death */
 	signal(SIGXFSZ, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "e:j:Lh", longopts, NULL)) != -1) {
+	opterr = 0; /* getopt's own messages would print the option raw: say() quotes it */
+	while ((c = getopt_long(argc, argv, ":e:j:Lh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_CONFIG:
 			config = optarg;
@@ -408,13 +532,18 @@ int main(int argc, char **argv)
 			wo.spawn_delay_us = (unsigned)v;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
+			return put_out(usage_text, strlen(usage_text), "the help");
 		case OPT_VERSION:
-			printf("walker %s\n", WALKER_VERSION);
-			return 0;
+			return put_out("walker " WALKER_VERSION "\n", strlen("walker " WALKER_VERSION "\n"),
+				       "the version");
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "try 'walker --help'\n");
+			if (optopt)
+				say("unknown option '-%c'", optopt);
+			else
+				say("unknown option '%s'", argv[optind - 1]);
+			fputs("try 'walker --help'\n", stderr);
 			return 2;
 		}
 	}
@@ -431,12 +560,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < npaths; i++) {
 			char *real = realpath(paths[i], NULL);
 			if (!real && !cache_file) {
-				fprintf(stderr, "walker: unable to resolve '%s': %s\n", paths[i], strerror(errno));
+				say("unable to resolve '%s': %s", paths[i], strerror(errno));
 				st = 2;
 				continue;
 			}
 			if (cache_clear(cache_file, real)) {
-				fprintf(stderr, "walker: %s\n", err_msg());
+				say("%s", err_msg());
 				st = 2;
 			}
 			free(real);
@@ -465,16 +594,19 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = rules_compile(r, max_filesize, binary);
 	if (rc) {
-		fprintf(stderr, "walker: %s\n", err_msg());
+		say("%s", err_msg());
 		rules_free(r);
 		free(paths);
 		return 2;
 	}
 	if (list) {
-		list_patterns(r);
+		struct sbuf o = SBUF_INIT;
+		list_patterns(&o, r);
+		int st = put_out(o.buf, o.len, "the patterns");
+		sbuf_release(&o);
 		rules_free(r);
 		free(paths);
-		return 0;
+		return st;
 	}
 
 	struct timespec t0, t1;
@@ -493,14 +625,18 @@ int main(int argc, char **argv)
 		char *real = NULL;
 		struct stat st;
 		int isdir = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode);
-		if (isdir && ((!no_cache && !wo.list_files) || changed_since))
+		struct sbuf self_dir[2] = { SBUF_INIT, SBUF_INIT }, self_name[2] = { SBUF_INIT, SBUF_INIT };
+		if (isdir)
 			real = realpath(paths[i], NULL);
+		if (real) /* with --no-cache and --files too: every kind of run walks the same files */
+			find_self(&ow, real, cache_file, self_dir, self_name);
 		if (changed_since && isdir) {
 			if (!real || repo_changed_since(real, changed_since, &changed, &nchanged)) {
 				if (!real)
 					err_errno("unable to resolve '%s'", paths[i]);
-				fprintf(stderr, "walker: %s\n", err_msg());
+				say("%s", err_msg());
 				free(real);
+				release_self(self_dir, self_name);
 				fatal = 1;
 				break;
 			}
@@ -519,20 +655,29 @@ int main(int argc, char **argv)
 			ow.only = changed;
 			ow.nonly = nchanged;
 		} else if (changed_since) {
-			fprintf(stderr, "walker: --changed-since: '%s' is not a directory\n", paths[i]);
+			say("--changed-since: '%s' is not a directory", paths[i]);
+			free(real);
+			release_self(self_dir, self_name);
 			fatal = 1;
 			break;
 		}
-		if (real && !no_cache && !wo.list_files)
-			cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn);
+		if (real && !no_cache && !wo.list_files &&
+		    cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn)) {
+			say("%s", err_msg());
+			free(real);
+			release_self(self_dir, self_name);
+			fatal = 1;
+			break;
+		}
 		ow.cache = cache;
 		free(real);
 		int wrc = walk_run(&ow, r, paths[i], &one);
+		release_self(self_dir, self_name);
 		for (size_t j = 0; j < nchanged; j++)
 			free(changed[j]);
 		free(changed);
 		if (wrc < 0) {
-			fprintf(stderr, "walker: %s\n", err_msg());
+			say("%s", err_msg());
 			failed_roots++;
 			cache_close(cache);
 			continue;
@@ -554,8 +699,7 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fatal) {
-		if (warn.len)
-			fdio_write_all(2, warn.buf, warn.len);
+		say_lines(&warn);
 		sbuf_release(&warn);
 		free(ro.cache_path);
 		walk_result_release(&all);
@@ -574,7 +718,7 @@ int main(int argc, char **argv)
 			report_path_text(&o, all.files[i].path, all.files[i].pathlen);
 			sbuf_addch(&o, '\n');
 		}
-		int st = fdio_write_all(1, o.buf, o.len) ? 2 : failed_roots ? 2 : 0;
+		int st = put_out(o.buf, o.len, "the file list") ? 2 : failed_roots ? 2 : 0;
 		sbuf_release(&warn);
 		sbuf_release(&o);
 		walk_result_release(&all);
@@ -591,15 +735,12 @@ int main(int argc, char **argv)
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;
-	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
+	/* a PATH that cannot be walked is an error even beside others that can, as in rg */
+	if (failed_roots || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;
-	if (warn.len)
-		fdio_write_all(2, warn.buf, warn.len);
-	if (fdio_write_all(1, out.buf, out.len)) {
-		if (errno != EPIPE)
-			fprintf(stderr, "walker: unable to write the report: %s\n", strerror(errno));
+	say_lines(&warn);
+	if (put_out(out.buf, out.len, "the report"))
 		status = 2;
-	}
 	sbuf_release(&out);
 	sbuf_release(&warn);
 	free(ro.cache_path);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "quote.h"
 #include "version.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -58,43 +59,7 @@ void report_summary_release(struct report_summary *sum)
 
 void report_path_text(struct sbuf *out, const char *p, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)p;
-	int plain = 1;
-	for (size_t i = 0; i < len && plain;) {
-		size_t k = json_utf8_len(s + i, len - i);
-		if (!k || (k == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')))
-			plain = 0;
-		i += k ? k : 1;
-	}
-	if (plain) {
-		sbuf_add(out, p, len);
-		return;
-	}
-	sbuf_addch(out, '"');
-	for (size_t i = 0; i < len;) {
-		size_t k = json_utf8_len(s + i, len - i);
-		unsigned char c = s[i];
-		if (k > 1) {
-			sbuf_add(out, p + i, k);
-			i += k;
-			continue;
-		}
-		i++;
-		if (k == 1 && c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
-			sbuf_addch(out, c);
-		else if (c == '\n')
-			sbuf_addstr(out, "\\n");
-		else if (c == '\t')
-			sbuf_addstr(out, "\\t");
-		else if (c == '\r')
-			sbuf_addstr(out, "\\r");
-		else if (c == '"' || c == '\\') {
-			sbuf_addch(out, '\\');
-			sbuf_addch(out, c);
-		} else
-			sbuf_addf(out, "\\%03o", c);
-	}
-	sbuf_addch(out, '"');
+	quote_c(out, p, len, QUOTE_PATH);
 }
 
 static const char *reason_of(const struct walk_file *f)
@@ -197,9 +162,13 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 			const struct rules_pattern *p = &r->pats[m->pat];
 			sbuf_addstr(out, bold);
 			report_path_text(out, f->path, f->pathlen);
-			sbuf_addf(out, ":%u:%u:%s %s%s%s: %s", m->line, m->col, reset, red, p->name, reset, p->advice);
-			if (p->action == RA_COMMENT && p->nmarkers)
-				sbuf_addf(out, " (no %s comment)", p->markers[0]);
+			sbuf_addf(out, ":%u:%u:%s %s%s%s: ", m->line, m->col, reset, red, p->name, reset);
+			quote_c(out, p->advice, strlen(p->advice), 0); /* from a config: never raw */
+			if (p->action == RA_COMMENT && p->nmarkers) {
+				sbuf_addstr(out, " (no ");
+				quote_c(out, p->markers[0], strlen(p->markers[0]), 0);
+				sbuf_addstr(out, " comment)");
+			}
 			sbuf_addch(out, '\n');
 		}
 	}

@@ -61,7 +61,7 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 
 /* A path for text output: as is when it is printable UTF-8 without '"' or '\\',
  * else C-quoted
- * ("new\nline.rs", "bad-\377.rs") as git's core.quotePath does. */
+ * ("new\nline.rs", "bad-\377.rs") as git's core.quotePath does: quote_c(QUOTE_PATH). */
 void report_path_text(struct sbuf *out, const char *p, size_t len);
 
 #endif

@@ -866,7 +866,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		int ec;
 		PCRE2_SIZE eo;
 		p->code = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
-					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE, &ec, &eo, NULL);
+					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX,
+					&ec, &eo, NULL);
 		if (!p->code) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -909,12 +910,12 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 	if (!st)
 		return err_set(ERR_GENERIC, "out of memory");
 	XXH3_128bits_reset(st);
-	digest_str(st, "walker rules " WALKER_VERSION " test-paths-2 comment-rule-2 lexer-1");
+	digest_str(st, "walker rules " WALKER_VERSION " test-paths-2 comment-rule-2 lexer-1 lines-2");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rules_pattern *p = &r->pats[i];
 		char num[64];
-		snprintf(num, sizeof(num), "%d %u %u %d %d %d", p->action, p->threshold, p->langs, p->in_tests,
-			 p->place, p->desc);
+		snprintf(num, sizeof(num), "%d %u %u %d %d %d %u", p->action, p->threshold, p->langs, p->in_tests,
+			 p->place, p->desc, p->requires);
 		digest_str(st, p->name);
 		digest_str(st, p->regex);
 		digest_str(st, num);

@@ -139,12 +139,52 @@ static size_t line_end(const char *buf, size_t len, size_t off)
 	return nl ? (size_t)(nl - buf) : len;
 }
 
+/* What a regex's text says about line-by-line matching (docs/patterns.md, "-e counts as rg").
+ * RX_PER_LINE: it can match at a line's end where the same text followed by a newline cannot
+ * (\z, \Z, \G, a negative lookahead, an atomic group, a possessive quantifier, a backtracking
+ * verb, an option group that unsets multiline): a search of the whole buffer may then miss a
+ * line's match, so every line is searched on its own. RX_LOOKBEHIND: a lookbehind, which must not
+ * see the line above: a line counts only when it matches on its own, as rg decides. Errs towards
+ * the slower, exact path (a '\z' inside a class counts too). */
+enum { RX_PER_LINE = 1, RX_LOOKBEHIND = 2 };
+static unsigned regex_traits(const char *re)
+{
+	unsigned t = 0;
+	for (const char *q = re; *q; q++) {
+		if (q[0] == '\\' && q[1]) {
+			if (q[1] == 'z' || q[1] == 'Z' || q[1] == 'G')
+				t |= RX_PER_LINE;
+			q++;
+		} else if (q[0] == '(' && q[1] == '*') {
+			t |= RX_PER_LINE;
+		} else if (q[0] == '(' && q[1] == '?') {
+			const char *o = q + 2;
+			if (*o == '!' || *o == '>' || *o == '^')
+				t |= RX_PER_LINE;
+			if (*o == '<' && (o[1] == '=' || o[1] == '!'))
+				t |= RX_LOOKBEHIND;
+			while ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z'))
+				o++;
+			if (*o == '-')
+				t |= RX_PER_LINE;
+		} else if ((q[0] == '*' || q[0] == '+' || q[0] == '?' || q[0] == '}') && q[1] == '+') {
+			t |= RX_PER_LINE;
+		}
+	}
+	return t;
+}
+
 /* All matches of pattern pi within the line [ls, le): the subject ends at le.
  * Returns -1 when a PCRE2 limit stopped it. */
-static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, size_t ls, size_t le)
+static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, size_t ls, size_t le, unsigned traits)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-	size_t start = ls;
+	size_t start = ls, prev_end = SIZE_MAX;
+	if (traits & RX_LOOKBEHIND) { /* the line on its own first: its lookbehind sees no line above */
+		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf + ls, le - ls, 0, 0, sc->md, sc->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+	}
 	for (;;) {
 		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, le, start, 0, sc->md, sc->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -157,9 +197,14 @@ static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, 
 			}
 			return -1;
 		}
-		add_hit(sc, ov[0], pi);
+		/* an empty match at the end of a last line without a newline: rg does not count it */
+		if (ov[0] == ov[1] && ov[0] == sc->len && le == sc->len)
+			return 0;
+		/* nor one where the previous match ended (x* on "xa": x, then a's empty match; not 1) */
+		if (ov[0] != ov[1] || ov[0] != prev_end)
+			add_hit(sc, ov[0], pi);
 		if (ov[1] > ov[0]) {
-			start = ov[1];
+			start = prev_end = ov[1];
 		} else {
 			start = ov[0] + 1;
 			while (start < le && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
@@ -174,6 +219,7 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 {
 	const char *buf = sc->buf;
 	size_t len = sc->len, pos = 0;
+	unsigned traits = regex_traits(p->regex);
 	if (p->lit) {
 		size_t rare = p->rare, misses = 0, floor = 0; /* floor: a line start at or before pos */
 		unsigned char rc = (unsigned char)p->lit[rare];
@@ -200,14 +246,23 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 				off = (size_t)(h - buf);
 			}
 			size_t ls = line_start(buf, floor, off), le = line_end(buf, len, off);
-			if (match_line(sc, p->code, pi, ls, le) < 0)
+			if (match_line(sc, p->code, pi, ls, le, traits) < 0)
 				return;
 			pos = floor = le + 1;
 		}
 		return;
 	}
+	if (traits & RX_PER_LINE) {
+		for (; pos < len; pos++) { /* a newline ends a line; it does not start an empty one */
+			size_t le = line_end(buf, len, pos);
+			if (match_line(sc, p->code, pi, pos, le, traits) < 0)
+				return;
+			pos = le;
+		}
+		return;
+	}
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-	while (pos <= len) {
+	while (pos < len) {
 		int rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, pos, 0, sc->md, sc->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return;
@@ -219,10 +274,13 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 			}
 			return;
 		}
-		/* the leftmost line-bounded match cannot start before the leftmost unbounded one */
+		/* the leftmost line-bounded match cannot start before the leftmost unbounded one (but
+		 * for the constructs regex_traits sends down the per-line path) */
 		size_t off = ov[0] < len ? ov[0] : len;
+		if (off == len && buf[len - 1] == '\n')
+			return; /* past the last newline: no line there */
 		size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
-		if (match_line(sc, p->code, pi, ls, le) < 0)
+		if (match_line(sc, p->code, pi, ls, le, traits) < 0)
 			return;
 		pos = le + 1;
 	}

@@ -463,6 +463,10 @@ static int reuse(struct worker *me, const struct dnode *d, const char *name, siz
 		 const struct cache_entry *e)
 {
 	int status = cache_result(me->w->o->cache, e, &me->res);
+	/* scanned as far as the result goes: a warm run's counts, and so its exit status, equal a
+	 * cold run's (a file over the size limit is never scanned, cached or not) */
+	if (status != WF_TOO_LARGE)
+		me->st.files_scanned++;
 	record(me, d, name, nlen, fe, status);
 	return status;
 }
@@ -773,6 +777,45 @@ static int open_by_path(struct walk *w, const struct dnode *d)
 	return fd;
 }
 
+/* Which of the walker's own caches does directory rel (relative to the walk root, len bytes, ""
+ * or "a/b/") hold? A bit per walk_opts.self entry. */
+static unsigned holds_self(const struct walk_opts *o, const char *rel, size_t len)
+{
+	unsigned bits = 0;
+	for (size_t k = 0; k < o->nself; k++)
+		if (strlen(o->self[k].dir) == len && !memcmp(o->self[k].dir, rel, len))
+			bits |= 1u << k;
+	return bits;
+}
+
+/* Is entry name of such a directory one of those caches (or the default cache directory)? */
+static int is_self(const struct walk_opts *o, unsigned bits, const char *name, size_t len)
+{
+	for (size_t k = 0; k < o->nself; k++) {
+		const struct walk_self *s = &o->self[k];
+		if (!(bits & (1u << k)))
+			continue;
+		if (s->whole ? strlen(s->name) == len && !memcmp(s->name, name, len) : cache_owns(s->name, name, len))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is p (relative to the walk root, its last component at base) a cache or inside the default
+ * cache directory? */
+static int is_self_path(const struct walk_opts *o, const char *p, size_t len, size_t base)
+{
+	for (size_t k = 0; k < o->nself; k++) {
+		const struct walk_self *s = &o->self[k];
+		size_t dl = strlen(s->dir), nl = strlen(s->name);
+		if (s->whole && len > dl + nl + 1 && !memcmp(p, s->dir, dl) && !memcmp(p + dl, s->name, nl) &&
+		    p[dl + nl] == '/')
+			return 1;
+	}
+	unsigned bits = holds_self(o, p, base);
+	return bits && is_self(o, bits, p + base, len - base);
+}
+
 static int is_loop(const struct dnode *d)
 {
 	for (const struct dnode *a = d->parent; a; a = a->parent)
@@ -952,22 +995,28 @@ static void do_dir(struct worker *me, struct dnode *d)
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
-			d->ign[1] = ign_list_read(fd, ".gitignore", d->rel, w->icase);
+			d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
 	}
 
 	/* decide each entry */
 	size_t nfiles = 0, ndeferred = 0;
 	struct dnode **subs = NULL;
 	size_t nsubs = 0, asubs = 0;
+	/* --max-depth N: the files of directories down to depth N; only their subdirectories stop */
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 	/* first the tools configured here, so that every file and subdirectory below knows them */
 	for (size_t i = 0; i < me->nents && w->r->tools_used; i++)
 		d->tools |= rules_tool_of_name(me->names.buf + me->ents[i].name_off, me->ents[i].name_len);
-	for (size_t i = 0; i < me->nents && deep_ok; i++) {
+	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
+	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];
 		const char *en = me->names.buf + fe->name_off;
 		if (!strcmp(en, ".git"))
 			continue;
+		if (self_here && is_self(o, self_here, en, fe->name_len)) { /* our own cache: it changes every run */
+			me->st.ignored++;
+			continue;
+		}
 		if (en[0] == '.' && !o->hidden) {
 			me->st.hidden++;
 			continue;
@@ -995,6 +1044,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
 			via_link = 1;
 		}
+		if (type == DT_DIR && !deep_ok)
+			continue;
 		if (type != DT_DIR && type != DT_REG) {
 			sbuf_reset(&me->path);
 			sbuf_add(&me->path, d->rel, d->rellen);
@@ -1255,7 +1306,7 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 			int dfd = open(abs.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (dfd >= 0) {
 				a->ign[0] = ign_list_read(dfd, ".ignore", a->rel, w->icase);
-				a->ign[1] = ign_list_read(dfd, ".gitignore", a->rel, w->icase);
+				a->ign[1] = ign_list_read_in_tree(dfd, ".gitignore", a->rel, w->icase);
 				if (w->r->tools_used)
 					a->tools |= rules_tools_in_dir(dfd);
 				close(dfd);
@@ -1356,6 +1407,10 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			continue;
 		if (hidden && !o->hidden) {
 			me->st.hidden++;
+			continue;
+		}
+		if (is_self_path(o, p, len, base)) {
+			me->st.ignored++;
 			continue;
 		}
 		if (o->max_depth >= 0 && depth > o->max_depth)

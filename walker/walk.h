@@ -30,13 +30,21 @@
 
 enum walk_mode { WM_AUTO, WM_SEQUENTIAL, WM_PARALLEL };
 
+/* One of the walker's own caches inside the walked tree. dir: its directory relative to the root
+ * ("" or "a/b/"); name: the default cache directory (whole) or a cache file, whose delta and
+ * temporaries are left out too (cache_owns). */
+struct walk_self {
+	const char *dir, *name;
+	int whole;
+};
+
 struct walk_opts {
 	int hidden;    /* include dot-files */
 	int no_ignore; /* ignore no .gitignore, .ignore or git exclude */
 	int follow;    /* follow symlinks (loops detected by device and inode) */
 	int one_fs;    /* do not cross into other file systems */
 	int unsorted;
-	long max_depth; /* -1: unlimited; 0: only the root's entries */
+	long max_depth; /* -1: unlimited; N: the files down to N directories below the root (0: its own) */
 	int jobs;       /* worker threads, >= 1 */
 	int mode;       /* enum walk_mode */
 	uint64_t mmap_min;
@@ -49,10 +57,14 @@ struct walk_opts {
 	/* scan only these paths, relative to the work tree, instead of walking (--changed-since) */
 	char *const *only;
 	size_t nonly;
+	/* the walker's own caches inside the walked tree (the default cache directory, a --cache
+	 * file): never walked */
+	struct walk_self self[2];
+	size_t nself;
 };
-#define WALK_OPTS_INIT                                                                 \
-	{                                                                              \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0 \
+#define WALK_OPTS_INIT                                                                                  \
+	{                                                                                               \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0 \
 	}
 
 enum walk_status {

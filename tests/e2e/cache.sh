@@ -18,30 +18,37 @@ C=$T/c.cache
 
 # the report without its stats, which say how the result was obtained
 report() { "$W" --format json "$@" 2>/dev/null | jq -S 'del(.stats)'; }
+# the report, the exit status and the count of files scanned: a warm run must equal a cold one
+outcome() {
+	o=$("$W" --format json "$@" 2>/dev/null)
+	echo "exit $?"
+	printf '%s\n' "$o" | jq -S 'del(.stats) + {files_scanned: .stats.files_scanned}'
+}
 stat_of() { jq -r ".stats.cache.$1"; }
 
 # --- identical results however obtained -------------------------------------------------------
 for f in stress-patterns stress-monorepo stress-large-file stress-nested scale-2000; do
 	D=$T/$f
-	ref=$(report --no-cache "$D")
+	ref=$(outcome --no-cache "$D")
 	rm -f "$C"
 	same=1
 	for run in cold warm; do
 		for mode in "--mode sequential" "--mode parallel -j 3" "--mode auto"; do
-			[ "$(report --cache "$C" $mode "$D")" = "$ref" ] || { same=0; echo "       differs: $run $mode"; }
+			[ "$(outcome --cache "$C" $mode "$D")" = "$ref" ] || { same=0; echo "       differs: $run $mode"; }
 		done
 	done
 	hits=$("$W" --cache "$C" --stats --format json "$D" | stat_of hits_stat)
 	find "$D" -type f -execdir touch {} +
 	out=$("$W" --cache "$C" --mode parallel --format json --stats "$D")
-	[ "$(echo "$out" | jq -S 'del(.stats)')" = "$ref" ] || { same=0; echo "       differs after touch"; }
+	[ "$(echo "$out" | jq -S 'del(.stats)')" = "$(echo "$ref" | sed 1d | jq -S 'del(.files_scanned)')" ] ||
+		{ same=0; echo "       differs after touch"; }
 	byhash=$(echo "$out" | stat_of hits_content)
 	# just touched: racy, so the next run checks them by content once more (or by stat if 2 s passed)
 	again=$("$W" --cache "$C" --stats --format json "$D" | jq '.stats.cache.racy + .stats.cache.hits_stat')
-	[ "$(report --cache "$C" -e 'extra=\bfn\b' "$D")" = "$(report --no-cache -e 'extra=\bfn\b' "$D")" ] ||
+	[ "$(outcome --cache "$C" -e 'extra=\bfn\b' "$D")" = "$(outcome --no-cache -e 'extra=\bfn\b' "$D")" ] ||
 		{ same=0; echo "       differs after a rule change"; }
-	[ "$(report --cache "$C" "$D")" = "$ref" ] || { same=0; echo "       differs back on the first rules"; }
-	check_eq "$f: JSON identical cold, warm, touched, rule change, --no-cache, every mode" 1 $same
+	[ "$(outcome --cache "$C" "$D")" = "$ref" ] || { same=0; echo "       differs back on the first rules"; }
+	check_eq "$f: JSON, exit status and files scanned identical cold, warm, touched, rule change, --no-cache, every mode" 1 $same
 	[ "$hits" -gt 0 ] && check_eq "$f: warm run answered from stat alone" "$hits" \
 		"$("$W" --no-cache --stats --format json "$D" | jq '.stats.files - .stats.files_without_patterns')"
 	big=$(echo "$out" | jq .stats.skipped_too_large) # known by size alone: no content hash
@@ -62,6 +69,58 @@ check_eq "--cache-clear removes it" 0 "$(ls "$XDG_CACHE_HOME/walker" | wc -l)"
 out=$(XDG_CACHE_HOME=/proc/walker-none "$W" --format json "$D" 2>"$T/err" | jq -S 'del(.stats)')
 check_eq "an unwritable location: same result" "$(report --no-cache "$D")" "$out"
 check_eq "an unwritable location: one warning" 1 "$(grep -c 'warning: no cache' "$T/err")"
+
+# --- a warm run exits as a cold one -----------------------------------------------------------
+# cache hits count as scanned: with one unreadable entry and one clean file a warm run exited 2
+# ("nothing could be read") where the cold one exited 0
+U=$T/unreadable
+mkdir -p "$U"
+printf 'fn f() {}\n' >"$U/ok.rs"
+ln -s does-not-exist "$U/dangling.rs" # unreadable under -L, for root too
+rm -f "$C"
+st=$("$W" --no-cache -L "$U" >/dev/null 2>&1; echo $?)
+st="$st $("$W" --cache "$C" -L "$U" >/dev/null 2>&1; echo $?)"
+st="$st $("$W" --cache "$C" -L "$U" >/dev/null 2>&1; echo $?)"
+check_eq "one unreadable entry and a clean file: --no-cache, cold and warm runs all exit 0" "0 0 0" "$st"
+check_eq "one unreadable entry: a warm run's summary line equals a cold one's" \
+	"$("$W" --no-cache -L "$U" 2>/dev/null)" "$("$W" --cache "$C" -L "$U" 2>/dev/null)"
+if [ "$(id -u)" != 0 ]; then
+	printf 'fn g() {}\n' >"$U/secret.rs"; chmod 000 "$U/secret.rs"; rm -f "$U/dangling.rs" "$C"
+	st="$("$W" --cache "$C" "$U" >/dev/null 2>&1; echo $?) $("$W" --cache "$C" "$U" >/dev/null 2>&1; echo $?)"
+	check_eq "a file without read permission: cold and warm runs exit 0" "0 0" "$st"
+	chmod 644 "$U/secret.rs"
+fi
+
+# --- the walker's own cache inside the walked tree is never walked --------------------------------
+# XDG_CACHE_HOME (or --cache) inside the tree: the cache, its delta and its temporaries changed the
+# count of files run by run
+S=$T/selftree
+mkdir -p "$S/src"
+for k in 1 2 3 4 5; do printf 'fn f%s() { x.unwrap(); }\n' $k >"$S/src/f$k.rs"; done
+want=$("$W" --no-cache --hidden --format json "$S" | jq .stats.files)
+counts=""
+for run in 1 2 3; do
+	counts="$counts $(XDG_CACHE_HOME=$S/xdg "$W" --hidden --format json "$S" | jq .stats.files)"
+	printf '// %s\n' $run >>"$S/src/f1.rs" # the next run saves a delta beside the cache
+done
+check_eq "XDG_CACHE_HOME inside the walked tree: the default cache directory is never walked" \
+	" $want $want $want" "$counts"
+check_eq "XDG_CACHE_HOME inside the walked tree: --files and --no-cache leave it out too" "0 $want" \
+	"$(XDG_CACHE_HOME=$S/xdg "$W" --files --hidden "$S" | grep -c xdg) $(XDG_CACHE_HOME=$S/xdg "$W" --no-cache --hidden --format json "$S" | jq .stats.files)"
+counts=""
+for run in 1 2 3; do
+	counts="$counts $(XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --hidden --format json "$S" | jq .stats.files)"
+	printf '// %s\n' $run >>"$S/src/f2.rs"
+done
+check_eq "--cache FILE inside the walked tree: the file and its delta are never walked" " $want $want $want" "$counts"
+: >"$S/src/.own.cache.tmp.999999" # a temporary left by a killed run
+check_eq "--cache FILE inside the walked tree: its temporaries are not walked either" "$want" \
+	"$(XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --hidden --format json "$S" | jq .stats.files)"
+rm -f "$S/src/.own.cache.tmp.999999"
+git init -q "$S" && git -C "$S" add src && git -C "$S" commit -q -m init
+printf '// changed\n' >>"$S/src/f3.rs"
+check_eq "--changed-since with the caches inside the work tree: neither is listed" "src/f3.rs" \
+	"$(cd "$S" && XDG_CACHE_HOME=$S/xdg "$W" --cache "$S/src/own.cache" --changed-since HEAD --files --hidden .)"
 
 # --- racy rewrites ----------------------------------------------------------------------------
 R=$T/racy
@@ -110,7 +169,7 @@ damage "truncated cache" "truncate -s 5000 '$C'"
 damage "truncated header" "truncate -s 60 '$C'"
 damage "bit-flipped cache" "printf '\\377' | dd of='$C' bs=1 seek=3000 conv=notrunc status=none"
 damage "wrong-version cache" "printf '\\011' | dd of='$C' bs=1 seek=8 conv=notrunc status=none"
-damage "garbage cache" "head -c 40000 /dev/urandom >'$C'"
+damage "garbage cache (after the magic)" "{ printf WLKCACHE; head -c 40000 /dev/urandom; } >'$C'"
 # a damaged delta (the small file a run that changed few files writes beside the cache)
 rm -f "$C" "$C.delta"
 "$W" --cache "$C" "$D" >/dev/null 2>&1
@@ -132,6 +191,32 @@ rmdir "$C"
 if [ "$(id -u)" = 0 ]; then
 	damage "a cache owned by another user" "chown nobody '$C'"
 fi
+# --cache FILE naming a file that is not a walker cache: refused before anything is replaced or
+# removed (the user named the wrong file: notes.txt, a FIFO, someone's FILE.delta)
+N=$T/notes.txt
+printf 'my notes\n' >"$N"
+err=$("$W" --cache "$N" "$D" 2>&1 >/dev/null); rc=$?
+check_eq "--cache naming a file that is not a walker cache: exit 2, a clear message, the file untouched" \
+	"2 1 my notes" "$rc $(printf '%s' "$err" | grep -c "refusing to use '$N' as the cache: it is not a walker cache") $(cat "$N")"
+err=$("$W" --cache-clear --cache "$N" "$D" 2>&1); rc=$?
+check_eq "--cache-clear --cache naming a file that is not a walker cache: exit 2, not removed" \
+	"2 1 my notes" "$rc $(printf '%s' "$err" | grep -c 'not a walker cache') $(cat "$N")"
+rm -f "$C" "$C.delta"
+"$W" --cache "$C" "$D" >/dev/null 2>&1
+printf 'my delta notes\n' >"$C.delta"
+st="$("$W" --cache "$C" "$D" >/dev/null 2>&1; echo $?) $("$W" --cache-clear --cache "$C" "$D" >/dev/null 2>&1; echo $?)"
+check_eq "a FILE.delta that is not a walker cache: the run and --cache-clear refuse (exit 2), both files kept" \
+	"2 2 my delta notes 1" "$st $(cat "$C.delta") $([ -s "$C" ] && echo 1)"
+rm -f "$C.delta"
+mkfifo "$T/fifo.cache"
+st=$(timeout 20 "$W" --cache "$T/fifo.cache" "$D" >/dev/null 2>&1; echo $?)
+check_eq "--cache naming a FIFO: exit 2 at once, the FIFO left in place" "2 1" "$st $([ -p "$T/fifo.cache" ] && echo 1)"
+rm -f "$T/fifo.cache"
+printf 'not ours\n' >"$(dirname "$C")/.$(basename "$C").tmp.999999"
+"$W" --cache "$C" "$D" >/dev/null 2>&1; touch "$D/$(cd "$D" && ls | head -n 1)"; "$W" --cache "$C" "$D" >/dev/null 2>&1
+check_eq "a stale-looking temporary that is not a walker cache is not removed" "not ours" \
+	"$(cat "$(dirname "$C")/.$(basename "$C").tmp.999999")"
+rm -f "$(dirname "$C")/.$(basename "$C").tmp.999999"
 # a symlinked cache file: not followed, nothing outside written, the link replaced
 rm -f "$C"
 echo "precious" >"$T/outside"

@@ -165,5 +165,69 @@ for o in violation allowed test; do
 	[ "$c" -gt 50 ] && ok "stress-patterns has $c '$o' outcomes" || fail "too few $o outcomes" "$c"
 done
 
+# --- --seed: decimal or 0x-hex only ------------------------------------------------------------
+S=$T/seeds; mkdir -p "$S"
+$GEN -q --seed 010 --out "$S/a" stress-patterns && $GEN -q --seed 10 --out "$S/b" stress-patterns &&
+	$GEN -q --seed 0xa --out "$S/c" stress-patterns && $GEN -q --seed 8 --out "$S/d" stress-patterns ||
+	fail "generate with --seed 010, 10, 0xa and 8"
+d=$(mf "$S/a/stress-patterns.manifest.json" .digest)
+check_eq "--seed 010 is decimal ten (as 10 and 0xa), not octal eight" "1 1 0" \
+	"$([ "$d" = "$(mf "$S/b/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0) $([ "$d" = "$(mf "$S/c/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0) $([ "$d" = "$(mf "$S/d/stress-patterns.manifest.json" .digest)" ] && echo 1 || echo 0)"
+bad=""
+for v in ' -1' '-1' '+5' ' 5' '5 ' '0x' '12a' '' '18446744073709551616'; do
+	$GEN -q --seed "$v" --out "$S/bad" stress-patterns >/dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [$v]"
+done
+check_eq "--seed with a sign, a space, a bad digit or over 2^64-1: exit 2" "" "$bad"
+check_eq "...and nothing was written" 0 "$(ls -A "$S/bad" 2>/dev/null | wc -l)"
+
+# --- two runs into one --out ---------------------------------------------------------------------
+# the second must neither delete the first's live temporary nor fail: it waits, then finds the
+# fixture up to date
+O=$T/shared
+rm -rf "$O"
+$GEN -q --out "$O" stress-monorepo >"$T/run1" 2>&1 &
+p1=$!
+sleep 0.2
+$GEN --out "$O" stress-monorepo >"$T/run2" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq "two genfixtures into the same --out at once: both succeed, the tree verifies, no temporary left" \
+	"0 0 0 0" "$r1 $r2 $($GEN -q --verify --out "$O" stress-monorepo >/dev/null 2>&1; echo $?) $(ls -A "$O" | grep -c -e tmp -e old)"
+# a temporary of a live process is never removed; one of a dead process is
+sleep 60 &
+live=$!
+mkdir -p "$O/.stress-patterns.tmp-$live" "$O/.stress-patterns.tmp-2147483646"
+$GEN -q --out "$O" stress-patterns || fail "generate stress-patterns beside the temporaries"
+check_eq "a live process's temporary is kept, a dead one's removed" "1 0" \
+	"$([ -d "$O/.stress-patterns.tmp-$live" ] && echo 1 || echo 0) $([ -d "$O/.stress-patterns.tmp-2147483646" ] && echo 1 || echo 0)"
+kill $live 2>/dev/null; wait $live 2>/dev/null
+rm -rf "$O/.stress-patterns.tmp-$live"
+
+# --- cleaning stale temporaries never follows a symlink -------------------------------------------
+# in a shared sticky --out, another user plants '.scale-3.tmp-PID -> victim': unlinking it fails
+# (EPERM), and the fchmodat(0700) that came next followed the link and changed the victim's mode
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && G=$(unpriv_copy "$GEN"); then
+	X=$UNPRIV_DIR/shared
+	mkdir -m 1777 "$X"
+	echo precious >"$UNPRIV_DIR/victim"; chmod 644 "$UNPRIV_DIR/victim"; chown 65534 "$UNPRIV_DIR/victim"
+	ln -s "$UNPRIV_DIR/victim" "$X/.scale-3.tmp-2147483646"
+	ln -s "$UNPRIV_DIR" "$X/.scale-3.old-2147483646"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$G" -q --out "$X" scale:3 >/dev/null 2>&1; rc=$?
+	check_eq "a planted link named like a stale temporary: not followed, the victim's mode and content kept" \
+		"0 644 precious 755" "$rc $(stat -c %a "$UNPRIV_DIR/victim") $(cat "$UNPRIV_DIR/victim") $(stat -c %a "$UNPRIV_DIR")"
+else
+	echo "  skip a planted link named like a stale temporary: needs root and setpriv (an unprivileged user and a sticky directory)"
+fi
+
+# --- output that cannot be written is an error --------------------------------------------------
+if [ -w /dev/full ]; then
+	for what in --list --help; do
+		err=$($GEN $what 2>&1 >/dev/full); rc=$?
+		check_eq "genfixtures $what >/dev/full: exit 2 and 'unable to write'" "2 1" "$rc $(printf '%s' "$err" | grep -c 'unable to write')"
+	done
+fi
+
 rm -rf "$T"
 finish

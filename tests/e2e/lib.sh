@@ -17,7 +17,17 @@ check_eq() { # check_eq NAME EXPECTED ACTUAL
 		rm -f /tmp/e2e-expected.$$
 	fi
 }
+# unpriv_copy BIN: a copy of BIN that the unprivileged user of `setpriv --reuid=65534` can run,
+# wherever the checkout lies (under a 0700 directory, such as a clone in a mktemp -d, it cannot
+# reach build/): prints its path. The copies live in a directory of mode 0755 of their own.
+UNPRIV_DIR=""
+if [ "$(id -u)" = 0 ]; then UNPRIV_DIR=$(mktemp -d /tmp/walker-unpriv.XXXXXX) && chmod 755 "$UNPRIV_DIR"; fi
+unpriv_copy() {
+	[ -n "$UNPRIV_DIR" ] && cp "$1" "$UNPRIV_DIR/" && chmod 755 "$UNPRIV_DIR/$(basename "$1")" &&
+		echo "$UNPRIV_DIR/$(basename "$1")"
+}
 finish() {
+	[ -n "$UNPRIV_DIR" ] && rm -rf "$UNPRIV_DIR"
 	rm -f /tmp/e2e-check.$$
 	[ -n "${RESULTS:-}" ] && echo "$PASS $FAIL" >>"$RESULTS"
 	[ "$FAIL" -eq 0 ]

@@ -78,6 +78,24 @@ for v in 2 3 4; do
 		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# .gitignore files as git reads them: a symlinked one is not followed (git: "unable to access
+# '.gitignore': Too many levels of symbolic links"), one over 4 MiB is applied (git's limit is
+# 100 MiB), in the walked directories and above the walk root alike
+I=$T/ignore-files; mkdir -p "$I/sub/deep"; git init -q "$I"
+printf '*.log\n' >"$T/outside-ignore"
+ln -s "$T/outside-ignore" "$I/.gitignore"; ln -s "$T/outside-ignore" "$I/sub/.gitignore"
+: >"$I/a.log"; : >"$I/sub/b.log"; : >"$I/sub/deep/c.log"; : >"$I/sub/deep/keep.rs"
+gitls() { (cd "$1" && git ls-files -co --exclude-standard 2>/dev/null | while read -r f; do [ -L "$f" ] || echo "$f"; done | LC_ALL=C sort); }
+check_eq "a symlinked .gitignore is not followed, as git" "$(gitls "$I")" \
+	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+check_eq "a symlinked .gitignore above the walk root is not followed either" "$(gitls "$I/sub/deep")" \
+	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+rm "$I/.gitignore" "$I/sub/.gitignore"
+{ printf '*.log\n'; head -c 5000000 /dev/zero | tr '\0' '#'; printf '\n*.rs\n'; } >"$I/sub/.gitignore"
+check_eq "a 5 MB .gitignore is applied, as git" "$(gitls "$I")" \
+	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+check_eq "a 5 MB .gitignore above the walk root is applied" "$(gitls "$I/sub/deep")" \
+	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
 # core.ignoreCase: "false" (as libgit2 and git init write it) keeps the fast path; "true" makes
 # *.log match BUILD.LOG, as git does
 mkdir -p "$R/CaseDir"; : >"$R/CaseDir/BUILD.LOG"; : >"$R/CaseDir/Main.rs"
@@ -135,7 +153,59 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 fi
 out=$(cd "$T" && ulimit -n 24 && "$OLDPWD/$W" --config "$LEGACY" -j 4 --format json stress-nested 2>&1 | jq '.violations | length')
 check_eq "stress-nested: 180 levels deep with only 24 descriptors" "$(jq '[.matches[] | select(.outcome == "violation")] | length' "$T/stress-nested.manifest.json")" "$out"
-check_eq "--max-depth 0 reads only the root's files" "" "$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested)"
+# --max-depth N (docs/walker.md): the files of the directories down to N levels below PATH; 0 is
+# the root's own files. --changed-since applies it the same way.
+M=$T/depth; mkdir -p "$M/a/b/c"
+for d in "" a/ a/b/ a/b/c/; do printf 'x.unwrap()\n' >"$M/${d}f.rs"; done
+git init -q "$M" && git -C "$M" commit -q --allow-empty -m empty
+for n in 0 1 2; do
+	want=$(cd "$M" && find . -mindepth 1 -maxdepth $((n + 1)) -name f.rs | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
+	check_eq "--max-depth $n: the files down to depth $n" "$want" \
+		"$(cd "$M" && "$OLDPWD/$W" --files --max-depth $n . | LC_ALL=C sort | tr '\n' ' ')"
+	check_eq "--max-depth $n with --changed-since: the same files" "$want" \
+		"$(cd "$M" && "$OLDPWD/$W" --changed-since HEAD --files --max-depth $n . 2>&1 | LC_ALL=C sort | tr '\n' ' ')"
+done
+check_eq "--max-depth 0 on stress-nested: only the root's own files" \
+	"$(cd "$T/stress-nested" && find . -maxdepth 1 -type f ! -name '.*' | sed 's|^\./|stress-nested/|' | LC_ALL=C sort)" \
+	"$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested | LC_ALL=C sort)"
+
+# --- terminal injection: text from the tree or a config never reaches the terminal raw ----------
+# ESC (CSI, OSC), BEL, the 8-bit CSI U+009B and the right-to-left override U+202E, wherever they
+# come from: advice and comment markers of a .walker.conf, its regexes (--list-patterns), its keys
+# (error messages), file names (violations, warnings, --files), unknown options
+raw() { LC_ALL=C tr -d '\n' | LC_ALL=C grep -c -e "$(printf '\033')" -e "$(printf '\007')" \
+	-e "$(printf '\302\233')" -e "$(printf '\342\200\256')" -e "$(printf '\342\201\246')"; }
+Q=$T/inject; mkdir -p "$Q"; git init -q "$Q"
+c1=$(printf 'c1-\302\23331m.rs'); bidi=$(printf 'bidi-\342\200\256sr.rs'); iso=$(printf 'iso-\342\201\246x.rs')
+for f in a.rs "$c1" "$bidi" "$iso"; do printf 'fn f() { x.unwrap(); } // TODO\n' >"$Q/$f"; done
+mkfifo "$Q/$(printf 'fifo-\302\233')"
+printf '[pattern unwrap]\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
+out=$(cd "$Q" && "$OLDPWD/$W" --no-cache --all . 2>&1)
+check_eq "advice and comment markers from .walker.conf and C1/bidi file names: no raw control in text output" 0 \
+	"$(printf '%s' "$out" | raw)"
+check "advice from .walker.conf: ESC and BEL written as \\033 and \\a" sh -c "printf '%s\n' '$(printf '%s' "$out" | grep '^a.rs' | head -n 1)' | grep -qF 'fine\\033[8m\\033]0;title\\a'"
+check_eq "a name with U+009B (8-bit CSI) is C-quoted as git's quotePath: \\302\\233" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"c1-\302\23331m.rs":1:')"
+check_eq "a name with U+202E (right-to-left override) is C-quoted: \\342\\200\\256" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"bidi-\342\200\256sr.rs":1:')"
+check_eq "a name with U+2066 (left-to-right isolate) is C-quoted: \\342\\201\\246" 1 \
+	"$(printf '%s\n' "$out" | grep -cF '"iso-\342\201\246x.rs":1:')"
+check_eq "a warning about a special file with U+009B in its name: quoted" 1 \
+	"$(printf '%s\n' "$out" | grep -cF 'warning: "fifo-\302\233": skipped, a fifo')"
+check_eq "--files: C1 and bidi names quoted" "0 3" \
+	"$(cd "$Q" && "$OLDPWD/$W" --files . | raw) $(cd "$Q" && "$OLDPWD/$W" --files . | grep -c '^"')"
+check_eq "--list-patterns: regex and markers from .walker.conf quoted" 0 \
+	"$(cd "$Q" && "$OLDPWD/$W" --list-patterns | raw)"
+check_eq "--format json: C1 and bidi controls as \\uXXXX" "0 1 1" \
+	"$(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | raw) $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'c1-\\u009b31m.rs') $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'bidi-\\u202esr.rs')"
+printf '[pattern x]\nregex = a\n\033[2J\033]0;t\007key = 1\n' >"$Q/bad.conf"
+err=$("$W" --config "$Q/bad.conf" "$Q" 2>&1); rc=$?
+check_eq "a config error naming a key with ESC: exit 2, the key escaped" "2 0 1" \
+	"$rc $(printf '%s' "$err" | raw) $(printf '%s' "$err" | grep -cF "unknown key '\\033[2J\\033]0;t\\akey'")"
+err=$("$W" "$(printf -- '--\033[2J')" 2>&1); rc=$?
+check_eq "an unknown option with ESC: exit 2, escaped" "2 0" "$rc $(printf '%s' "$err" | raw)"
+err=$("$W" --no-cache "$Q/$(printf 'missing-\033[2J')" 2>&1); rc=$?
+check_eq "a missing PATH with ESC in its name: exit 2, the name escaped" "2 0" "$rc $(printf '%s' "$err" | raw)"
 
 # --- config files, errors, exit statuses --------------------------------------------------------
 C=$T/conf; mkdir -p "$C/src"; git init -q "$C"
@@ -154,8 +224,42 @@ printf '[pattern x]\ncolour = red\n' >"$C/bad3.conf"
 err=$("$W" --config "$C/bad3.conf" "$C" 2>&1); rc=$?
 check "unknown key: exit 2 naming the key" sh -c "[ $rc = 2 ] && printf '%s' \"$err\" | grep -q \"bad3.conf:2: unknown key 'colour'\""
 "$W" "$T/does-not-exist" >/dev/null 2>&1; check_eq "a missing PATH: exit 2" 2 $?
+out=$("$W" --no-cache --format json "$C" "$T/does-not-exist" 2>"$T/err"); rc=$?
+check_eq "a missing PATH beside one with violations: the report of the other, exit 2 (as rg)" "2 false 1" \
+	"$rc $(printf '%s' "$out" | jq .passed) $(grep -c "unable to open '$T/does-not-exist'" "$T/err")"
+"$W" --no-cache --no-defaults -e x=zzz_never "$C" "$T/does-not-exist" >/dev/null 2>&1
+check_eq "a missing PATH beside a clean one: exit 2, not 0" 2 $?
+"$W" --files "$C" "$T/does-not-exist" >/dev/null 2>&1; check_eq "--files with a missing PATH: exit 2" 2 $?
+if [ -w /dev/full ]; then
+	for what in --help --version --list-patterns "--files $C" "--no-cache $C" "--no-cache --format json $C"; do
+		err=$("$W" $what 2>&1 >/dev/full); rc=$?
+		check_eq "walker $what >/dev/full: exit 2 and 'unable to write'" "2 1" "$rc $(printf '%s' "$err" | grep -c 'unable to write.*No space left')"
+	done
+fi
 "$W" --no-defaults -e 'x=zzz_never' "$C" >/dev/null 2>&1; check_eq "no violation: exit 0" 0 $?
 "$W" --bogus >/dev/null 2>&1; check_eq "unknown option: exit 2" 2 $?
+bad=""
+for opt in "--max-filesize= -1" "--max-filesize=+5" "-j= 4" "--max-depth= 1" "--limit=+3" "--mmap-min=-1"; do
+	"$W" "${opt%%=*}" "${opt#*=}" --version >/dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [$opt]"
+done
+check_eq "numbers with a sign or a space ('--max-filesize \" -1\"' was 2^64-1): exit 2" "" "$bad"
+# -e counts per line as rg -P --count-matches does: assertions at the subject's end (\z, \Z, $),
+# negative lookaheads and possessive or atomic groups see the line's end, lookbehinds do not see
+# the line above, the last newline starts no empty line, an empty match right after a match and
+# one at the end of a last line without a newline do not count
+L=$T/lines; mkdir -p "$L"
+printf 'foo\nfoo\nfoo\n' >"$L/three.txt"; printf 'foo\nfoo\nfoo' >"$L/no-newline.txt"
+printf 'xfoo\nfoo\nfoo\n' >"$L/x.txt"; printf 'xax\n\nabc xx\n' >"$L/mixed.txt"; : >"$L/empty.txt"
+bad=""
+for re in 'foo\z' '[fo]+\z' '[fo]+\Z' '(?-m)o$' 'x*$' 'x*' '$' '\z' '(?<=\n)f' '(?<=x)f' 'o(?!\n)' '(?m)$' \
+	'f(?!o)' 'x?' '\b' 'a*+' '(?>x|xa)' '\w*' 'o\s' '[^x]o$'; do
+	a=$(cd "$L" && rg -P --count-matches --sort path -e "$re" . | sed 's|^\./||')
+	b=$(cd "$L" && "$OLDPWD/$W" --no-cache --no-defaults -e "p=$re" --format json . |
+		jq -r '.counted | group_by(.file)[] | "\(.[0].file):\(length)"')
+	[ "$a" = "$b" ] || bad="$bad $re"
+done
+check_eq "-e 'foo\z' and -e '[fo]+\z' (and their siblings) count per line as rg -P --count-matches" "" "$bad"
 check_eq "-e counts like rg -c on one file" "$(rg -P --count-matches 'unwrap' "$C/src/a.rs" 2>/dev/null || echo 1)" \
 	"$("$W" --no-defaults -e u=unwrap --format json "$C/src/a.rs" | jq '.counted | length')"
 finish

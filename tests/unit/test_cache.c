@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cache.h"
+#include "err.h"
 #include "sbuf.h"
 #include "xalloc.h"
 
@@ -264,10 +265,30 @@ static void damaged_files_are_reported_once_and_not_used(void **state)
 	damaged(-1, 0, "empty");
 	damaged(-1, 100, "truncated");
 	damaged(-1, 200, "truncated");
-	damaged(0, 0, "not a walker cache");
 	damaged(8, 0, "another version");
 	damaged(130, 0, "checksum");      /* the first entry's device */
 	damaged(128 + 96, 0, "checksum"); /* the match */
+}
+
+/* A --cache FILE without the magic was named by mistake: refused, never replaced or removed. */
+static void files_without_the_magic_are_refused_not_replaced(void **state)
+{
+	(void)state;
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("my notes\n", f);
+	fclose(f);
+	struct sbuf warn = SBUF_INIT;
+	struct cache *c = NULL;
+	assert_int_equal(cache_open(&c, file, "/unused", digest, 4, &warn), ERR_REFUSED);
+	assert_null(c);
+	assert_non_null(strstr(err_msg(), "not a walker cache"));
+	assert_int_equal(cache_clear(file, "/unused"), ERR_REFUSED);
+	struct stat st;
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 9);
+	unlink(file);
+	sbuf_release(&warn);
 }
 
 static int setup(void **state)
@@ -298,6 +319,7 @@ int main(void)
 		cmocka_unit_test(few_changes_go_to_a_delta_that_shadows_the_base),
 		cmocka_unit_test(other_rules_start_afresh_silently),
 		cmocka_unit_test(damaged_files_are_reported_once_and_not_used),
+		cmocka_unit_test(files_without_the_magic_are_refused_not_replaced),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

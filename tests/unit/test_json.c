@@ -37,6 +37,16 @@ static void keeps_valid_utf8_and_escapes_invalid_bytes(void **state)
 	check("nul\0x", 5, "\"nul\\u0000x\"");
 }
 
+static void escapes_del_c1_and_bidi_controls(void **state)
+{
+	(void)state;
+	check("del\x7f", 4, "\"del\\u007f\"");
+	check("c1-\xc2\x9b", 5, "\"c1-\\u009b\"");
+	check("rlo-\xe2\x80\xae", 7, "\"rlo-\\u202e\"");
+	check("lri-\xe2\x81\xa6", 7, "\"lri-\\u2066\"");
+	check("nbsp-\xc2\xa0", 7, "\"nbsp-\xc2\xa0\"");
+}
+
 static void sbuf_grows_and_formats(void **state)
 {
 	(void)state;
@@ -59,6 +69,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escapes_controls_quotes_and_backslashes),
 		cmocka_unit_test(keeps_valid_utf8_and_escapes_invalid_bytes),
+		cmocka_unit_test(escapes_del_c1_and_bidi_controls),
 		cmocka_unit_test(sbuf_grows_and_formats),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
