@@ -743,10 +743,11 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
 			upto = line_end(sc->buf, sc->len, upto) + 1;
 	}
-	int tests = rust && !c->test && upto && rust_maybe_tests(sc->buf, upto);
+	size_t mods = rust ? rust_mod_extent(sc->buf, sc->len) : 0;
+	size_t reach = mods > upto ? mods : upto; /* test attributes matter for hits and declarations */
+	int tests = rust && !c->test && reach && rust_maybe_tests(sc->buf, reach);
 	if (rust && !nd->places && !nd->judge && !tests)
 		upto = 0; /* counting anywhere in a file without test items: nothing to tell apart */
-	size_t mods = rust ? rust_mod_extent(sc->buf, sc->len) : 0;
 	if (mods > upto)
 		upto = mods;
 	if (!upto)
