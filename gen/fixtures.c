@@ -296,7 +296,10 @@ static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out, 
 		while (out->len < e->size_hint) {
 			if (out->len >= next) {
 				sbuf_addstr(out, "const c = x ");
-				fx_plants_add(pl, idx, 1, (uint32_t)out->len + 1, "as_unknown", FX_VIOLATION);
+				struct fx_plant x = {
+					idx, 1, (uint32_t)out->len + 1, FX_VIOLATION, "as_unknown", NULL
+				};
+				fx_plants_add(pl, &x);
 				sbuf_addstr(out, "as unknown as T; ");
 				next += 65536;
 			}
@@ -308,7 +311,7 @@ static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out, 
 	}
 	struct lang_file f;
 	struct fx_plants *sink = (e->flags & FX_SKIP_SIZE) ? NULL : pl;
-	lang_file_begin(&f, e->lang, 0, &r, out, sink, idx);
+	lang_file_begin(&f, e->lang, 0, 0, &r, out, sink, idx);
 	size_t next = 100000;
 	while (out->len < e->size_hint) {
 		if (out->len >= next) {
