@@ -348,6 +348,7 @@ static const char *const go_strings[] = {
 	"c|\tp := " H(c, unsafe_pointer) "unsafe.Pointer(&s)",
 	"c|\tdoc := `a raw string over lines",
 	"x|" H(s, linkname) "//go:linkname fake runtime.fake",
+	"x|" H(s, noescape) "//go:noescape",
 	"x|\t" H(s, unsafe_pointer) "unsafe.Pointer(nil) with a backslash \\ and \"quotes\"",
 	"x|`",
 	"c|\t_ = doc",

@@ -17,7 +17,8 @@ want() { jq -r '.matches[] | [.file, .line, .column, .pattern, .outcome] | @tsv'
 got() {
 	jq -r '(.violations[] | [.file, .line, .column, .pattern, "violation"]),
 	       (.allowed[] | [.file, .line, .column, .pattern, "allowed"]),
-	       (.test[] | [.file, .line, .column, .pattern, "test"]) | @tsv' | LC_ALL=C sort
+	       (.test[] | [.file, .line, .column, .pattern, "test"]),
+	       (.counted[] | [.file, .line, .column, .pattern, "counted"]) | @tsv' | LC_ALL=C sort
 }
 for f in stress-patterns stress-monorepo stress-large-file stress-hostile stress-nested scale-300; do
 	w=$(want "$T/$f.manifest.json")
