@@ -696,8 +696,9 @@ static const struct fx_def defs[] = {
 	{ "stress-huge-files", "50,000 one-line Rust files in one directory, a lib.rs declaring them, a Cargo.toml", 1,
 	  1, plan_huge, render_huge },
 	{ "stress-monorepo",
-	  "10 crates x 500 files, Go/TS/Python/shell, nested .gitignore and .ignore, ignored build output", 1, 1,
-	  plan_monorepo, render_monorepo },
+	  "10 crates x 500 files, Go/TS/Python/shell/C/Ruby tooling, nested .gitignore and .ignore, ignored build "
+	  "output",
+	  1, 1, plan_monorepo, render_monorepo },
 	{ "stress-large-file", "1-5 MB files, one over the 10 MB limit, a single 2 MB line, no final newline", 1, 1,
 	  plan_large, render_big },
 	{ "stress-patterns", "100 files in 8 languages dense in escape patterns, near-misses and justifications", 1, 1,
