@@ -43,11 +43,6 @@ const char *lang_ext(int lang)
 	return lang__tabs[lang].ext;
 }
 
-int lang_head_lang(int head)
-{
-	return lang__head_lang[head] == LANG_COUNT ? -1 : lang__head_lang[head];
-}
-
 void lang_file_begin(struct lang_file *f, int lang, int test, int crlf, struct prng *r, struct sbuf *out,
 		     struct fx_plants *plants, uint32_t entry)
 {
@@ -221,6 +216,8 @@ void lang_head(struct lang_file *f, int head)
 {
 	if (head == HEAD_NONE)
 		return;
+	if (lang__head_lang[head] != f->lang)
+		lang_bug(f, "a head of another language", lang__heads[head].name);
 	emit_block(f, &lang__heads[head]);
 	if (lang__head_lang[head] != LANG_RUST)
 		lang_separator(f);

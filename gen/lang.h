@@ -47,8 +47,6 @@ struct lang_file {
 };
 
 const char *lang_ext(int lang);
-/* The language of a head's lines (a shebang's interpreter), or -1 for HEAD_NONE. */
-int lang_head_lang(int head);
 /* crlf: the file will get CRLF line ends. Whether a CR after a statement's `;` leaves the line a
  * continuation is not settled by the rules, so such files plant only forbid and count patterns. */
 void lang_file_begin(struct lang_file *f, int lang, int test, int crlf, struct prng *r, struct sbuf *out,

@@ -86,12 +86,6 @@ static const char *const marker_names[MK_COUNT] = {
 	"EVAL",   "EXEC",      "DYNAMIC",  "METAPROGRAMMING", "OK",
 };
 
-const struct truth_pat *truth_pats(int lang, size_t *n)
-{
-	*n = tables[lang].n;
-	return tables[lang].pats;
-}
-
 const struct truth_pat *truth_find(int lang, const char *name, size_t len)
 {
 	for (size_t i = 0; i < tables[lang].n; i++) {

@@ -76,8 +76,6 @@ struct truth_line {
 
 /* The default pattern `name` (len bytes) of language lang, or NULL. */
 const struct truth_pat *truth_find(int lang, const char *name, size_t len);
-/* The patterns of lang: *n of them. */
-const struct truth_pat *truth_pats(int lang, size_t *n);
 /* "SAFETY" for MK_SAFETY; the marker written in a comment is this followed by ':'. */
 const char *truth_marker_name(int mk);
 /* The marker called name (len bytes), or -1. */
