@@ -107,6 +107,27 @@ static const char *parse_head(const struct lang_file *f, const char *tmpl, struc
 	return bar + 1;
 }
 
+/* Zones a template may state for a hit of p. A code pattern inside a JS regex literal is left open
+ * by the rules (is the literal code or string?), so it is never planted. */
+static int zone_ok(const struct lang_file *f, char zone, const struct truth_pat *p)
+{
+	switch (zone) {
+	case TZ_CODE:
+	case TZ_COMMENT:
+	case TZ_STRING:
+		return 1;
+	case TZ_DOC:
+		return f->lang == LANG_RUST;
+	case TZ_REGEX:
+		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+	case TZ_REASON:
+		return p->in == IN_CODE && f->lang == LANG_RUST;
+	case TZ_DESCRIBED:
+		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+	}
+	return 0;
+}
+
 /* A control: H(zone, pattern) records a hit at the current column, J(MARKER) a marker. */
 static const char *parse_control(const struct lang_file *f, const char *s, size_t col, struct pline *pl,
 				 const char *tmpl)
@@ -126,6 +147,8 @@ static const char *parse_control(const struct lang_file *f, const char *s, size_
 	const struct truth_pat *p = truth_find(f->lang, name, len);
 	if (!p || pl->nhits == MAX_HITS)
 		lang_bug(f, "unknown pattern or too many hits", tmpl);
+	if (!zone_ok(f, s[1], p))
+		lang_bug(f, "a zone the rules do not settle for this pattern", tmpl);
 	pl->hits[pl->nhits++] = (struct hit){ (uint32_t)col, (uint8_t)s[1], p };
 	return end + 1;
 }
@@ -136,8 +159,12 @@ static void plant(struct lang_file *f, const struct hit *h, const char *tmpl)
 	int o = truth_outcome(f->lang, h->pat, h->zone, f->test, f->lines, f->nlines - 1, &where);
 	if (o == TRUTH_AMBIGUOUS)
 		lang_bug(f, "the comment rule cannot decide this hit", tmpl);
-	struct fx_plant x = { f->entry,   (uint32_t)f->nlines, h->col,
-			      (uint8_t)o, h->pat->name,        o == FX_DECOY ? where : NULL };
+	struct fx_plant x = { .entry = f->entry,
+			      .line = (uint32_t)f->nlines,
+			      .col = h->col,
+			      .outcome = (uint8_t)o,
+			      .pattern = h->pat->name,
+			      .where = o == FX_DECOY ? where : NULL };
 	fx_plants_add(f->plants, &x);
 }
 
