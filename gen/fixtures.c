@@ -83,92 +83,170 @@ static void add_ignored_data(struct fx_plan *p, const char *path, const char *da
 	p->entries[i].flags |= FX_IGNORED;
 }
 
-static void plan_monorepo(struct fx_plan *p)
+/* Every missing parent directory of path (plans are small; a linear search is fine). */
+static void add_dirs_of(struct fx_plan *p, const char *path)
 {
-	struct prng r;
-	prng_init(&r, p->seed ^ 0x6d6f6e6fULL);
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		int found = 0;
+		for (size_t i = 0; i < p->n && !found; i++)
+			found = p->entries[i].type == FX_DIR && !strcmp(p->entries[i].path, buf);
+		if (!found)
+			fx_add(p, FX_DIR, buf, 0755);
+		*s = '/';
+	}
+}
+
+/* A file planting one construct of docs/fixtures.md: fixed data, every case block of a language, or
+ * dense source (test code or not) after a head (a shebang, Rust module declarations). */
+struct special {
+	const char *path;
+	uint8_t kind; /* FX_K_DATA, FX_K_SRC_CASES or FX_K_SRC_DENSE */
+	uint8_t lang;
+	uint8_t test;
+	uint8_t head;
+	const char *data;
+};
+
+#define CASES(path, lang)                                      \
+	{                                                      \
+		path, FX_K_SRC_CASES, lang, 0, HEAD_NONE, NULL \
+	}
+#define DENSE(path, lang, test, head)                        \
+	{                                                    \
+		path, FX_K_SRC_DENSE, lang, test, head, NULL \
+	}
+#define DATA(path, data)                               \
+	{                                              \
+		path, FX_K_DATA, 0, 0, HEAD_NONE, data \
+	}
+
+static const char no_language_notes[] = "Release notes: a file without an extension or a shebang has no language,\n"
+					"so nothing here is a match.\n"
+					"set +e\n"
+					"eval \"$cmd\"\n"
+					"# shellcheck disable=SC2086\n";
+
+static const char no_language_perl[] = "#!/usr/bin/perl\n"
+				       "# Perl is not a language the walker knows: nothing here is a match.\n"
+				       "my $v = eval { risky() };\n"
+				       "system(\"set +e\");\n";
+
+/* Dense files get lo to hi lines. */
+static void add_specials(struct fx_plan *p, struct prng *r, const struct special *s, size_t n, uint32_t lo, uint32_t hi)
+{
+	for (size_t k = 0; k < n; k++) {
+		add_dirs_of(p, s[k].path);
+		if (s[k].kind == FX_K_DATA) {
+			uint32_t i = fx_add(p, FX_FILE, s[k].path, 0644);
+			p->entries[i].data = s[k].data;
+			continue;
+		}
+		uint32_t i = fx_add_src(p, s[k].path, s[k].kind, s[k].lang, s[k].test, prng_range(r, lo, hi));
+		p->entries[i].head = s[k].head;
+	}
+}
+
+static void monorepo_module_dirs(struct fx_plan *p, const char *crate, char dirs[][160], int *nd)
+{
+	/* module folders 2 to 4 deep: src/mN/sN/lN/deep */
+	for (int t = 0; t < 4; t++) {
+		snprintf(dirs[*nd], 160, "%s/src/m%d", crate, t);
+		fx_add(p, FX_DIR, dirs[(*nd)++], 0755);
+		for (int s = 0; s < 3; s++) {
+			snprintf(dirs[*nd], 160, "%s/src/m%d/s%d", crate, t, s);
+			fx_add(p, FX_DIR, dirs[(*nd)++], 0755);
+			if (s < 2) {
+				snprintf(dirs[*nd], 160, "%s/src/m%d/s%d/l%d", crate, t, s, s);
+				fx_add(p, FX_DIR, dirs[(*nd)++], 0755);
+				if (s == 0) {
+					snprintf(dirs[*nd], 160, "%s/src/m%d/s%d/l%d/deep", crate, t, s, s);
+					fx_add(p, FX_DIR, dirs[(*nd)++], 0755);
+				}
+			}
+		}
+	}
+}
+
+/* 500 source files: lib.rs, 459 in the module tree, 40 under tests/. The first crate's lib.rs
+ * declares test modules (monorepo_specials adds the files). */
+static void monorepo_crate_sources(struct fx_plan *p, struct prng *r, int c, const char *crate, char dirs[][160],
+				   int nd)
+{
 	char path[512];
-	uint32_t i;
+	snprintf(path, sizeof(path), "%s/src/lib.rs", crate);
+	uint32_t i = fx_add_src(p, path, c == 0 ? FX_K_SRC_DENSE : FX_K_SRC_SPARSE, LANG_RUST, 0, c == 0 ? 20 : 10);
+	if (c == 0)
+		p->entries[i].head = HEAD_RUST_ROOT;
+	for (int k = 0; k < 459; k++) {
+		snprintf(path, sizeof(path), "%s/item_%03d.rs", dirs[k % nd], k);
+		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, prng_range(r, 4, 16));
+		if (prng_below(r, 10))
+			p->entries[i].flags |= FX_NOPLANT;
+	}
+	for (int k = 0; k < 40; k++) {
+		snprintf(path, sizeof(path), "%s/tests/it_%02d.rs", crate, k);
+		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 1, prng_range(r, 4, 16));
+		if (prng_below(r, 4))
+			p->entries[i].flags |= FX_NOPLANT;
+	}
+}
 
-	i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
-	p->entries[i].kind = K_LIST;
-	i = fx_add(p, FX_FILE, ".gitignore", 0644);
-	p->entries[i].data = monorepo_gitignore;
-	i = fx_add(p, FX_FILE, ".ignore", 0644);
-	p->entries[i].data = monorepo_dotignore;
+/* generated code (ignored by "**" "/generated/") and editor backups (a nested .gitignore) */
+static void monorepo_crate_ignored(struct fx_plan *p, int c, const char *crate)
+{
+	char path[512];
+	if (c % 5 == 0) {
+		snprintf(path, sizeof(path), "%s/src/m1/generated", crate);
+		fx_add(p, FX_DIR, path, 0755);
+		for (int k = 0; k < 20; k++) {
+			snprintf(path, sizeof(path), "%s/src/m1/generated/gen_%02d.rs", crate, k);
+			add_ignored_src(p, path, LANG_RUST);
+		}
+	}
+	if (c == 3) {
+		snprintf(path, sizeof(path), "%s/.gitignore", crate);
+		uint32_t i = fx_add(p, FX_FILE, path, 0644);
+		p->entries[i].data = crate_gitignore;
+		snprintf(path, sizeof(path), "%s/notes.bak", crate);
+		add_ignored_data(p, path, "old notes\n");
+		snprintf(path, sizeof(path), "%s/src/m0/lib.rs.bak", crate);
+		add_ignored_data(p, path, "fn old() { x.unwrap(); }\n");
+		snprintf(path, sizeof(path), "%s/important.bak", crate);
+		i = fx_add(p, FX_FILE, path, 0644);
+		p->entries[i].data = "kept on purpose\n";
+	}
+}
+
+static void monorepo_crates(struct fx_plan *p, struct prng *r)
+{
+	char path[512];
 	fx_add(p, FX_DIR, "crates", 0755);
-
 	for (int c = 0; c < 10; c++) {
 		char crate[48];
 		snprintf(crate, sizeof(crate), "crates/%s", crate_names[c]);
 		fx_add(p, FX_DIR, crate, 0755);
 		snprintf(path, sizeof(path), "%s/Cargo.toml", crate);
-		i = fx_add(p, FX_FILE, path, 0644);
+		uint32_t i = fx_add(p, FX_FILE, path, 0644);
 		p->entries[i].data = "[package]\nname = \"member\"\nversion = \"0.1.0\"\nedition = \"2021\"\n";
 		snprintf(path, sizeof(path), "%s/src", crate);
 		fx_add(p, FX_DIR, path, 0755);
 		snprintf(path, sizeof(path), "%s/tests", crate);
 		fx_add(p, FX_DIR, path, 0755);
-
-		/* module folders 2 to 4 deep: src/mN/sN/lN/deep */
 		char dirs[64][160];
 		int nd = 0;
-		for (int t = 0; t < 4; t++) {
-			snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d", crate, t);
-			fx_add(p, FX_DIR, dirs[nd++], 0755);
-			for (int s = 0; s < 3; s++) {
-				snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d", crate, t, s);
-				fx_add(p, FX_DIR, dirs[nd++], 0755);
-				if (s < 2) {
-					snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d", crate, t, s, s);
-					fx_add(p, FX_DIR, dirs[nd++], 0755);
-					if (s == 0) {
-						snprintf(dirs[nd], sizeof(dirs[0]), "%s/src/m%d/s%d/l%d/deep", crate, t,
-							 s, s);
-						fx_add(p, FX_DIR, dirs[nd++], 0755);
-					}
-				}
-			}
-		}
-		/* 500 source files: lib.rs, 459 in the module tree, 40 under tests/ */
-		snprintf(path, sizeof(path), "%s/src/lib.rs", crate);
-		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, 10);
-		for (int k = 0; k < 459; k++) {
-			snprintf(path, sizeof(path), "%s/item_%03d.rs", dirs[k % nd], k);
-			i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 0, prng_range(&r, 4, 16));
-			if (prng_below(&r, 10))
-				p->entries[i].flags |= FX_NOPLANT;
-		}
-		for (int k = 0; k < 40; k++) {
-			snprintf(path, sizeof(path), "%s/tests/it_%02d.rs", crate, k);
-			i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RUST, 1, prng_range(&r, 4, 16));
-			if (prng_below(&r, 4))
-				p->entries[i].flags |= FX_NOPLANT;
-		}
-		/* generated code, ignored by the pattern "**" "/generated/" */
-		if (c % 5 == 0) {
-			snprintf(path, sizeof(path), "%s/src/m1/generated", crate);
-			fx_add(p, FX_DIR, path, 0755);
-			for (int k = 0; k < 20; k++) {
-				snprintf(path, sizeof(path), "%s/src/m1/generated/gen_%02d.rs", crate, k);
-				add_ignored_src(p, path, LANG_RUST);
-			}
-		}
-		if (c == 3) {
-			snprintf(path, sizeof(path), "%s/.gitignore", crate);
-			i = fx_add(p, FX_FILE, path, 0644);
-			p->entries[i].data = crate_gitignore;
-			snprintf(path, sizeof(path), "%s/notes.bak", crate);
-			add_ignored_data(p, path, "old notes\n");
-			snprintf(path, sizeof(path), "%s/src/m0/lib.rs.bak", crate);
-			add_ignored_data(p, path, "fn old() { x.unwrap(); }\n");
-			snprintf(path, sizeof(path), "%s/important.bak", crate);
-			i = fx_add(p, FX_FILE, path, 0644);
-			p->entries[i].data = "kept on purpose\n";
-		}
+		monorepo_module_dirs(p, crate, dirs, &nd);
+		monorepo_crate_sources(p, r, c, crate, dirs, nd);
+		monorepo_crate_ignored(p, c, crate);
 	}
+}
 
-	/* build output: target/ (2,000 files) */
+/* build output: target/ (2,000 files) */
+static void monorepo_target(struct fx_plan *p)
+{
+	char path[512];
 	fx_add(p, FX_DIR, "target", 0755);
 	fx_add(p, FX_DIR, "target/debug", 0755);
 	fx_add(p, FX_DIR, "target/debug/deps", 0755);
@@ -185,15 +263,19 @@ static void plan_monorepo(struct fx_plan *p)
 			add_ignored_src(p, path, LANG_RUST);
 		}
 	}
+}
 
-	/* TypeScript package with node_modules (1,000 ignored files full of matches) */
+/* TypeScript package with node_modules (1,000 ignored files full of matches) */
+static void monorepo_web(struct fx_plan *p, struct prng *r)
+{
+	char path[512];
 	fx_add(p, FX_DIR, "web", 0755);
 	fx_add(p, FX_DIR, "web/src", 0755);
-	i = fx_add(p, FX_FILE, "web/package.json", 0644);
+	uint32_t i = fx_add(p, FX_FILE, "web/package.json", 0644);
 	p->entries[i].data = "{\n  \"name\": \"web\",\n  \"private\": true\n}\n";
 	for (int k = 0; k < 24; k++) {
 		snprintf(path, sizeof(path), k < 20 ? "web/src/view_%02d.ts" : "web/src/view_%02d.test.ts", k);
-		i = fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_TS, k >= 20, prng_range(&r, 8, 30));
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_TS, k >= 20, prng_range(r, 8, 30));
 	}
 	fx_add(p, FX_DIR, "web/node_modules", 0755);
 	for (int k = 0; k < 200; k++) {
@@ -204,31 +286,47 @@ static void plan_monorepo(struct fx_plan *p)
 			add_ignored_src(p, path, LANG_JS);
 		}
 	}
+}
 
-	/* Go, Python and shell tooling */
+/* Go, Python, shell, C and Ruby tooling */
+static void monorepo_tools(struct fx_plan *p, struct prng *r)
+{
+	char path[512];
 	fx_add(p, FX_DIR, "tools", 0755);
 	fx_add(p, FX_DIR, "tools/go", 0755);
 	for (int k = 0; k < 24; k++) {
 		snprintf(path, sizeof(path), k < 20 ? "tools/go/cmd_%02d.go" : "tools/go/cmd_%02d_test.go", k);
-		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_GO, k >= 20, prng_range(&r, 8, 30));
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_GO, k >= 20, prng_range(r, 8, 30));
 	}
 	fx_add(p, FX_DIR, "scripts", 0755);
 	for (int k = 0; k < 12; k++) {
 		snprintf(path, sizeof(path), k < 10 ? "scripts/task_%02d.py" : "scripts/test_task_%02d.py", k);
-		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_PY, k >= 10, prng_range(&r, 8, 30));
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_PY, k >= 10, prng_range(r, 8, 30));
 	}
 	for (int k = 0; k < 6; k++) {
 		snprintf(path, sizeof(path), "scripts/run_%02d.sh", k);
-		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_SH, 0, prng_range(&r, 8, 30));
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_SH, 0, prng_range(r, 8, 30));
 	}
+	for (int k = 0; k < 4; k++) {
+		snprintf(path, sizeof(path), "native/src/shim_%02d.c", k);
+		add_dirs_of(p, path);
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_C, 0, prng_range(r, 8, 30));
+		snprintf(path, sizeof(path), "tools/rb/lib/task_%02d.rb", k);
+		add_dirs_of(p, path);
+		fx_add_src(p, path, FX_K_SRC_SPARSE, LANG_RB, 0, prng_range(r, 8, 30));
+	}
+}
 
-	/* logs (*.log but keep.log), dist (anchored /dist), drafts (docs, any depth, *.tmp) */
+/* logs (*.log but keep.log), dist (anchored /dist), drafts (docs, any depth, *.tmp) */
+static void monorepo_misc(struct fx_plan *p)
+{
+	char path[512];
 	fx_add(p, FX_DIR, "logs", 0755);
 	for (int k = 0; k < 100; k++) {
 		snprintf(path, sizeof(path), "logs/run-%03d.log", k);
 		add_ignored_data(p, path, "INFO started\nINFO finished\n");
 	}
-	i = fx_add(p, FX_FILE, "logs/keep.log", 0644);
+	uint32_t i = fx_add(p, FX_FILE, "logs/keep.log", 0644);
 	p->entries[i].data = "kept: negated by !keep.log\n";
 	fx_add(p, FX_DIR, "dist", 0755);
 	for (int k = 0; k < 10; k++) {
@@ -247,6 +345,65 @@ static void plan_monorepo(struct fx_plan *p)
 	i = fx_add(p, FX_FILE, "draft.tmp", 0644); /* the docs pattern does not reach the root */
 	p->entries[i].data = "root draft\n";
 	add_ignored_data(p, "trailing-space.txt", "ignored: the trailing space of its pattern is dropped\n");
+}
+
+/* clang-format off */
+static const struct special monorepo_specials[] = {
+	/* declared by crates/core/src/lib.rs, parser.rs and helpers/mod.rs (HEAD_RUST_*) */
+	DENSE("crates/core/src/checks.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("crates/core/src/helpers/mod.rs", LANG_RUST, 1, HEAD_RUST_HELPERS),
+	DENSE("crates/core/src/helpers/fixtures.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("crates/core/src/real.rs", LANG_RUST, 0, HEAD_NONE),
+	DENSE("crates/core/src/parser.rs", LANG_RUST, 0, HEAD_RUST_PARSER),
+	DENSE("crates/core/src/parser/tests.rs", LANG_RUST, 1, HEAD_NONE),
+	/* every case block of each language */
+	CASES("crates/proto/src/cases.rs", LANG_RUST),
+	CASES("tools/go/cases.go", LANG_GO),
+	CASES("native/src/cases.cc", LANG_C),
+	CASES("web/src/cases.ts", LANG_TS),
+	CASES("scripts/cases.py", LANG_PY),
+	CASES("tools/rb/lib/cases.rb", LANG_RB),
+	CASES("scripts/cases.sh", LANG_SH),
+	/* test code by its path, and look-alikes that are source */
+	DENSE("crates/sched/benches/throughput.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("crates/auth/src/token_test.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("crates/auth/src/session_tests.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("crates/auth/src/latest.rs", LANG_RUST, 0, HEAD_NONE),
+	DENSE("tools/go/testdata/golden.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("native/test/shim_check.c", LANG_C, 1, HEAD_NONE),
+	DENSE("web/src/app.test.tsx", LANG_TS, 1, HEAD_NONE),
+	DENSE("web/src/api_test.ts", LANG_TS, 1, HEAD_NONE),
+	DENSE("web/src/widget.tsx", LANG_TS, 0, HEAD_NONE),
+	DENSE("scripts/conftest.py", LANG_PY, 1, HEAD_NONE),
+	DENSE("tools/rb/spec/task_spec.rb", LANG_RB, 1, HEAD_NONE),
+	DENSE("tools/rb/spec/support/helper.rb", LANG_RB, 0, HEAD_NONE),
+	/* extensionless scripts: the shebang names the language, or none */
+	DENSE("scripts/deploy", LANG_SH, 0, HEAD_SH),
+	DENSE("scripts/bootstrap", LANG_SH, 0, HEAD_BASH),
+	DENSE("scripts/manage", LANG_PY, 0, HEAD_PYTHON3),
+	DENSE("tools/rb/bin/console", LANG_RB, 0, HEAD_RUBY),
+	DENSE("web/bin/cli", LANG_JS, 0, HEAD_NODE),
+	DATA("scripts/notes", no_language_notes),
+	DATA("scripts/report", no_language_perl),
+};
+/* clang-format on */
+
+static void plan_monorepo(struct fx_plan *p)
+{
+	struct prng r;
+	prng_init(&r, p->seed ^ 0x6d6f6e6fULL);
+	uint32_t i = fx_add(p, FX_FILE, "Cargo.toml", 0644);
+	p->entries[i].kind = K_LIST;
+	i = fx_add(p, FX_FILE, ".gitignore", 0644);
+	p->entries[i].data = monorepo_gitignore;
+	i = fx_add(p, FX_FILE, ".ignore", 0644);
+	p->entries[i].data = monorepo_dotignore;
+	monorepo_crates(p, &r);
+	monorepo_target(p);
+	monorepo_web(p, &r);
+	monorepo_tools(p, &r);
+	monorepo_misc(p);
+	add_specials(p, &r, monorepo_specials, sizeof(monorepo_specials) / sizeof(monorepo_specials[0]), 12, 30);
 }
 
 static void render_monorepo(const struct fx_plan *p, uint32_t idx, struct sbuf *out, struct fx_plants *pl)
@@ -296,7 +453,10 @@ static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out, 
 		while (out->len < e->size_hint) {
 			if (out->len >= next) {
 				sbuf_addstr(out, "const c = x ");
-				fx_plants_add(pl, idx, 1, (uint32_t)out->len + 1, "as_unknown", FX_VIOLATION);
+				struct fx_plant x = {
+					idx, 1, (uint32_t)out->len + 1, FX_VIOLATION, "as_unknown", NULL
+				};
+				fx_plants_add(pl, &x);
 				sbuf_addstr(out, "as unknown as T; ");
 				next += 65536;
 			}
@@ -308,7 +468,7 @@ static void render_big(const struct fx_plan *p, uint32_t idx, struct sbuf *out, 
 	}
 	struct lang_file f;
 	struct fx_plants *sink = (e->flags & FX_SKIP_SIZE) ? NULL : pl;
-	lang_file_begin(&f, e->lang, 0, &r, out, sink, idx);
+	lang_file_begin(&f, e->lang, 0, 0, &r, out, sink, idx);
 	size_t next = 100000;
 	while (out->len < e->size_hint) {
 		if (out->len >= next) {
@@ -331,31 +491,62 @@ struct pat_group {
 };
 
 static const struct pat_group pat_groups[] = {
-	{ LANG_RUST, 26, "rust/src/mod_%02d.rs", 0 }, { LANG_RUST, 6, "rust/tests/it_%02d.rs", 1 },
-	{ LANG_GO, 8, "go/pkg/file_%02d.go", 0 },     { LANG_GO, 2, "go/pkg/file_%02d_test.go", 1 },
-	{ LANG_C, 6, "c/src/unit_%02d.c", 0 },        { LANG_C, 4, "c/src/unit_%02d.cc", 0 },
-	{ LANG_TS, 10, "ts/src/mod_%02d.ts", 0 },     { LANG_TS, 2, "ts/src/mod_%02d.test.ts", 1 },
-	{ LANG_JS, 6, "js/lib/lib_%02d.js", 0 },      { LANG_JS, 2, "js/__tests__/lib_%02d.spec.js", 1 },
-	{ LANG_PY, 10, "py/pkg/mod_%02d.py", 0 },     { LANG_PY, 2, "py/pkg/test_mod_%02d.py", 1 },
-	{ LANG_RB, 6, "rb/lib/lib_%02d.rb", 0 },      { LANG_RB, 2, "rb/spec/lib_%02d_spec.rb", 1 },
-	{ LANG_SH, 8, "sh/bin/tool_%02d.sh", 0 },
+	{ LANG_RUST, 14, "rust/src/mod_%02d.rs", 0 }, { LANG_RUST, 3, "rust/tests/it_%02d.rs", 1 },
+	{ LANG_GO, 5, "go/pkg/file_%02d.go", 0 },     { LANG_GO, 2, "go/pkg/file_%02d_test.go", 1 },
+	{ LANG_C, 4, "c/src/unit_%02d.c", 0 },        { LANG_C, 2, "c/src/unit_%02d.cc", 0 },
+	{ LANG_TS, 6, "ts/src/mod_%02d.ts", 0 },      { LANG_TS, 2, "ts/src/mod_%02d.test.ts", 1 },
+	{ LANG_JS, 4, "js/lib/lib_%02d.js", 0 },      { LANG_JS, 2, "js/__tests__/lib_%02d.spec.js", 1 },
+	{ LANG_PY, 6, "py/pkg/mod_%02d.py", 0 },      { LANG_PY, 2, "py/pkg/test_mod_%02d.py", 1 },
+	{ LANG_RB, 4, "rb/lib/lib_%02d.rb", 0 },      { LANG_RB, 2, "rb/spec/lib_%02d_spec.rb", 1 },
+	{ LANG_SH, 5, "sh/bin/tool_%02d.sh", 0 },
 };
 
-static void add_dirs_of(struct fx_plan *p, const char *path)
-{
-	/* add every missing parent directory of path (plans are small; linear search is fine) */
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *s = buf; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		int found = 0;
-		for (size_t i = 0; i < p->n && !found; i++)
-			found = p->entries[i].type == FX_DIR && !strcmp(p->entries[i].path, buf);
-		if (!found)
-			fx_add(p, FX_DIR, buf, 0755);
-		*s = '/';
-	}
-}
+/* clang-format off */
+static const struct special pattern_specials[] = {
+	/* every case block of each language */
+	CASES("rust/src/cases.rs", LANG_RUST),
+	CASES("go/pkg/cases.go", LANG_GO),
+	CASES("c/src/cases.cc", LANG_C),
+	CASES("ts/src/cases.ts", LANG_TS),
+	CASES("js/lib/cases.mjs", LANG_JS),
+	CASES("py/pkg/cases.py", LANG_PY),
+	CASES("rb/lib/cases.rb", LANG_RB),
+	CASES("sh/bin/cases.sh", LANG_SH),
+	/* the crate root declares test modules: #[cfg(test)] mod checks; and helpers (helpers/mod.rs),
+	 * which declares fixtures; parser.rs declares parser/tests.rs; #[cfg(not(test))] mod real; */
+	DENSE("rust/src/lib.rs", LANG_RUST, 0, HEAD_RUST_ROOT),
+	DENSE("rust/src/checks.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("rust/src/helpers/mod.rs", LANG_RUST, 1, HEAD_RUST_HELPERS),
+	DENSE("rust/src/helpers/fixtures.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("rust/src/real.rs", LANG_RUST, 0, HEAD_NONE),
+	DENSE("rust/src/parser.rs", LANG_RUST, 0, HEAD_RUST_PARSER),
+	DENSE("rust/src/parser/tests.rs", LANG_RUST, 1, HEAD_NONE),
+	/* test code by its path, and look-alikes that are source */
+	DENSE("rust/benches/throughput.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("rust/src/codec_test.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("rust/src/codec_tests.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("rust/src/latest.rs", LANG_RUST, 0, HEAD_NONE),
+	DENSE("go/testdata/golden.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("c/test/check_00.c", LANG_C, 1, HEAD_NONE),
+	DENSE("ts/src/view.test.tsx", LANG_TS, 1, HEAD_NONE),
+	DENSE("ts/src/util_test.ts", LANG_TS, 1, HEAD_NONE),
+	DENSE("ts/src/widget.tsx", LANG_TS, 0, HEAD_NONE),
+	DENSE("js/lib/api.spec.mjs", LANG_JS, 1, HEAD_NONE),
+	DENSE("py/pkg/conftest.py", LANG_PY, 1, HEAD_NONE),
+	DENSE("py/pkg/testing.py", LANG_PY, 0, HEAD_NONE),
+	DENSE("rb/spec/support/helper.rb", LANG_RB, 0, HEAD_NONE),
+	/* extensionless scripts: the shebang names the language, or none */
+	DENSE("sh/bin/deploy", LANG_SH, 0, HEAD_SH),
+	DENSE("sh/bin/build", LANG_SH, 0, HEAD_BASH),
+	DENSE("sh/bin/zrun", LANG_SH, 0, HEAD_ZSH),
+	DENSE("py/bin/manage", LANG_PY, 0, HEAD_PYTHON3),
+	DENSE("py/bin/legacy", LANG_PY, 0, HEAD_PYTHON),
+	DENSE("rb/bin/console", LANG_RB, 0, HEAD_RUBY),
+	DENSE("js/bin/cli", LANG_JS, 0, HEAD_NODE),
+	DATA("sh/bin/notes", no_language_notes),
+	DATA("sh/bin/report", no_language_perl),
+};
+/* clang-format on */
 
 static void plan_patterns(struct fx_plan *p)
 {
@@ -370,6 +561,7 @@ static void plan_patterns(struct fx_plan *p)
 				   prng_range(&r, 70, 130));
 		}
 	}
+	add_specials(p, &r, pattern_specials, sizeof(pattern_specials) / sizeof(pattern_specials[0]), 70, 130);
 }
 
 /* ---- stress-nested -------------------------------------------------------------------------- */
@@ -504,8 +696,9 @@ static const struct fx_def defs[] = {
 	{ "stress-huge-files", "50,000 one-line Rust files in one directory, a lib.rs declaring them, a Cargo.toml", 1,
 	  1, plan_huge, render_huge },
 	{ "stress-monorepo",
-	  "10 crates x 500 files, Go/TS/Python/shell, nested .gitignore and .ignore, ignored build output", 1, 1,
-	  plan_monorepo, render_monorepo },
+	  "10 crates x 500 files, Go/TS/Python/shell/C/Ruby tooling, nested .gitignore and .ignore, ignored build "
+	  "output",
+	  1, 1, plan_monorepo, render_monorepo },
 	{ "stress-large-file", "1-5 MB files, one over the 10 MB limit, a single 2 MB line, no final newline", 1, 1,
 	  plan_large, render_big },
 	{ "stress-patterns", "100 files in 8 languages dense in escape patterns, near-misses and justifications", 1, 1,

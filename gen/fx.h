@@ -21,7 +21,7 @@
 
 #include "sbuf.h"
 
-#define FX_GENERATOR_VERSION "2"
+#define FX_GENERATOR_VERSION "3"
 #define FX_DEFAULT_SEED 42
 #define FX_DEFAULT_MTIME 1577836800LL /* 2020-01-01T00:00:00Z */
 
@@ -48,11 +48,14 @@ enum fx_kind {
 	FX_K_SRC_CLEAN,  /* filler only */
 	FX_K_SRC_SPARSE, /* filler with one planted scenario unless FX_NOPLANT */
 	FX_K_SRC_DENSE,  /* dense planted scenarios, plants on the first and last lines */
+	FX_K_SRC_CASES,  /* every lexer and judgement case of the language (gen/langtab.c), in order */
 	FX_K_OWN = 16,
 };
 
-/* Outcome of a planted match under the default escape rules (docs/fixtures.md). */
-enum fx_outcome { FX_VIOLATION, FX_ALLOWED, FX_TEST, FX_SKIPPED };
+/* Outcome of a planted regex hit under the default escape rules (docs/fixtures.md). A decoy is a
+ * hit of a pattern's regex that is not a match: it lies in a string, or in a comment for a code
+ * pattern, or in code for a comment pattern. */
+enum fx_outcome { FX_VIOLATION, FX_ALLOWED, FX_TEST, FX_COUNTED, FX_DECOY };
 
 struct fx_plant {
 	uint32_t entry; /* index into plan->entries */
@@ -60,6 +63,7 @@ struct fx_plant {
 	uint32_t col;   /* 1-based byte column */
 	uint8_t outcome;
 	const char *pattern; /* static string */
+	const char *where;   /* FX_DECOY: "code", "comment", "string" or "regex" (static) */
 };
 
 struct fx_plants {
@@ -77,7 +81,8 @@ struct fx_entry {
 	uint8_t type;
 	uint8_t kind; /* content kind: FX_K_* */
 	uint8_t lang; /* FX_K_SRC_*: enum lang_id */
-	uint8_t test; /* FX_K_SRC_*: the file is test code by its path */
+	uint8_t test; /* FX_K_SRC_*: the file is test code (by its path, or declared so by a Rust module) */
+	uint8_t head; /* FX_K_SRC_*: lines written first (enum lang_head: a shebang, Rust declarations) */
 	uint16_t flags;
 	unsigned char hash[16]; /* XXH3-128 of the content, canonical form (filled by fx_write) */
 	uint64_t bytes, lines;  /* filled by fx_write */
@@ -125,7 +130,7 @@ void fx_plan_finish(struct fx_plan *plan);
  * content of the first commit for FX_MODIFIED entries. */
 void fx_render(const struct fx_plan *plan, uint32_t idx, int first_commit, struct sbuf *out, struct fx_plants *plants);
 
-void fx_plants_add(struct fx_plants *p, uint32_t entry, uint32_t line, uint32_t col, const char *pattern, int outcome);
+void fx_plants_add(struct fx_plants *p, const struct fx_plant *x);
 
 /* Writing (gen/write.c) */
 struct fx_stats {

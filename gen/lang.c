@@ -1,307 +1,55 @@
+/* lang: writing planted source text and recording every regex hit with its outcome (lang.h). */
 #include "lang.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "langtab.h"
 #include "xalloc.h"
 #include "banned.h"
 
-#define M "\x01" /* marks where a match of the line's pattern starts; not written */
+#define MAX_HITS 8
 
-enum { MK_SAFETY, MK_JUST_C, MK_JUST_H, MK_LINKNAME, MK_NOLINT, MK_CAST, MK_OK, MK_COUNT, MK_NONE = 255 };
-
-static const char *const marker_text[MK_COUNT] = {
-	"// SAFETY:", "// JUSTIFIED:", "# JUSTIFIED:", "// LINKNAME:", "// NOLINT:", "// CAST:", "# OK:",
+struct hit {
+	uint32_t col; /* 1-based byte column */
+	uint8_t zone; /* enum truth_zone */
+	const struct truth_pat *pat;
 };
 
-struct gpat {
-	const char *name;
-	uint8_t marker; /* MK_NONE: forbid */
-	const char *code[2];
-	const char *str;
-	const char *cmt;
-	const char *dbl;
-	const char *near[2];
+/* A planted line: its text is written to f->out; what the writer knows of it lands here. */
+struct pline {
+	struct truth_line meta;
+	int open_comment; /* ends inside a line comment */
+	struct hit hits[MAX_HITS];
+	unsigned nhits;
 };
 
-struct glang {
-	const char *ext;
-	const char *comment;     /* line comment prefix */
-	const char *alt_comment; /* block comment opener, or NULL */
-	const char *filler[5];
-	const struct gpat *pats;
-	size_t npats;
-};
+static const struct glang *tab(const struct lang_file *f)
+{
+	return &lang__tabs[f->lang];
+}
 
-static const struct gpat rust_pats[] = {
-	{ "unsafe",
-	  MK_SAFETY,
-	  { "    let v = " M "unsafe { *ptr };", "    " M "unsafe{ core::hint::unreachable_unchecked() }" },
-	  "    let s = \"" M "unsafe { in a string }\";",
-	  "    // a note about " M "unsafe { blocks }",
-	  "    let v = " M "unsafe { a } + " M "unsafe { b };",
-	  { "    unsafe fn raw(p: *const u8) -> u8 {", "    let unsafe_fn = 1;" } },
-	{ "unwrap",
-	  MK_NONE,
-	  { "    let v = opt" M ".unwrap();", "    let n = parse(s)" M ".unwrap() + 1;" },
-	  "    let s = \"call " M ".unwrap() here\";",
-	  "    // never " M ".unwrap() in library code",
-	  "    let p = a" M ".unwrap() + b" M ".unwrap();",
-	  { "    let v = opt.unwrap_or(0);", "    let v = opt.unwrap_or_default();" } },
-	{ "expect",
-	  MK_NONE,
-	  { "    let v = res" M ".expect(\"present\");", "    let h = map.get(k)" M ".expect(\"key\");" },
-	  "    let s = \"use " M ".expect( sparingly\";",
-	  "    // " M ".expect( panics too",
-	  "    let p = a" M ".expect(\"a\") + b" M ".expect(\"b\");",
-	  { "    let ok = t.expected(1);", "    let e = r.expect_err(\"x\");" } },
-	{ "transmute",
-	  MK_SAFETY,
-	  { "    let f: f32 = " M "mem::transmute(bits);", "    let p = std::" M "mem::transmute::<u32, i32>(x);" },
-	  "    let s = \"" M "mem::transmute is risky\";",
-	  "    // " M "mem::transmute needs care",
-	  "    let (a, b) = (" M "mem::transmute(x), " M "mem::transmute(y));",
-	  { "    mem::swap(&mut a, &mut b);", "    let t = transmute_bits(x);" } },
-	{ "allow",
-	  MK_JUST_C,
-	  { M "#[allow(dead_code)]", "    " M "#[allow(clippy::too_many_arguments)]" },
-	  "    let s = \"" M "#[allow(x)]\";",
-	  "    // " M "#[allow( hides warnings",
-	  M "#[allow(a)] " M "#[allow(b)]",
-	  { "#[allowed]", "#![deny(warnings)]" } },
-};
-
-static const struct gpat go_pats[] = {
-	{ "unsafe_pointer",
-	  MK_SAFETY,
-	  { "\tp := " M "unsafe.Pointer(&x)", "\tq := (*int)(" M "unsafe.Pointer(u))" },
-	  "\ts := \"" M "unsafe.Pointer\"",
-	  "\t// " M "unsafe.Pointer is needed here",
-	  "\ta, b := " M "unsafe.Pointer(x), " M "unsafe.Pointer(y)",
-	  { "\tp := unsafe.Sizeof(x)", "\tvar unsafePointer int" } },
-	{ "linkname",
-	  MK_LINKNAME,
-	  { M "//go:linkname nanotime runtime.nanotime", M "//go:linkname fastrand runtime.fastrand" },
-	  "\ts := \"" M "//go:linkname x\"",
-	  NULL,
-	  NULL,
-	  { "// go:linkname is not a directive", "//go:noinline" } },
-	{ "nolint",
-	  MK_NOLINT,
-	  { "\tx := compute() " M "//nolint", "\tdefer f.Close() " M "//nolint:errcheck" },
-	  "\ts := \"" M "//nolint\"",
-	  NULL,
-	  "\tx := a() " M "//nolint " M "//nolint",
-	  { "\t// nolint is spelled with no space", "\tnolintCount := 0" } },
-};
-
-static const struct gpat c_pats[] = {
-	{ "gets",
-	  MK_NONE,
-	  { "\t" M "gets(buf);", "\tif (" M "gets (line) == NULL) return -1;" },
-	  "\tconst char *s = \"" M "gets(x)\";",
-	  "\t/* never call " M "gets( */",
-	  "\t" M "gets(a); " M "gets(b);",
-	  { "\tfgets(buf, sizeof buf, stdin);", "\tint gets_count = 0;" } },
-	{ "pragma_ignored",
-	  MK_JUST_C,
-	  { M "#pragma GCC diagnostic ignored \"-Wformat\"", M "#pragma  GCC diagnostic ignored \"-Wcast-qual\"" },
-	  "\tconst char *s = \"" M "#pragma GCC diagnostic ignored\";",
-	  "\t/* " M "#pragma GCC diagnostic ignored is a smell */",
-	  NULL,
-	  { "#pragma GCC diagnostic push", "#pragma GCC diagnostic warning \"-Wall\"" } },
-	{ "const_cast",
-	  MK_CAST,
-	  { "\tchar *p = " M "const_cast<char *>(s);", "\treturn " M "const_cast<T *>(this);" },
-	  "\tconst char *s = \"" M "const_cast<\";",
-	  "\t// " M "const_cast< drops const",
-	  "\tf(" M "const_cast<int *>(a), " M "const_cast<int *>(b));",
-	  { "\tauto p = static_cast<char *>(s);", "\tint const_cast_count = 0;" } },
-};
-
-static const struct gpat js_pats[] = {
-	{ "ts_ignore",
-	  MK_NONE,
-	  { "  // " M "@ts-ignore", "  const v = f(); // " M "@ts-ignore" },
-	  "  const s = \"" M "@ts-ignore\";",
-	  "  // explain why " M "@ts-ignore is bad",
-	  "  // " M "@ts-ignore " M "@ts-ignore",
-	  { "  // @ts-expect-error wrong types in lib", "  const tsIgnore = 1;" } },
-	{ "ts_nocheck",
-	  MK_NONE,
-	  { "// " M "@ts-nocheck", "  /* " M "@ts-nocheck */" },
-	  "  const s = '" M "@ts-nocheck';",
-	  NULL,
-	  NULL,
-	  { "// @ts-check", "  const noCheck = 0;" } },
-	{ "as_unknown",
-	  MK_CAST,
-	  { "  const v = x " M "as unknown as Foo;", "  return (y " M "as unknown) as Bar;" },
-	  "  const s = \"" M "as unknown\";",
-	  "  // cast " M "as unknown only at boundaries",
-	  "  const p = [a " M "as unknown, b " M "as unknown];",
-	  { "  const v = x as Foo;", "  const hasUnknown = true;" } },
-	{ "eslint_disable",
-	  MK_JUST_C,
-	  { "  // " M "eslint-disable-next-line no-console", "/* " M "eslint-disable */" },
-	  "  const s = \"" M "eslint-disable\";",
-	  NULL,
-	  NULL,
-	  { "  // eslint-enable", "  const eslintDisabled = false;" } },
-};
-
-static const struct gpat py_pats[] = {
-	{ "type_ignore",
-	  MK_JUST_H,
-	  { "    x = f()  " M "# type: ignore", "    y = g(x)  " M "#type:ignore[attr-defined]" },
-	  "    s = \"" M "# type: ignore\"",
-	  "    " M "# type: ignore in a comment line",
-	  NULL,
-	  { "    x = f()  # type: int", "    ignore_types = True" } },
-	{ "noqa",
-	  MK_JUST_H,
-	  { "    import os  " M "# noqa", "    x = 1  " M "#noqa: E501" },
-	  "    s = '" M "# noqa'",
-	  NULL,
-	  NULL,
-	  { "    noqa_count = 0", "    # no qa needed" } },
-	{ "eval",
-	  MK_NONE,
-	  { "    v = " M "eval(expr)", "    return " M "eval(src, env)" },
-	  "    s = \"" M "eval(x)\"",
-	  "    # never " M "eval( input",
-	  "    v = " M "eval(a) + " M "eval(b)",
-	  { "    v = ast.literal_eval(expr)", "    evaluate(x)" } },
-	{ "exec",
-	  MK_NONE,
-	  { "    " M "exec(code)", "    " M "exec(compile(src, name, 'exec'))" },
-	  NULL,
-	  NULL,
-	  NULL,
-	  { "    executor(code)", "    self.exec_count += 1" } },
-};
-
-static const struct gpat rb_pats[] = {
-	{ "binding_pry",
-	  MK_NONE,
-	  { "  " M "binding.pry", "  " M "binding.pry if debug?" },
-	  "  s = \"" M "binding.pry\"",
-	  "  # remove " M "binding.pry before commit",
-	  NULL,
-	  { "  bindings.pry_count = 0", "  binding.local_variables" } },
-	{ "ruby_eval",
-	  MK_JUST_H,
-	  { "  " M "eval(src)", "  value = " M "eval \"1 + 1\"" },
-	  "  s = \"" M "eval\"",
-	  "  # " M "eval is slow",
-	  "  " M "eval(a); " M "eval(b)",
-	  { "  obj.instance_eval { }", "  evaluate(x)" } },
-	{ "rubocop_disable",
-	  MK_JUST_H,
-	  { "  x = 1 # " M "rubocop:disable Style/Foo", "  # " M "rubocop:disable all" },
-	  "  s = \"" M "rubocop:disable\"",
-	  NULL,
-	  NULL,
-	  { "  # rubocop:enable all", "  rubocop_disabled = false" } },
-};
-
-static const struct gpat sh_pats[] = {
-	{ "shellcheck_disable",
-	  MK_NONE,
-	  { M "# shellcheck disable=SC2086", "  " M "# shellcheck disable=SC2046" },
-	  "echo \"" M "# shellcheck disable=SC1\"",
-	  NULL,
-	  NULL,
-	  { "# shellcheck source=lib.sh", "#shellcheck disable=SC1" } },
-	{ "set_plus_e",
-	  MK_OK,
-	  { M "set +e", "  " M "set +eu" },
-	  "echo \"" M "set +e\"",
-	  "# " M "set +e disables errexit",
-	  NULL,
-	  { "set -e", "set +x" } },
-	{ "shell_eval",
-	  MK_OK,
-	  { M "eval \"$cmd\"", "  " M "eval \"$(ssh-agent -s)\"" },
-	  "echo \"" M "eval it\"",
-	  "# " M "eval is dangerous",
-	  NULL,
-	  { "evaluate \"$x\"", "eval_count=0" } },
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct glang langs[LANG_COUNT] = {
-	[LANG_RUST] = { "rs",
-			"//",
-			"/*",
-			{ "    let v%u = w%u.saturating_add(%u);", "    total += compute_%u(&items[%u..%u]);",
-			  "    // keep step %u cheap (%u of %u)", "", "    if n%u > %u { return None; } // %u" },
-			rust_pats,
-			N(rust_pats) },
-	[LANG_GO] = { "go",
-		      "//",
-		      "/*",
-		      { "\tv%u := w%u + %u", "\tif n%u > %u { return errStep%u }", "\t// step %u of %u (%u)", "",
-			"\tresult%u = append(result%u, %u)" },
-		      go_pats,
-		      N(go_pats) },
-	[LANG_C] = { "c",
-		     "//",
-		     "/*",
-		     { "\tint v%u = w%u + %u;", "\tif (n%u > %u) return -%u;", "\t/* step %u of %u (%u) */", "",
-		       "\ttotal%u += table[%u] * %u;" },
-		     c_pats,
-		     N(c_pats) },
-	[LANG_TS] = { "ts",
-		      "//",
-		      "/*",
-		      { "  const v%u = w%u + %u;", "  if (n%u > %u) { return null%u; }", "  // step %u of %u (%u)", "",
-			"  total%u += items[%u] * %u;" },
-		      js_pats,
-		      N(js_pats) },
-	[LANG_JS] = { "js",
-		      "//",
-		      "/*",
-		      { "  const v%u = w%u + %u;", "  if (n%u > %u) { return null%u; }", "  // step %u of %u (%u)", "",
-			"  total%u += items[%u] * %u;" },
-		      js_pats,
-		      N(js_pats) },
-	[LANG_PY] = { "py",
-		      "#",
-		      NULL,
-		      { "    v%u = w%u + %u", "    if n%u > %u: return None  # %u", "    # step %u of %u (%u)", "",
-			"    total%u += items[%u] * %u" },
-		      py_pats,
-		      N(py_pats) },
-	[LANG_RB] = { "rb",
-		      "#",
-		      NULL,
-		      { "  v%u = w%u + %u", "  return nil if n%u > %u # %u", "  # step %u of %u (%u)", "",
-			"  total%u += items[%u] * %u" },
-		      rb_pats,
-		      N(rb_pats) },
-	[LANG_SH] = { "sh",
-		      "#",
-		      NULL,
-		      { "v%u=$((w%u + %u))", "[ \"$n%u\" -gt %u ] && exit %u", "# step %u of %u (%u)", "",
-			"total%u=$((total%u * %u))" },
-		      sh_pats,
-		      N(sh_pats) },
-};
+/* A template that contradicts itself or the rules would make the ground truth wrong: stop. */
+static void lang_bug(const struct lang_file *f, const char *what, const char *tmpl)
+{
+	fprintf(stderr, "genfixtures: internal error: %s (entry %u, line %zu): '%s'\n", what, f->entry, f->nlines + 1,
+		tmpl);
+	abort();
+}
 
 const char *lang_ext(int lang)
 {
-	return langs[lang].ext;
+	return lang__tabs[lang].ext;
 }
 
-void lang_file_begin(struct lang_file *f, int lang, int test, struct prng *r, struct sbuf *out,
+void lang_file_begin(struct lang_file *f, int lang, int test, int crlf, struct prng *r, struct sbuf *out,
 		     struct fx_plants *plants, uint32_t entry)
 {
 	memset(f, 0, sizeof(*f));
 	f->lang = lang;
 	f->test = test;
+	f->no_comment_rule = crlf;
 	f->r = r;
 	f->out = out;
 	f->plants = plants;
@@ -314,209 +62,398 @@ void lang_file_end(struct lang_file *f)
 	f->lines = NULL;
 }
 
-/* Classify a line the way docs/fixtures.md states the rule: blank, comment-only, or code. */
-static uint8_t classify(const struct glang *L, const char *s, size_t n)
+static uint8_t class_of(const struct lang_file *f, char c, const char *tmpl)
 {
-	size_t i = 0;
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-		i++;
-	if (i == n)
-		return 0;
-	size_t cl = strlen(L->comment);
-	if (n - i >= cl && !memcmp(s + i, L->comment, cl))
-		return 1;
-	if (L->alt_comment) {
-		if (n - i >= 2 && !memcmp(s + i, "/*", 2))
-			return 1;
-		if (s[i] == '*')
-			return 1;
+	switch (c) {
+	case 'b':
+		return TC_BLANK;
+	case 'm':
+		return TC_COMMENT;
+	case 'c':
+		return TC_CODE;
+	case 'x':
+		return TC_OPAQUE;
+	case 'a':
+		if (f->lang != LANG_RUST)
+			lang_bug(f, "attribute line outside Rust", tmpl);
+		return TC_ATTR;
+	case 'k':
+		if (!truth_wraps(f->lang))
+			lang_bug(f, "continuation line in a language whose statements do not wrap", tmpl);
+		return TC_CONT;
 	}
-	return 2;
+	lang_bug(f, "unknown line class", tmpl);
+	return TC_CODE;
 }
 
-static int marker_in(const char *s, size_t n, int mk)
+/* "HEAD|": the class letter and the flags t (test region) and e (ends inside a line comment). */
+static const char *parse_head(const struct lang_file *f, const char *tmpl, struct pline *pl)
 {
-	const char *m = marker_text[mk];
-	size_t ml = strlen(m);
-	for (size_t i = 0; i + ml <= n; i++)
-		if (!memcmp(s + i, m, ml))
-			return 1;
+	const char *bar = strchr(tmpl, '|');
+	if (!bar)
+		lang_bug(f, "template without a head", tmpl);
+	int cls = -1;
+	for (const char *s = tmpl; s < bar; s++) {
+		if (*s == 't')
+			pl->meta.test = 1;
+		else if (*s == 'e')
+			pl->open_comment = 1;
+		else
+			cls = class_of(f, *s, tmpl);
+	}
+	if (cls < 0)
+		lang_bug(f, "template without a line class", tmpl);
+	pl->meta.cls = (uint8_t)cls;
+	return bar + 1;
+}
+
+/* Zones a template may state for a hit of p. A code pattern inside a JS regex literal is left open
+ * by the rules (is the literal code or string?), so it is never planted. */
+static int zone_ok(const struct lang_file *f, char zone, const struct truth_pat *p)
+{
+	switch (zone) {
+	case TZ_CODE:
+	case TZ_COMMENT:
+	case TZ_STRING:
+		return 1;
+	case TZ_DOC:
+		return f->lang == LANG_RUST;
+	case TZ_REGEX:
+		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+	case TZ_REASON:
+		return p->in == IN_CODE && f->lang == LANG_RUST;
+	case TZ_DESCRIBED:
+		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+	}
 	return 0;
 }
 
-/* Write one line from a template; each M starts a match of pattern p (may be NULL). */
-static void emit(struct lang_file *f, const struct gpat *p, const char *tmpl, const char *suffix)
+/* A control: H(zone, pattern) records a hit at the current column, J(MARKER) a marker. */
+static const char *parse_control(const struct lang_file *f, const char *s, size_t col, struct pline *pl,
+				 const char *tmpl)
 {
-	const struct glang *L = &langs[f->lang];
-	size_t start = f->out->len;
-	uint32_t lineno = (uint32_t)f->nlines + 1;
-	uint32_t cols[8];
-	unsigned ncols = 0;
-	for (const char *t = tmpl; *t; t++) {
-		if (*t == '\x01') {
-			if (ncols < 8)
-				cols[ncols++] = (uint32_t)(f->out->len - start) + 1;
-			continue;
-		}
-		sbuf_addch(f->out, *t);
+	const char *name = s + (*s == LT_HIT ? 2 : 1);
+	const char *end = strchr(name, LT_END);
+	if (!end)
+		lang_bug(f, "unterminated control", tmpl);
+	size_t len = (size_t)(end - name);
+	if (*s == LT_MARK) {
+		int mk = truth_marker_find(name, len);
+		if (mk < 0)
+			lang_bug(f, "unknown marker", tmpl);
+		pl->meta.markers |= (uint16_t)(1u << mk);
+		return end + 1;
 	}
-	if (suffix)
-		sbuf_addstr(f->out, suffix);
-	const char *line = f->out->buf + start;
-	size_t len = f->out->len - start;
-	ALLOC_GROW(f->lines, f->nlines + 1, f->alloc);
-	struct lang_line *ll = &f->lines[f->nlines++];
-	ll->cls = classify(L, line, len);
-	ll->markers = 0;
-	for (int mk = 0; mk < MK_COUNT; mk++)
-		if (marker_in(line, len, mk))
-			ll->markers |= (uint8_t)(1u << mk);
-	ll->in_test_mod = (uint8_t)f->in_test_mod;
-	sbuf_addch(f->out, '\n');
-	if (!p)
-		return;
-	int outcome;
-	if (f->test || f->in_test_mod) {
-		outcome = FX_TEST;
-	} else if (p->marker == MK_NONE) {
-		outcome = FX_VIOLATION;
-	} else {
-		outcome = FX_VIOLATION;
-		uint8_t bit = (uint8_t)(1u << p->marker);
-		if (ll->markers & bit) {
-			outcome = FX_ALLOWED;
-		} else {
-			/* the first code line above ends the search and is not searched itself */
-			for (size_t k = f->nlines - 1; k-- > 0;) {
-				if (f->lines[k].cls == 2)
-					break;
-				if (f->lines[k].markers & bit) {
-					outcome = FX_ALLOWED;
-					break;
-				}
-			}
-		}
-	}
-	for (unsigned i = 0; i < ncols; i++)
-		fx_plants_add(f->plants, f->entry, lineno, cols[i], p->name, outcome);
+	const struct truth_pat *p = truth_find(f->lang, name, len);
+	if (!p || pl->nhits == MAX_HITS)
+		lang_bug(f, "unknown pattern or too many hits", tmpl);
+	if (!zone_ok(f, s[1], p))
+		lang_bug(f, "a zone the rules do not settle for this pattern", tmpl);
+	pl->hits[pl->nhits++] = (struct hit){ (uint32_t)col, (uint8_t)s[1], p };
+	return end + 1;
 }
 
-void lang_raw(struct lang_file *f, const char *text)
+static void plant(struct lang_file *f, const struct hit *h, const char *tmpl)
 {
-	emit(f, NULL, text, NULL);
+	const char *where;
+	int o = truth_outcome(f->lang, h->pat, h->zone, f->test, f->lines, f->nlines - 1, &where);
+	if (o == TRUTH_AMBIGUOUS)
+		lang_bug(f, "the comment rule cannot decide this hit", tmpl);
+	struct fx_plant x = { .entry = f->entry,
+			      .line = (uint32_t)f->nlines,
+			      .col = h->col,
+			      .outcome = (uint8_t)o,
+			      .pattern = h->pat->name,
+			      .where = o == FX_DECOY ? where : NULL };
+	fx_plants_add(f->plants, &x);
+}
+
+/*
+ * Write one line from a template, then judge its hits. suffix (may be NULL) is appended: a comment
+ * starting with marker suffix_mk, unless the line already ends inside a line comment, where the
+ * appended text is only more of that comment.
+ */
+static void emit(struct lang_file *f, const char *tmpl, const char *suffix, int suffix_mk)
+{
+	struct pline pl;
+	memset(&pl, 0, sizeof(pl));
+	const char *s = parse_head(f, tmpl, &pl);
+	size_t start = f->out->len;
+	while (*s) {
+		size_t run = strcspn(s, "\x01\x03");
+		sbuf_add(f->out, s, run);
+		s += run;
+		if (*s)
+			s = parse_control(f, s, f->out->len - start + 1, &pl, tmpl);
+	}
+	if (suffix) {
+		sbuf_addstr(f->out, suffix);
+		if (!pl.open_comment)
+			pl.meta.markers |= (uint16_t)(1u << suffix_mk);
+	}
+	sbuf_addch(f->out, '\n');
+	ALLOC_GROW(f->lines, f->nlines + 1, f->alloc);
+	f->lines[f->nlines++] = pl.meta;
+	for (unsigned i = 0; i < pl.nhits; i++)
+		plant(f, &pl.hits[i], tmpl);
+}
+
+static void emit_block(struct lang_file *f, const struct gblock *b)
+{
+	for (const char *const *l = b->lines; *l; l++)
+		emit(f, *l, NULL, -1);
+}
+
+/*
+ * Before planting: when the comment rule's search from the next line could reach a line it
+ * cannot decide (a multi-line string, a marker on a skipped code line), a statement ends it first.
+ */
+static void settle(struct lang_file *f)
+{
+	for (size_t k = f->nlines; k-- > 0;) {
+		const struct truth_line *l = &f->lines[k];
+		if (l->cls == TC_CODE)
+			return;
+		if (l->cls == TC_OPAQUE || ((l->cls == TC_ATTR || l->cls == TC_CONT) && l->markers)) {
+			lang_separator(f);
+			return;
+		}
+	}
+}
+
+static void filler_at(struct lang_file *f, unsigned which)
+{
+	char buf[160];
+	snprintf(buf, sizeof(buf), tab(f)->filler[which], prng_below(f->r, 1000), prng_below(f->r, 1000),
+		 prng_below(f->r, 1000));
+	emit(f, buf, NULL, -1);
 }
 
 void lang_filler(struct lang_file *f)
 {
-	const struct glang *L = &langs[f->lang];
+	filler_at(f, prng_below(f->r, 5));
+}
+
+void lang_separator(struct lang_file *f)
+{
+	filler_at(f, 0);
+}
+
+void lang_head(struct lang_file *f, int head)
+{
+	if (head == HEAD_NONE)
+		return;
+	if (lang__head_lang[head] != f->lang)
+		lang_bug(f, "a head of another language", lang__heads[head].name);
+	emit_block(f, &lang__heads[head]);
+	if (lang__head_lang[head] != LANG_RUST)
+		lang_separator(f);
+}
+
+/* ---- scenarios ------------------------------------------------------------------------------ */
+
+static int allowed_here(const struct lang_file *f, const struct truth_pat *tp)
+{
+	return !f->no_comment_rule || tp->action != ACT_COMMENT;
+}
+
+static const struct gpat *pick(struct lang_file *f, const struct truth_pat **tp)
+{
+	const struct glang *L = tab(f);
+	for (int tries = 0; tries < 256; tries++) {
+		const struct gpat *p = &L->pats[prng_below(f->r, (uint32_t)L->npats)];
+		*tp = truth_find(f->lang, p->name, strlen(p->name));
+		if (!*tp)
+			lang_bug(f, "a template for a pattern the rules do not know", p->name);
+		if (allowed_here(f, *tp))
+			return p;
+	}
+	lang_bug(f, "no pattern may be planted in this file", L->ext);
+	return NULL;
+}
+
+/* One of the pattern's markers, spelled as the marker scenarios write it ("SAFETY" or "Safety"). */
+static int pick_marker(struct lang_file *f, const struct truth_pat *tp)
+{
+	int mks[MK_COUNT], n = 0;
+	for (int mk = 0; mk < MK_COUNT; mk++)
+		if (tp->markers & (1u << mk))
+			mks[n++] = mk;
+	return mks[prng_below(f->r, (uint32_t)n)];
+}
+
+static void title_case(char *dst, size_t size, const char *name)
+{
+	snprintf(dst, size, "%s", name);
+	for (size_t i = 1; dst[i]; i++)
+		if (dst[i] >= 'A' && dst[i] <= 'Z')
+			dst[i] = (char)(dst[i] - 'A' + 'a');
+}
+
+/* A comment line that starts with one of tp's markers, in one of the spellings the rule accepts. */
+static void marker_line(struct lang_file *f, const struct truth_pat *tp)
+{
+	const struct glang *L = tab(f);
+	int mk = pick_marker(f, tp);
+	const char *name = truth_marker_name(mk);
+	char title[32], buf[192];
+	title_case(title, sizeof(title), name);
+	unsigned step = prng_below(f->r, 1000);
+	const char *ind = L->indent;
+	switch (prng_below(f->r, L->block_comments ? 4 : 3)) {
+	case 0:
+		snprintf(buf, sizeof(buf), "m|%s%s %s: justified for fixture step %u\x03%s\x02", ind, L->lc, name, step,
+			 name);
+		break;
+	case 1:
+		snprintf(buf, sizeof(buf), "m|%s%s%s: no space, step %u\x03%s\x02", ind, L->lc, name, step, name);
+		break;
+	case 2:
+		snprintf(buf, sizeof(buf), "m|%s%s %s: in another case, step %u\x03%s\x02", ind, L->lc, title, step,
+			 name);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "m|%s/* %s: a block comment, step %u */\x03%s\x02", ind, name, step, name);
+	}
+	emit(f, buf, NULL, -1);
+}
+
+/* A comment that holds a marker, but not at its start: it justifies nothing. */
+static void false_marker_line(struct lang_file *f, const struct truth_pat *tp)
+{
+	const struct glang *L = tab(f);
 	char buf[160];
-	const char *t = L->filler[prng_below(f->r, 5)];
-	unsigned a = prng_below(f->r, 1000), b = prng_below(f->r, 1000), c = prng_below(f->r, 1000);
-	snprintf(buf, sizeof(buf), t, a, b, c);
-	emit(f, NULL, buf, NULL);
-}
-
-static const struct gpat *pick(struct lang_file *f)
-{
-	const struct glang *L = &langs[f->lang];
-	return &L->pats[prng_below(f->r, (uint32_t)L->npats)];
-}
-
-void lang_plain(struct lang_file *f)
-{
-	const struct gpat *p = pick(f);
-	emit(f, p, p->code[prng_below(f->r, 2)], NULL);
-}
-
-static void marker_line(struct lang_file *f, const struct gpat *p)
-{
-	const char *indent = f->lang == LANG_SH ? "" : (f->lang == LANG_GO || f->lang == LANG_C ? "\t" : "    ");
-	char buf[96];
-	snprintf(buf, sizeof(buf), "%s%s justified for fixture step %u", indent, marker_text[p->marker],
-		 prng_below(f->r, 1000));
-	emit(f, NULL, buf, NULL);
+	snprintf(buf, sizeof(buf), "m|%s%s missing %s %s: not at the start of its comment", L->indent, L->lc, L->lc,
+		 truth_marker_name(pick_marker(f, tp)));
+	emit(f, buf, NULL, -1);
 }
 
 static void comment_line(struct lang_file *f)
 {
-	const struct glang *L = &langs[f->lang];
+	const struct glang *L = tab(f);
 	char buf[96];
-	snprintf(buf, sizeof(buf), "%s%s more context %u", f->lang == LANG_SH ? "" : "    ", L->comment,
-		 prng_below(f->r, 1000));
-	emit(f, NULL, buf, NULL);
+	snprintf(buf, sizeof(buf), "m|%s%s more context %u", L->indent, L->lc, prng_below(f->r, 1000));
+	emit(f, buf, NULL, -1);
 }
 
-static void code_filler(struct lang_file *f)
+static void same_line(struct lang_file *f, const struct truth_pat *tp, const char *code)
 {
-	const struct glang *L = &langs[f->lang];
-	char buf[160];
-	snprintf(buf, sizeof(buf), L->filler[0], prng_below(f->r, 1000), prng_below(f->r, 1000),
-		 prng_below(f->r, 1000));
-	emit(f, NULL, buf, NULL);
+	int mk = pick_marker(f, tp);
+	char suffix[96];
+	snprintf(suffix, sizeof(suffix), "  %s %s: same line", tab(f)->lc, truth_marker_name(mk));
+	emit(f, code, suffix, mk);
+}
+
+static void near_miss(struct lang_file *f, const struct gpat *p)
+{
+	emit(f, p->near[prng_below(f->r, 2)], NULL, -1);
+	if (f->lang == LANG_RUST && prng_below(f->r, 2)) {
+		/* a match that only a search across the newline would find */
+		emit(f, "k|    let v = unsafe", NULL, -1);
+		emit(f, "c|    { 1 };", NULL, -1);
+	}
+}
+
+/* Scenarios 6 to 12 exist for patterns judged by the comment rule. */
+static void judged_scenario(struct lang_file *f, const struct gpat *p, const struct truth_pat *tp, unsigned kind,
+			    const char *code)
+{
+	switch (kind) {
+	case 6:
+		same_line(f, tp, code);
+		break;
+	case 7: /* marker directly above */
+		marker_line(f, tp);
+		emit(f, code, NULL, -1);
+		break;
+	case 8: /* just inside: blank and comment lines between the marker and the match */
+		marker_line(f, tp);
+		emit(f, "b|", NULL, -1);
+		comment_line(f);
+		emit(f, code, NULL, -1);
+		break;
+	case 9: /* just outside: a statement between */
+		marker_line(f, tp);
+		lang_separator(f);
+		emit(f, code, NULL, -1);
+		break;
+	case 10: /* a wrapped statement or an attribute line between */
+		marker_line(f, tp);
+		if (p->wrap[0])
+			emit(f, p->wrap[0], NULL, -1);
+		emit(f, p->wrap[1] ? p->wrap[1] : code, NULL, -1);
+		break;
+	case 11:
+		false_marker_line(f, tp);
+		emit(f, code, NULL, -1);
+		break;
+	default:
+		emit(f, p->selfj ? p->selfj : code, NULL, -1);
+	}
+}
+
+static void pattern_scenario(struct lang_file *f, const struct gpat *p, const struct truth_pat *tp)
+{
+	const char *code = p->code[prng_below(f->r, 2)];
+	unsigned kind = prng_below(f->r, tp->action == ACT_COMMENT ? 13 : 6);
+	switch (kind) {
+	case 0:
+	case 1:
+		emit(f, code, NULL, -1);
+		break;
+	case 2:
+		emit(f, p->str ? p->str : code, NULL, -1);
+		break;
+	case 3:
+		emit(f, p->cmt ? p->cmt : code, NULL, -1);
+		break;
+	case 4:
+		emit(f, p->dbl ? p->dbl : code, NULL, -1);
+		break;
+	case 5:
+		near_miss(f, p);
+		break;
+	default:
+		judged_scenario(f, p, tp, kind, code);
+	}
+}
+
+void lang_plain(struct lang_file *f)
+{
+	settle(f);
+	const struct truth_pat *tp;
+	const struct gpat *p = pick(f, &tp);
+	emit(f, p->code[prng_below(f->r, 2)], NULL, -1);
 }
 
 void lang_scenario(struct lang_file *f)
 {
-	const struct gpat *p = pick(f);
-	const char *code = p->code[prng_below(f->r, 2)];
-	unsigned kind = prng_below(f->r, p->marker == MK_NONE ? 6 : 10);
-	char suffix[96];
-	switch (kind) {
-	case 0:
-	case 1:
-		emit(f, p, code, NULL);
-		break;
-	case 2:
-		emit(f, p, p->str ? p->str : code, NULL);
-		break;
-	case 3:
-		emit(f, p, p->cmt ? p->cmt : code, NULL);
-		break;
-	case 4:
-		emit(f, p, p->dbl ? p->dbl : code, NULL);
-		break;
-	case 5:
-		emit(f, NULL, p->near[prng_below(f->r, 2)], NULL);
-		if (f->lang == LANG_RUST && prng_below(f->r, 2)) {
-			/* a match that only a search across the newline would find */
-			emit(f, NULL, "    let v = unsafe", NULL);
-			emit(f, NULL, "    { 1 };", NULL);
-		}
-		break;
-	case 6: /* marker on the same line */
-		snprintf(suffix, sizeof(suffix), "  %s same line", marker_text[p->marker]);
-		emit(f, p, code, suffix);
-		break;
-	case 7: /* marker directly above */
-		marker_line(f, p);
-		emit(f, p, code, NULL);
-		break;
-	case 8: /* just inside: blank and comment lines between the marker and the match */
-		marker_line(f, p);
-		emit(f, NULL, "", NULL);
-		comment_line(f);
-		emit(f, p, code, NULL);
-		break;
-	case 9: /* just outside: a code line between */
-		marker_line(f, p);
-		code_filler(f);
-		emit(f, p, code, NULL);
-		break;
+	const struct glang *L = tab(f);
+	settle(f);
+	if (!f->no_comment_rule && L->ncases && prng_below(f->r, 8) == 0) {
+		emit_block(f, &L->cases[prng_below(f->r, (uint32_t)L->ncases)]);
+		return;
+	}
+	const struct truth_pat *tp;
+	const struct gpat *p = pick(f, &tp);
+	pattern_scenario(f, p, tp);
+}
+
+void lang_cases(struct lang_file *f)
+{
+	const struct glang *L = tab(f);
+	for (size_t i = 0; i < L->ncases; i++) {
+		settle(f);
+		emit_block(f, &L->cases[i]);
+		lang_filler(f);
 	}
 }
 
 void lang_rust_test_module(struct lang_file *f)
 {
-	emit(f, NULL, "#[cfg(test)]", NULL);
-	emit(f, NULL, "mod tests {", NULL);
-	f->in_test_mod = 1;
-	emit(f, NULL, "    #[test]", NULL);
-	emit(f, NULL, "    fn it_works() {", NULL);
-	emit(f, &rust_pats[1], "        let v = thing()" M ".unwrap();", NULL);
-	emit(f, &rust_pats[2], "        let w = other()" M ".expect(\"in test\");", NULL);
-	emit(f, NULL, "    }", NULL);
-	emit(f, NULL, "}", NULL);
-	f->in_test_mod = 0;
+	const struct glang *L = tab(f);
+	settle(f);
+	emit_block(f, &L->modules[prng_below(f->r, (uint32_t)L->nmodules)]);
 }
 
 void lang_strip_final_newline(struct lang_file *f)

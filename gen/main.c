@@ -405,7 +405,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 		char hex[33];
 		bytes_hex(hex, st.digest, 16);
 		printf("%s: %" PRIu64 " files, %" PRIu64
-		       " dirs, %.1f MB, %zu planted matches in %.2f s (digest %s%s%s)\n",
+		       " dirs, %.1f MB, %zu planted regex hits in %.2f s (digest %s%s%s)\n",
 		       name, st.files, st.dirs, (double)st.bytes / 1e6, st.plants.n, now() - t0, hex,
 		       git ? ", commit " : "", git ? head_hex : "");
 	}

@@ -14,7 +14,7 @@
 #include "json.h"
 #include "banned.h"
 
-static const char *const outcome_name[] = { "violation", "allowed", "test", "skipped" };
+static const char *const outcome_name[] = { "violation", "allowed", "test", "counted", "decoy" };
 
 void manifest_fingerprint(const struct fx_plan *plan, char out[33])
 {
@@ -27,9 +27,37 @@ void manifest_fingerprint(const struct fx_plan *plan, char out[33])
 	bytes_hex(out, c.digest, 16);
 }
 
-static int counted(const struct fx_plan *plan, const struct fx_plant *p)
+/* A plant is reported when its file is scanned: not ignored, not skipped, present at the end. */
+static int scanned(const struct fx_plan *plan, const struct fx_plant *p)
 {
 	return !(plan->entries[p->entry].flags & (FX_IGNORED | FX_SKIP_SIZE | FX_SKIP_BINARY | FX_DELETED));
+}
+
+static int listed(const struct fx_plan *plan, const struct fx_plant *p, int decoys)
+{
+	return scanned(plan, p) && (p->outcome == FX_DECOY) == decoys;
+}
+
+/* "matches" (decoys 0) or "decoys" (1): the scanned plants of that kind, in file, line, column order. */
+static void plant_list(struct sbuf *out, const struct fx_plan *plan, const struct fx_stats *st, int decoys)
+{
+	int first = 1;
+	sbuf_addstr(out, decoys ? "  \"decoys\": [" : "  \"matches\": [");
+	for (size_t i = 0; i < st->plants.n; i++) {
+		const struct fx_plant *p = &st->plants.v[i];
+		if (!listed(plan, p, decoys))
+			continue;
+		sbuf_addstr(out, first ? "\n    " : ",\n    ");
+		first = 0;
+		sbuf_addstr(out, "{\"file\": ");
+		json_cstr(out, plan->entries[p->entry].path);
+		sbuf_addf(out, ", \"line\": %u, \"column\": %u, \"pattern\": \"%s\", ", p->line, p->col, p->pattern);
+		if (decoys)
+			sbuf_addf(out, "\"where\": \"%s\"}", p->where);
+		else
+			sbuf_addf(out, "\"outcome\": \"%s\"}", outcome_name[p->outcome]);
+	}
+	sbuf_addstr(out, first ? "]" : "\n  ]");
 }
 
 static void path_list(struct sbuf *out, const struct fx_plan *plan, uint16_t flag, int old)
@@ -62,9 +90,11 @@ void manifest_build(struct sbuf *out, const struct fx_plan *plan, const struct f
 	manifest_fingerprint(plan, fp);
 	bytes_hex(dg, st->digest, 16);
 	int git = plan->git && plan->def->git_ok;
-	size_t nmatch = 0;
-	for (size_t i = 0; i < st->plants.n; i++)
-		nmatch += (size_t)counted(plan, &st->plants.v[i]);
+	size_t nmatch = 0, ndecoy = 0;
+	for (size_t i = 0; i < st->plants.n; i++) {
+		nmatch += (size_t)listed(plan, &st->plants.v[i], 0);
+		ndecoy += (size_t)listed(plan, &st->plants.v[i], 1);
+	}
 	sbuf_addstr(out, "{\n");
 	sbuf_addf(out, "  \"fixture\": \"%s\",\n", plan->name);
 	sbuf_addstr(out, "  \"generator\": \"genfixtures\",\n");
@@ -83,8 +113,8 @@ void manifest_build(struct sbuf *out, const struct fx_plan *plan, const struct f
 	sbuf_addf(out,
 		  "  \"counts\": {\"files\": %" PRIu64 ", \"directories\": %" PRIu64 ", \"symlinks\": %" PRIu64
 		  ", \"fifos\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"lines\": %" PRIu64
-		  ", \"ignored_files\": %" PRIu64 ", \"matches\": %zu},\n",
-		  st->files, st->dirs, st->links, st->fifos, st->bytes, st->lines, st->ignored_files, nmatch);
+		  ", \"ignored_files\": %" PRIu64 ", \"matches\": %zu, \"decoys\": %zu},\n",
+		  st->files, st->dirs, st->links, st->fifos, st->bytes, st->lines, st->ignored_files, nmatch, ndecoy);
 	if (git) {
 		sbuf_addstr(out, "  \"git_commits\": {\n");
 		sbuf_addf(out, "    \"first\": \"%s\",\n    \"head\": \"%s\",\n", first_hex ? first_hex : "",
@@ -119,21 +149,10 @@ void manifest_build(struct sbuf *out, const struct fx_plan *plan, const struct f
 		sbuf_addf(out, ", \"reason\": \"%s\"}", why);
 	}
 	sbuf_addstr(out, first ? "],\n" : "\n  ],\n");
-	sbuf_addstr(out, "  \"matches\": [");
-	first = 1;
-	for (size_t i = 0; i < st->plants.n; i++) {
-		const struct fx_plant *p = &st->plants.v[i];
-		const struct fx_entry *e = &plan->entries[p->entry];
-		if (!counted(plan, p))
-			continue;
-		sbuf_addstr(out, first ? "\n    " : ",\n    ");
-		first = 0;
-		sbuf_addstr(out, "{\"file\": ");
-		json_cstr(out, e->path);
-		sbuf_addf(out, ", \"line\": %u, \"column\": %u, \"pattern\": \"%s\", \"outcome\": \"%s\"}", p->line,
-			  p->col, p->pattern, outcome_name[p->outcome]);
-	}
-	sbuf_addstr(out, first ? "]\n}\n" : "\n  ]\n}\n");
+	plant_list(out, plan, st, 0);
+	sbuf_addstr(out, ",\n");
+	plant_list(out, plan, st, 1);
+	sbuf_addstr(out, "\n}\n");
 }
 
 static int read_str(const char *text, const char *key, char *out, size_t size)

@@ -143,41 +143,57 @@ void fx_plan_finish(struct fx_plan *plan)
 	qsort(plan->entries, plan->n, sizeof(plan->entries[0]), entry_cmp);
 }
 
+/* Dense: a match on the first and the last line, scenarios on 35% of the lines between; a third
+ * of the Rust source files end with a test module. */
+static void render_dense(struct lang_file *f, const struct fx_entry *e, struct prng *r, uint32_t target)
+{
+	if (e->flags & FX_BOM) {
+		/* the first line holds the byte order mark: code, whatever its text */
+		lang_separator(f);
+		lang_filler(f);
+	} else {
+		lang_plain(f);
+	}
+	int module = e->lang == LANG_RUST && !e->test && prng_below(r, 3) == 0;
+	while (f->nlines + 1 + (module ? 12 : 0) < target) {
+		if (prng_below(r, 100) < 35)
+			lang_scenario(f);
+		else
+			lang_filler(f);
+	}
+	if (module)
+		lang_rust_test_module(f);
+	lang_plain(f);
+}
+
+/* Sparse: filler, and one scenario at a random line unless the entry plants nothing. */
+static void render_sparse(struct lang_file *f, const struct fx_entry *e, struct prng *r, uint32_t target)
+{
+	int plant = !(e->flags & FX_NOPLANT);
+	uint32_t at = plant && e->kind == FX_K_SRC_SPARSE ? prng_below(r, target) : UINT32_MAX;
+	while (f->nlines < target) {
+		if (f->nlines == at)
+			lang_scenario(f);
+		else
+			lang_filler(f);
+	}
+}
+
 static void render_src(const struct fx_plan *plan, uint32_t idx, struct sbuf *out, struct fx_plants *plants)
 {
 	const struct fx_entry *e = &plan->entries[idx];
 	struct prng r;
 	prng_init(&r, e->seed);
 	struct lang_file f;
-	lang_file_begin(&f, e->lang, e->test, &r, out, plants, idx);
+	lang_file_begin(&f, e->lang, e->test, !!(e->flags & FX_CRLF), &r, out, plants, idx);
+	lang_head(&f, e->head);
 	uint32_t target = e->size_hint ? e->size_hint : 10;
-	int plant = !(e->flags & FX_NOPLANT);
-	if (e->kind == FX_K_SRC_DENSE) {
-		if (e->flags & FX_BOM) {
-			lang_filler(&f);
-			lang_filler(&f);
-		} else {
-			lang_plain(&f);
-		}
-		int module = e->lang == LANG_RUST && !e->test && prng_below(&r, 3) == 0;
-		while (f.nlines + 1 + (module ? 8 : 0) < target) {
-			if (prng_below(&r, 100) < 35)
-				lang_scenario(&f);
-			else
-				lang_filler(&f);
-		}
-		if (module)
-			lang_rust_test_module(&f);
-		lang_plain(&f);
-	} else {
-		uint32_t at = plant && e->kind == FX_K_SRC_SPARSE ? prng_below(&r, target) : UINT32_MAX;
-		while (f.nlines < target) {
-			if (f.nlines == at)
-				lang_scenario(&f);
-			else
-				lang_filler(&f);
-		}
-	}
+	if (e->kind == FX_K_SRC_CASES)
+		lang_cases(&f);
+	else if (e->kind == FX_K_SRC_DENSE)
+		render_dense(&f, e, &r, target);
+	else
+		render_sparse(&f, e, &r, target);
 	if (e->flags & FX_NO_EOL)
 		lang_strip_final_newline(&f);
 	lang_file_end(&f);
@@ -191,7 +207,7 @@ void fx_render(const struct fx_plan *plan, uint32_t idx, int first_commit, struc
 		sbuf_add(out, "\xef\xbb\xbf", 3);
 	if (e->data)
 		sbuf_addstr(out, e->data);
-	else if (e->kind >= FX_K_SRC_CLEAN && e->kind <= FX_K_SRC_DENSE)
+	else if (e->kind >= FX_K_SRC_CLEAN && e->kind <= FX_K_SRC_CASES)
 		render_src(plan, idx, out, plants);
 	else
 		plan->def->render(plan, idx, out, plants);
@@ -212,15 +228,10 @@ void fx_render(const struct fx_plan *plan, uint32_t idx, int first_commit, struc
 	}
 }
 
-void fx_plants_add(struct fx_plants *p, uint32_t entry, uint32_t line, uint32_t col, const char *pattern, int outcome)
+void fx_plants_add(struct fx_plants *p, const struct fx_plant *x)
 {
 	if (!p)
 		return;
 	ALLOC_GROW(p->v, p->n + 1, p->alloc);
-	struct fx_plant *x = &p->v[p->n++];
-	x->entry = entry;
-	x->line = line;
-	x->col = col;
-	x->pattern = pattern;
-	x->outcome = (uint8_t)outcome;
+	p->v[p->n++] = *x;
 }

@@ -342,10 +342,8 @@ int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, i
 	struct fx_plants *all = &st->plants;
 	all->n = 0;
 	for (unsigned t = 0; t < jobs; t++) {
-		for (size_t i = 0; i < wk[t].plants.n; i++) {
-			const struct fx_plant *x = &wk[t].plants.v[i];
-			fx_plants_add(all, x->entry, x->line, x->col, x->pattern, x->outcome);
-		}
+		for (size_t i = 0; i < wk[t].plants.n; i++)
+			fx_plants_add(all, &wk[t].plants.v[i]);
 		free(wk[t].plants.v);
 		sbuf_release(&wk[t].buf);
 	}

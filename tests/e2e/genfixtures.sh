@@ -120,49 +120,100 @@ check_eq "stress-monorepo: git check-ignore agrees with the manifest's ignored l
 check_eq "stress-monorepo: ignored_files count" "$(echo "$want" | wc -l)" "$(mf "$m" .counts.ignored_files)"
 
 # --- ground truth against an independent count (grep -P) -----------------------------------
-# pattern|file-name regex|PCRE: written from docs/fixtures.md, independent of the generator
-RULES='unsafe~\.rs$~unsafe\s*\{
-unwrap~\.rs$~\.unwrap\(\)
-expect~\.rs$~\.expect\(
-transmute~\.rs$~mem::transmute
-allow~\.rs$~#\[allow\(
-unsafe_pointer~\.go$~unsafe\.Pointer
-linkname~\.go$~//go:linkname
-nolint~\.go$~//nolint
-gets~\.(c|cc)$~\bgets\s*\(
-pragma_ignored~\.(c|cc)$~#pragma\s+GCC\s+diagnostic\s+ignored
-const_cast~\.(c|cc)$~const_cast<
-ts_ignore~\.(ts|js)$~@ts-ignore
-ts_nocheck~\.(ts|js)$~@ts-nocheck
-as_unknown~\.(ts|js)$~as unknown
-eslint_disable~\.(ts|js)$~eslint-disable
-type_ignore~\.py$~#\s*type:\s*ignore
-noqa~\.py$~#\s*noqa
-eval~\.py$~\beval\(
-exec~\.py$~\bexec\(
-binding_pry~\.rb$~binding\.pry
-ruby_eval~\.rb$~\beval\b
-rubocop_disable~\.rb$~rubocop:disable
-shellcheck_disable~\.sh$~# shellcheck disable=
-set_plus_e~\.sh$~set \+e
-shell_eval~\.sh$~\beval '
+# Written from docs/fixtures.md, independent of the generator: a file's language comes from its
+# extension, or for a name without one from the interpreter its shebang names. Every hit of a
+# pattern's regex in a scanned file of its language is in the manifest once, as a match or a decoy.
+classify() { # stdin: paths; stdout: "LANG PATH" for the files of a known language
+	while IFS= read -r p; do
+		case ${p##*/} in
+		*.rs) l=rust ;;
+		*.go) l=go ;;
+		*.c | *.h | *.cc | *.cpp | *.hpp | *.cxx | *.hh) l=c ;;
+		*.ts | *.tsx | *.mts | *.cts | *.js | *.jsx | *.mjs | *.cjs) l=js ;;
+		*.py) l=python ;;
+		*.rb) l=ruby ;;
+		*.sh | *.bash) l=shell ;;
+		*.*) l= ;;
+		*) set -f; set -- $(head -n 1 "$p"); set +f
+		   case ${1:-} in '#!/usr/bin/env') l=${2:-} ;; '#!'/*) l=${1##*/} ;; *) l= ;; esac
+		   case $l in sh | bash | dash | zsh | ksh) l=shell ;; python | python3) l=python ;; ruby) ;; node) l=js ;; *) l= ;; esac ;;
+		esac
+		[ -n "$l" ] && printf '%s %s\n' "$l" "$p"
+	done
+}
+# language, pattern, PCRE (no spaces in a regex: the fields are split on them)
+RULES='rust unsafe unsafe\s*\{
+rust unsafe_impl unsafe\s+impl\b
+rust transmute mem::transmute
+rust unwrap \.unwrap\(\)
+rust expect \.expect\(
+rust allow #!?\[(?:allow|expect)\s*\(
+rust cfg_attr_allow #!?\[cfg_attr\(.*\b(?:allow|expect)\s*\(
+go unsafe_pointer unsafe\.Pointer
+go linkname ^\s*//go:linkname\b
+go noescape ^\s*//go:noescape\b
+go nolint //\s*nolint\b
+c gets \bgets\s*\(
+c pragma_ignored #pragma\s+(?:GCC|clang)\s+diagnostic\s+ignored
+c const_cast const_cast<
+c nolint_c \bNOLINT
+js ts_ignore @ts-ignore
+js ts_nocheck @ts-nocheck
+js ts_expect_error @ts-expect-error
+js biome_ignore biome-ignore
+js as_unknown \bas\s+unknown\b
+js eslint_disable eslint-disable
+python type_ignore #\s*type:\s*ignore
+python noqa #\s*noqa
+python pylint_disable pylint:\s*disable
+python eval (?<![\w.])eval\s*\(
+python exec (?<![\w.])exec\s*\(
+python dunder_import \b__import__\s*\(
+python breakpoint (?<![\w.])breakpoint\s*\(
+python pdb \bpdb\.set_trace\s*\(|^\s*import\s+pdb\b|^\s*from\s+pdb\s+import\b
+ruby binding_pry binding\.pry
+ruby byebug \bbyebug\b
+ruby debugger \bdebugger\b
+ruby ruby_eval (?<![\w.])eval\b
+ruby instance_eval \.(?:instance_eval|class_eval|module_eval)\b
+ruby rubocop_disable rubocop:disable
+shell shellcheck_disable #\s*shellcheck\s+disable=
+shell set_plus_e \bset\s+\+e\b
+shell shell_eval \beval\s'
 for f in stress-patterns stress-monorepo; do
 	dir=$T/a/$f; m=$T/a/$f.manifest.json
-	bad=""
-	printf '%s\n' "$RULES" | while IFS='~' read -r name fre re; do
-		want=$(jq --arg p "$name" '[.matches[] | select(.pattern == $p)] | length' "$m")
-		files=$(jq -r '.ignored[]' "$m" | sed 's|^|./|' >"$T/ign"; cd "$dir" && find . -type f | grep -E "$fre" | grep -vxF -f "$T/ign" | grep -v '/\.')
-		got=0
-		[ -n "$files" ] && got=$(cd "$dir" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 grep -oP -- "$re" | wc -l)
+	jq -r '.ignored[]' "$m" >"$T/ign"
+	(cd "$dir" && find . -type f | sed 's|^\./||' | grep -vxF -f "$T/ign" | classify) >"$T/langs"
+	printf '%s\n' "$RULES" | while read -r lang name re; do
+		want=$(jq --arg p "$name" '[.matches[], .decoys[] | select(.pattern == $p)] | length' "$m")
+		got=$(cd "$dir" && awk -v l="$lang" '$1 == l { print $2 }' "$T/langs" | tr '\n' '\0' |
+			LC_ALL=C xargs -0 -r grep -oP -- "$re" | wc -l)
 		[ "$want" = "$got" ] || echo "$name: manifest $want, grep -P $got"
 	done >"$T/gt.$f"
-	if [ -s "$T/gt.$f" ]; then fail "$f: planted matches agree with grep -P" "$(cat "$T/gt.$f")"; else ok "$f: planted matches agree with grep -P, pattern by pattern"; fi
+	if [ -s "$T/gt.$f" ]; then fail "$f: planted hits agree with grep -P" "$(cat "$T/gt.$f")"; else ok "$f: planted hits (matches and decoys) agree with grep -P, pattern by pattern"; fi
+	check_eq "$f: files without a language (no extension, no known shebang) plant nothing" "" \
+		"$(jq -r '.matches[], .decoys[] | .file | select(test("/(notes|report)$"))' "$m")"
 done
-n=$(jq '.matches | length' "$T/a/stress-patterns.manifest.json")
+m=$T/a/stress-patterns.manifest.json
+n=$(jq '.matches | length' "$m")
 [ "$n" -gt 1000 ] && ok "stress-patterns plants $n matches" || fail "too few planted matches" "$n"
-for o in violation allowed test; do
-	c=$(jq --arg o $o '[.matches[] | select(.outcome == $o)] | length' "$T/a/stress-patterns.manifest.json")
+for o in violation allowed test counted; do
+	c=$(jq --arg o $o '[.matches[] | select(.outcome == $o)] | length' "$m")
 	[ "$c" -gt 50 ] && ok "stress-patterns has $c '$o' outcomes" || fail "too few $o outcomes" "$c"
+done
+missing=$(printf '%s\n' "$RULES" | while read -r lang name re; do
+	jq -e --arg p "$name" 'any(.matches[]; .pattern == $p) and any(.decoys[]; .pattern == $p)' "$m" >/dev/null || echo "$name"
+done)
+check_eq "stress-patterns: every default pattern has matches and decoys" "" "$missing"
+# declared test modules (#[cfg(test)] mod name;) and test paths are all test code; spec/support is not
+for p in rust/src/checks.rs rust/src/helpers/mod.rs rust/src/helpers/fixtures.rs rust/src/parser/tests.rs \
+	rust/benches/throughput.rs rust/src/codec_test.rs rust/src/codec_tests.rs ts/src/view.test.tsx ts/src/util_test.ts; do
+	check_eq "stress-patterns: $p is test code" "test" \
+		"$(jq -r --arg p "$p" '[.matches[] | select(.file == $p) | .outcome] | unique | join(" ")' "$m")"
+done
+for p in rb/spec/support/helper.rb py/pkg/testing.py go/testdata/golden.go; do
+	check_eq "stress-patterns: $p is source code" "0" \
+		"$(jq --arg p "$p" '[.matches[] | select(.file == $p and .outcome == "test")] | length' "$m")"
 done
 
 # --- --seed: decimal or 0x-hex only ------------------------------------------------------------
