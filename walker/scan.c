@@ -55,7 +55,7 @@ struct scan_ctx {
 	size_t above_ls; /* comment_above's last line and answer */
 	int above_res;
 	size_t cs_span, cs_text; /* comment_start's last comment and where its text starts */
-	size_t skip_off;         /* a comment holding this offset justifies nothing (the directive's own) */
+	size_t skip_off;         /* the directive being judged: its own text is no marker */
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
@@ -325,7 +325,7 @@ static int heading_marker(const struct rules_pattern *p, const char *s, const ch
 /* The text of a comment starts with one of p's markers, ASCII case ignored. s: where the
  * comment's piece on this line starts; first: it is the comment's first line (its leader is
  * there), else a later line of a block comment (an optional '*' leads). */
-static int marker_at(const struct rules_pattern *p, const char *s, const char *e, int first)
+static int marker_at(const struct rules_pattern *p, const char *s, const char *e, int first, const char *skip)
 {
 	if (first) {
 		if (s < e && *s == '#')
@@ -343,6 +343,8 @@ static int marker_at(const struct rules_pattern *p, const char *s, const char *e
 	}
 	while (s < e && is_space(*s))
 		s++;
+	if (skip && s >= skip)
+		return 0; /* the text is the directive itself ("//nolint:x" is no "NOLINT:" marker) */
 	for (size_t k = 0; k < p->nmarkers; k++)
 		if ((size_t)(e - s) >= p->mlen[k] && !strncasecmp(s, p->mtext[k], p->mlen[k]))
 			return 1;
@@ -390,9 +392,10 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 				last = e - 1;
 			} else {
 				comment = 1;
-				/* a directive's own comment is not its justification ("//nolint:x" is no NOLINT:) */
-				if (!*marked && p && !(s->start <= sc->skip_off && sc->skip_off < s->end))
-					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls);
+				int own = s->start <= sc->skip_off && sc->skip_off < s->end;
+				if (!*marked && p)
+					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls,
+							    own ? b + sc->skip_off : NULL);
 			}
 			i = e;
 			if (s->end <= le)
@@ -504,9 +507,26 @@ static int comment_above(struct scan_ctx *sc, const struct rules_pattern *p, siz
 
 /* The first lines inside the block opened on the hit's line: a marker comment there justifies the
  * block ("unsafe {" / "    // SAFETY: …"). */
-static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t le)
+/* A block opened on the line [ls, le) is still open at its end (code braces only). */
+static int leaves_open(struct scan_ctx *sc, size_t ls, size_t le)
+{
+	long depth = 0;
+	size_t k = lex_first_after_near(&sc->spans, ls, &sc->khint);
+	for (size_t i = ls; i < le; i++) {
+		if (k < sc->spans.n && sc->spans.v[k].start <= i) {
+			i = sc->spans.v[k++].end - 1;
+			continue;
+		}
+		depth += sc->buf[i] == '{' ? 1 : sc->buf[i] == '}' ? -1 : 0;
+	}
+	return depth > 0;
+}
+
+static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t hit_ls, size_t le)
 {
 	int marked;
+	if (!leaves_open(sc, hit_ls, le))
+		return 0; /* "unsafe { *p };": a comment below is after the block, not in it */
 	for (size_t ls = le + 1, n = 0; ls < sc->len && n < INSIDE_LINES; n++) {
 		size_t e = line_end(sc->buf, sc->len, ls);
 		int kind = line_kind(sc, p, ls, e, &marked);
@@ -573,7 +593,7 @@ static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, ui
 		}
 	}
 	if (!res && p->opens_block)
-		res = marked_inside(sc, p, le);
+		res = marked_inside(sc, p, hit_ls, le);
 	sc->memo_ls[pi] = hit_ls;
 	sc->memo_res[pi] = res;
 	return res;
