@@ -18,11 +18,9 @@ mkdir -p "$(dirname "$O")"
 	  "Machine: \(.machine.cpu), \(.machine.cores) cores, \(.machine.memory), \(.machine.kernel), \(.machine.filesystem); \(.machine.compiler).",
 	  "Tools: \(.machine.tools | to_entries | map(.value) | join("; ")).",
 	  (if (.skipped_peers | length) > 0 then "Peers not installed (skipped): \(.skipped_peers | join(", "))." else "" end), ""' "$R"
-	echo "## Targets"
+	echo "## How fast, and the targets"
 	echo
-	echo "| target | value | limit | result |"
-	echo "|---|---:|---:|---|"
-	jq -r '.targets[] | "| \(.text) | \(if .value == null then "-" else (.value * 1000 | round / 1000) end) | \(.limit) | \(if .pass == null then "not measured" elif .pass then "PASS" else (if .gate then "**FAIL**" else "miss (not gated\(if .why_ungated then ": " + .why_ungated else "" end))" end) end) |"' "$R"
+	jq -r -f bench/report-targets.jq --arg fmt md "$R"
 	echo
 	jq -r '.groups | to_entries[] | .key as $g | .value as $v
 	  | ($v | map(select(.name == "rg -P")) | first | if . then .wall.median else null end) as $rg
@@ -96,7 +94,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 			echo 'set terminal svg size 900,420 dynamic font "sans,11" background rgb "white"'
 			echo 'set title "Cold, warm and incremental runs beside the peers and the floors (log scale)"; set style data histograms; set style histogram clustered gap 1; set style fill solid 0.85 border -1'
 			echo 'set logscale y; set ylabel "ms (median)"; set xlabel ""; set key outside right; set xtics rotate by -15'
-			echo "plot '$TMP/bars.dat' using 2:xtic(1) title 'walker cold', '' using 3 title 'walker warm', '' using 4 title '1 file changed', '' using 5 title '1% changed', '' using 6 title 'rg -P', '' using 7 title 'ugrep -P', '' using 8 title 'ag', '' using 9 title 'stat floor', '' using 10 title 'read floor'"
+			# one colour per series: gnuplot's default palette repeats after eight
+			echo "plot '$TMP/bars.dat' using 2:xtic(1) title 'walker cold' lc rgb '#1f77b4', '' using 3 title 'walker warm' lc rgb '#2ca02c', '' using 4 title '1 file changed' lc rgb '#98df8a', '' using 5 title '1% changed' lc rgb '#bcbd22', '' using 6 title 'rg -P' lc rgb '#d62728', '' using 7 title 'ugrep -P' lc rgb '#ff7f0e', '' using 8 title 'ag' lc rgb '#9467bd', '' using 9 title 'stat floor' lc rgb '#7f7f7f', '' using 10 title 'read floor' lc rgb '#17becf'"
 			echo 'unset logscale y; set xtics norotate; set key top left; set style data linespoints'
 			echo 'set terminal svg size 720,400 dynamic font "sans,11" background rgb "white"'
 		fi
@@ -141,9 +140,8 @@ EOF
 	  "<p>Run \(.stamp) (\(.kind)): \(.runs) counted runs per command (\(.runs_fast // .runs) in the groups of fast commands: all but stress-huge-files, threads and series) after \(.warmup) warm-up, interleaved with the other commands of their group; medians quoted.</p>",
 	  "<p>Machine: \(.machine.cpu | @html), \(.machine.cores) cores, \(.machine.memory), \(.machine.kernel | @html), \(.machine.filesystem); \(.machine.compiler | @html).<br>Tools: \(.machine.tools | to_entries | map(.value) | join("; ") | @html).</p>",
 	  (if (.skipped_peers | length) > 0 then "<p>Peers not installed (skipped): \(.skipped_peers | join(", ") | @html).</p>" else "" end),
-	  "<h2>Targets</h2><table><tr><th>target</th><th>value</th><th>limit</th><th>result</th></tr>",
-	  (.targets[] | "<tr><td>\(.text | @html)</td><td class=n>\(if .value == null then "-" else (.value * 1000 | round / 1000) end)</td><td class=n>\(.limit)</td><td>\(if .pass == null then "not measured" elif .pass then "<span class=pass>PASS</span>" elif .gate then "<span class=fail>FAIL</span>" else "<span class=miss>miss (not gated\(if .why_ungated then ": " + (.why_ungated | @html) else "" end))</span>" end)</td></tr>"),
-	  "</table>"' "$R"
+	  ""' "$R"
+	jq -r -f bench/report-targets.jq --arg fmt html "$R"
 	for c in $charts; do
 		echo "<figure>"
 		sed -n '/<svg/,$p' "$TMP/$c.svg"
