@@ -245,15 +245,6 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 	}
 }
 
-static void json_loc(struct sbuf *out, const struct walk_file *f, const struct scan_match *m,
-		     const struct rules_pattern *p)
-{
-	sbuf_addstr(out, "{\"file\": ");
-	json_str(out, f->path, f->pathlen);
-	sbuf_addf(out, ", \"line\": %u, \"column\": %u, \"pattern\": ", m->line, m->col);
-	json_cstr(out, p->name);
-}
-
 static void json_counts(struct sbuf *out, const struct rules *r, const uint64_t *c)
 {
 	sbuf_addch(out, '{');
@@ -266,37 +257,82 @@ static void json_counts(struct sbuf *out, const struct rules *r, const uint64_t 
 	sbuf_addch(out, '}');
 }
 
+/* Decimal digits of v into out (no printf: a report of a million matches writes two million of them). */
+static void add_u32(struct sbuf *out, uint32_t v)
+{
+	char d[10];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	sbuf_grow(out, (size_t)n);
+	while (n)
+		out->buf[out->len++] = d[--n];
+	out->buf[out->len] = '\0';
+}
+
+/* Each pattern's tail of a JSON match object, escaped once per report: the pattern name and, for
+ * violations, quench's type, the action, the marker and the advice. */
+static void json_tails(const struct rules *r, int violation, struct sbuf *tails)
+{
+	for (size_t pi = 0; pi < r->n; pi++) {
+		const struct rules_pattern *p = &r->pats[pi];
+		struct sbuf *t = &tails[pi];
+		sbuf_addstr(t, ", \"pattern\": ");
+		json_cstr(t, p->name);
+		if (violation) {
+			/* quench's violation type */
+			sbuf_addf(t, ", \"type\": \"%s\"", p->action == RA_COMMENT ? "missing_comment" : "forbidden");
+			sbuf_addf(t, ", \"action\": \"%s\"", rules_action_name(p->action));
+			if (p->action == RA_COMMENT && p->nmarkers) {
+				sbuf_addstr(t, ", \"required_comment\": ");
+				json_cstr(t, p->markers[0]);
+			}
+			sbuf_addstr(t, ", \"advice\": ");
+			json_cstr(t, p->advice);
+		}
+		sbuf_addch(t, '}');
+	}
+}
+
 static void json_list(struct sbuf *out, const char *key, const struct rules *r, const struct walk_result *res,
 		      int outcome)
 {
 	sbuf_addf(out, ",\n  \"%s\": [", key);
+	struct sbuf *tails = xcalloc(r->n + 1, sizeof(*tails));
+	for (size_t pi = 0; pi < r->n; pi++)
+		tails[pi] = (struct sbuf)SBUF_INIT;
+	json_tails(r, outcome == SO_VIOLATION, tails);
+	struct sbuf head = SBUF_INIT; /* the file's part, escaped once per file */
 	int first = 1;
 	for (size_t i = 0; i < res->n; i++) {
 		const struct walk_file *f = &res->files[i];
+		int have_head = 0;
 		for (size_t k = 0; k < f->n; k++) {
 			const struct scan_match *m = &f->m[k];
 			if (m->outcome != outcome)
 				continue;
-			const struct rules_pattern *p = &r->pats[m->pat];
+			if (!have_head) {
+				sbuf_reset(&head);
+				sbuf_addstr(&head, "{\"file\": ");
+				json_str(&head, f->path, f->pathlen);
+				sbuf_addstr(&head, ", \"line\": ");
+				have_head = 1;
+			}
 			sbuf_addstr(out, first ? "\n    " : ",\n    ");
 			first = 0;
-			json_loc(out, f, m, p);
-			if (outcome == SO_VIOLATION) {
-				/* quench's violation type */
-				sbuf_addf(out, ", \"type\": \"%s\"",
-					  p->action == RA_COMMENT ? "missing_comment" : "forbidden");
-				sbuf_addf(out, ", \"action\": \"%s\"", rules_action_name(p->action));
-				if (p->action == RA_COMMENT && p->nmarkers) {
-					sbuf_addstr(out, ", \"required_comment\": ");
-					json_cstr(out, p->markers[0]);
-				}
-				sbuf_addstr(out, ", \"advice\": ");
-				json_cstr(out, p->advice);
-			}
-			sbuf_addch(out, '}');
+			sbuf_add(out, head.buf, head.len);
+			add_u32(out, m->line);
+			sbuf_add(out, ", \"column\": ", 12);
+			add_u32(out, m->col);
+			sbuf_add(out, tails[m->pat].buf, tails[m->pat].len);
 		}
 	}
 	sbuf_addstr(out, first ? "]" : "\n  ]");
+	sbuf_release(&head);
+	for (size_t pi = 0; pi < r->n; pi++)
+		sbuf_release(&tails[pi]);
+	free(tails);
 }
 
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
