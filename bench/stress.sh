@@ -194,6 +194,20 @@ for d in three one; do
 done
 group "few-big"
 
+# report cost (issue 12): files of 100,000 and 1,000,000 counted matches (.unwrap() counts), text
+# and JSON to a file; the JSON writer's rate is its extra time over the text report
+RP=$TMP/report
+mkdir -p "$RP"
+[ $QUICK = 1 ] && rsizes="100000" || rsizes="100000 1000000"
+for n in $rsizes; do
+	mkdir -p "$RP/m$n"
+	awk -v n="$n" 'BEGIN { print "fn f() {"; for (i = 0; i < n / 5; i++) print "    a.unwrap(); b.unwrap(); c.unwrap(); d.unwrap(); e.unwrap();"; print "}" }' >"$RP/m$n/many.rs"
+	cmd "walker text $n" "" "$W --no-cache $RP/m$n"
+	cmd "walker json $n" "" "$W --no-cache --format json $RP/m$n"
+	printf '{"n": %s, "json_bytes": %s}\n' "$n" "$("$W" --no-cache --format json "$RP/m$n" | wc -c)"
+done | jq -s . >"$TMP/report-bytes.json"
+group "report"
+
 # pathological shapes (docs/patterns.md, "The comment rule"): one file each, the walker with its
 # default rules beside rg -P searching the same file for all of that language's default regexes
 P=$TMP/patho
@@ -229,8 +243,9 @@ machine=$(jq -n --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- 
 OUT=$RES/$STAMP-$TAG.json
 jq -n --arg stamp "$STAMP" --arg tag "$TAG" --argjson machine "$machine" --argjson runs "$RUNS" --argjson fast "$RUNS_FAST" \
 	--argjson warm "$WARM" --argjson series "$(cat "$TMP/series-files.json")" \
+	--argjson report_bytes "$(cat "$TMP/report-bytes.json")" \
 	--arg skipped "$(sort -u "$TMP/skipped" | tr '\n' ' ')" \
-	'{stamp: $stamp, kind: $tag, runs: $runs, runs_fast: $fast, warmup: $warm, machine: $machine, series_files: $series,
+	'{stamp: $stamp, kind: $tag, runs: $runs, runs_fast: $fast, warmup: $warm, machine: $machine, series_files: $series, report_bytes: $report_bytes,
 	  skipped_peers: ($skipped | split(" ") | map(select(. != ""))), groups: {}}' >"$TMP/res.json"
 for g in "$TMP"/out/*.json; do
 	name=$(basename "$g" .json)

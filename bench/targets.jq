@@ -77,6 +77,11 @@ def target_ci($name; $value; $ci; $limit; $text):
                     ratio((med("series"; "walker scale:\($s.large)") // null) as $a | if $a and $nf["\($s.large)"] then $a / $nf["\($s.large)"] else null end;
                           (med("series"; "walker scale:\($s.small)") // null) as $b | if $b and $nf["\($s.small)"] then $b / $nf["\($s.small)"] else null end);
                     $s.limit; "time per file at \($s.large) files <= \($s.limit) x the time per file at \($s.small)") ]
+  + [ ($r.report_bytes // [])[] as $b
+      | ((med("report"; "walker json \($b.n)") // null) as $j | (med("report"; "walker text \($b.n)") // null) as $x
+         | if $j and $x and $b.json_bytes > 0 then ($j - $x) * 1000 / ($b.json_bytes / 1e6) else null end) as $v
+      | $r | target("json ms/MB \($b.n)"; (if $v != null and $v < 0 then 0 else $v end); $T.json_ms_per_mb;
+                    "JSON report of \($b.n) matches: <= \($T.json_ms_per_mb) ms per MB written (>= 500 MB/s)") ]
   + [ $T.few_big_vs_rg.sets[] as $f
       | $r | target_ci("few-big/rg " + $f; ratio(med("few-big"; "walker " + $f); med("few-big"; "rg -P " + $f));
                     ratio_ci("few-big"; "walker " + $f; "few-big"; "rg -P " + $f);
