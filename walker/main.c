@@ -70,7 +70,7 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "                          (modified, added, renamed, untracked; git "
 				 "repositories only)\n"
 				 "Output:\n"
-				 "      --format FMT        text (default) or json\n"
+				 "      --format FMT        text (default), json or github (Actions annotations)\n"
 				 "      --limit N           show at most N violations in text (default 15)\n"
 				 "      --all               show every violation\n"
 				 "      --color WHEN        auto (default), always or never\n"
@@ -199,6 +199,8 @@ static void list_patterns(const struct rules *r)
 	}
 }
 
+enum { FMT_TEXT, FMT_JSON, FMT_GITHUB };
+
 enum {
 	OPT_CONFIG = 256,
 	OPT_NO_DEFAULTS,
@@ -266,7 +268,7 @@ int main(int argc, char **argv)
 	struct report_opts ro = REPORT_OPTS_INIT;
 	const char *config = NULL, *cache_file = NULL, *changed_since = NULL;
 	int no_cache = 0, clear = 0;
-	int no_defaults = 0, list = 0, json = 0, color = -1;
+	int no_defaults = 0, list = 0, format = FMT_TEXT, color = -1;
 	uint64_t max_filesize = 10ull * 1024 * 1024;
 	int binary = 0;
 	const char **cli_pats = NULL;
@@ -344,11 +346,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json"))
-				json = 1;
+				format = FMT_JSON;
 			else if (!strcmp(optarg, "text"))
-				json = 0;
+				format = FMT_TEXT;
+			else if (!strcmp(optarg, "github"))
+				format = FMT_GITHUB;
 			else
-				return usage_error("--format '%s': use text or json", optarg);
+				return usage_error("--format '%s': use text, json or github", optarg);
 			break;
 		case OPT_LIMIT:
 			if (parse_long(optarg, 0, LONG_MAX, &v))
@@ -580,8 +584,10 @@ int main(int argc, char **argv)
 	report_summarize(r, &all, &sum);
 	struct sbuf out = SBUF_INIT;
 	report_warnings(&warn, r, &all);
-	if (json)
+	if (format == FMT_JSON)
 		report_json(&out, r, &all, &sum, &ro);
+	else if (format == FMT_GITHUB)
+		report_github(&out, r, &all, &sum);
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;

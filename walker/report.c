@@ -412,3 +412,80 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 	}
 	sbuf_addstr(out, "}\n}\n");
 }
+
+/* GitHub Actions workflow commands: the runner reads "::error PROPS::MESSAGE" lines and
+ * unescapes %25, %0D and %0A in both parts, and also %3A and %2C in property values (the
+ * escapeData and escapeProperty rules of actions/toolkit). */
+static void gh_escape(struct sbuf *out, const char *s, size_t len, int property)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '%')
+			sbuf_addstr(out, "%25");
+		else if (c == '\r')
+			sbuf_addstr(out, "%0D");
+		else if (c == '\n')
+			sbuf_addstr(out, "%0A");
+		else if (property && c == ':')
+			sbuf_addstr(out, "%3A");
+		else if (property && c == ',')
+			sbuf_addstr(out, "%2C");
+		else
+			sbuf_addch(out, c);
+	}
+}
+
+void report_github(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		   const struct report_summary *sum)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct walk_file *f = &res->files[i];
+		for (size_t k = 0; k < f->n; k++) {
+			const struct scan_match *m = &f->m[k];
+			if (m->outcome != SO_VIOLATION)
+				continue;
+			const struct rules_pattern *p = &r->pats[m->pat];
+			sbuf_addstr(out, "::error file=");
+			gh_escape(out, f->path, f->pathlen, 1);
+			sbuf_addf(out, ",line=%u,col=%u,title=walker%%3A ", m->line, m->col);
+			gh_escape(out, p->name, strlen(p->name), 1);
+			sbuf_addstr(out, "::");
+			gh_escape(out, p->advice, strlen(p->advice), 0);
+			if (p->action == RA_COMMENT && p->nmarkers) {
+				sbuf_addstr(out, " (no ");
+				gh_escape(out, p->markers[0], strlen(p->markers[0]), 0);
+				sbuf_addstr(out, " comment)");
+			}
+			sbuf_addch(out, '\n');
+		}
+	}
+	for (size_t p = 0; p < r->n; p++) {
+		if (r->pats[p].action != RA_COUNT || sum->source[p] <= r->pats[p].threshold)
+			continue;
+		struct topfile top[TOP_FILES];
+		size_t nt = top_files(res, p, top);
+		struct sbuf msg = SBUF_INIT;
+		sbuf_addstr(&msg, r->pats[p].advice);
+		sbuf_addf(&msg, " (%llu matches in source code, over the threshold of %u",
+			  (unsigned long long)sum->source[p], r->pats[p].threshold);
+		for (size_t t = 0; t < nt; t++) {
+			sbuf_addstr(&msg, t ? ", " : "; most in ");
+			sbuf_add(&msg, res->files[top[t].file].path, res->files[top[t].file].pathlen);
+			sbuf_addf(&msg, " (%llu)", (unsigned long long)top[t].n);
+		}
+		sbuf_addch(&msg, ')');
+		/* on the file with the most matches, so that the annotation lands somewhere */
+		sbuf_addstr(out, "::error ");
+		if (nt) {
+			sbuf_addstr(out, "file=");
+			gh_escape(out, res->files[top[0].file].path, res->files[top[0].file].pathlen, 1);
+			sbuf_addch(out, ',');
+		}
+		sbuf_addstr(out, "title=walker%3A ");
+		gh_escape(out, r->pats[p].name, strlen(r->pats[p].name), 1);
+		sbuf_addstr(out, "::");
+		gh_escape(out, msg.buf, msg.len, 0);
+		sbuf_addch(out, '\n');
+		sbuf_release(&msg);
+	}
+}

@@ -9,6 +9,7 @@
  *   report_summarize(rules, &result, &sum);            (counts, verdicts)
  *   report_warnings(&err, rules, &result);              (for stderr)
  *   report_text(&out, rules, &result, &sum, &ro);  or  report_json(&out, rules, &result, &sum, &ro);
+ *     or  report_github(&out, rules, &result, &sum);
  *   report_summary_release(&sum);
  */
 #ifndef REPORT_H
@@ -57,6 +58,12 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 		 const struct report_summary *sum, const struct report_opts *ro);
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro);
+
+/* GitHub Actions workflow commands, appended: one "::error file=P,line=L,col=C,title=PATTERN::
+ * ADVICE" line per violation and one per count pattern over its threshold, escaped as the runner
+ * unescapes them (docs/output.md). Nothing else: the exit status says pass or fail. */
+void report_github(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		   const struct report_summary *sum);
 
 /* A path for text output: as is when it is printable UTF-8 without '"' or '\\',
  * else C-quoted
