@@ -1,11 +1,14 @@
 #!/bin/sh
 # deps.sh PROFILE: make sure the Debian packages a target needs are present.
 #   build  libgit2, PCRE2 (8-bit), xxHash and pkg-config
-#   test   build + cmocka, ripgrep, jq and clang (libFuzzer) for the test suite
+#   test   build + cmocka, ripgrep, jq and clang (libFuzzer) for the test suite; npm, and with it
+#          Microsoft's SARIF validator (@microsoft/sarif-multitool) into build/npm/ for
+#          tests/e2e/formats.sh (skipped there, with a line saying so, when it cannot be installed)
 #   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
 # prints the exact command to run and fails.
 set -u
+cd "$(dirname "$0")/.." || exit 2
 profile=${1:-build}
 pkgs=""
 need() { pkgs="$pkgs $1"; }
@@ -25,6 +28,9 @@ test)
 	command -v jq >/dev/null 2>&1 || need jq
 	command -v clang >/dev/null 2>&1 || need clang
 	[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || need libclang-rt-14-dev
+	# optional: without npm the SARIF validation is skipped, so only root installs it
+	command -v npm >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && need npm; } ||
+		echo "deps: npm is missing (sudo apt-get install npm); SARIF validation will be skipped" >&2
 	;;
 bench)
 	command -v rg >/dev/null 2>&1 || need ripgrep
@@ -40,12 +46,34 @@ build) ;;
 *) echo "deps.sh: unknown profile '$profile' (build, test or bench)" >&2; exit 2 ;;
 esac
 
-[ -z "$pkgs" ] && exit 0
+# npm packages the tests use, into build/npm/ (pinned; a failure only skips the tests that need them)
+SARIF_MULTITOOL_VERSION=5.7.0
+npm_tools() {
+	[ "$profile" = test ] || return 0
+	[ -x build/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ] && return 0
+	[ "$(uname -m)" = x86_64 ] || return 0 # the multitool's npm package is a linux-x64 program
+	command -v npm >/dev/null 2>&1 || return 0
+	echo "deps: npm install @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into build/npm" >&2
+	mkdir -p build/npm
+	if npm install --prefix build/npm --no-audit --no-fund --silent \
+		"@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" >/dev/null 2>&1; then
+		chmod u+x build/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null
+	else
+		echo "deps: npm could not install @microsoft/sarif-multitool (offline?); SARIF validation will be skipped" >&2
+	fi
+	return 0
+}
+
+if [ -z "$pkgs" ]; then
+	npm_tools
+	exit 0
+fi
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$pkgs" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $pkgs >/dev/null ||
 		{ echo "deps: apt-get install$pkgs failed" >&2; exit 2; }
+	npm_tools
 else
 	echo "deps: missing packages:$pkgs" >&2
 	echo "deps: run: sudo apt-get update && sudo apt-get install -y$pkgs" >&2

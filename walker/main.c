@@ -70,7 +70,7 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "                          (modified, added, renamed, untracked; git "
 				 "repositories only)\n"
 				 "Output:\n"
-				 "      --format FMT        text (default), json or github (Actions annotations)\n"
+				 "      --format FMT        text (default), json, github or sarif\n"
 				 "      --limit N           show at most N violations in text (default 15)\n"
 				 "      --all               show every violation\n"
 				 "      --color WHEN        auto (default), always or never\n"
@@ -199,7 +199,7 @@ static void list_patterns(const struct rules *r)
 	}
 }
 
-enum { FMT_TEXT, FMT_JSON, FMT_GITHUB };
+enum { FMT_TEXT, FMT_JSON, FMT_GITHUB, FMT_SARIF };
 
 enum {
 	OPT_CONFIG = 256,
@@ -351,8 +351,10 @@ int main(int argc, char **argv)
 				format = FMT_TEXT;
 			else if (!strcmp(optarg, "github"))
 				format = FMT_GITHUB;
+			else if (!strcmp(optarg, "sarif"))
+				format = FMT_SARIF;
 			else
-				return usage_error("--format '%s': use text, json or github", optarg);
+				return usage_error("--format '%s': use text, json, github or sarif", optarg);
 			break;
 		case OPT_LIMIT:
 			if (parse_long(optarg, 0, LONG_MAX, &v))
@@ -588,6 +590,8 @@ int main(int argc, char **argv)
 		report_json(&out, r, &all, &sum, &ro);
 	else if (format == FMT_GITHUB)
 		report_github(&out, r, &all, &sum);
+	else if (format == FMT_SARIF)
+		report_sarif(&out, r, &all, &sum);
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;
