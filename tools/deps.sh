@@ -1,9 +1,10 @@
 #!/bin/sh
 # deps.sh PROFILE: make sure the Debian packages a target needs are present.
 #   build  libgit2, PCRE2 (8-bit), xxHash and pkg-config
-#   test   build + cmocka, ripgrep, jq and clang (libFuzzer) for the test suite; npm, and with it
-#          Microsoft's SARIF validator (@microsoft/sarif-multitool) into build/npm/ for
-#          tests/e2e/formats.sh (skipped there, with a line saying so, when it cannot be installed)
+#   test   build + cmocka, ripgrep, jq, mandoc (man page lint) and clang (libFuzzer) for the test
+#          suite; npm, and with it Microsoft's SARIF validator (@microsoft/sarif-multitool) into
+#          build/npm/ for tests/e2e/formats.sh (skipped there, with a line saying so, when it
+#          cannot be installed)
 #   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
 # prints the exact command to run and fails.
@@ -26,6 +27,7 @@ test)
 	{ command -v pkg-config >/dev/null 2>&1 && pkg-config --exists cmocka; } || need libcmocka-dev
 	command -v rg >/dev/null 2>&1 || need ripgrep
 	command -v jq >/dev/null 2>&1 || need jq
+	command -v mandoc >/dev/null 2>&1 || need mandoc
 	command -v clang >/dev/null 2>&1 || need clang
 	[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || need libclang-rt-14-dev
 	# optional: without npm the SARIF validation is skipped, so only root installs it

@@ -75,6 +75,7 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "      --all               show every violation\n"
 				 "      --color WHEN        auto (default), always or never\n"
 				 "      --stats             add counters and timings\n"
+				 "      --files             print the files that would be searched, and exit\n"
 				 "  -h, --help              this text\n"
 				 "      --version           print the version\n"
 				 "\n"
