@@ -3,8 +3,8 @@
 #   build  libgit2, PCRE2 (8-bit), xxHash and pkg-config
 #   test   build + cmocka, ripgrep, jq, mandoc (man page lint) and clang (libFuzzer) for the test
 #          suite; npm, and with it Microsoft's SARIF validator (@microsoft/sarif-multitool) into
-#          build/npm/ for tests/e2e/formats.sh (skipped there, with a line saying so, when it
-#          cannot be installed)
+#          build/npm/ for tests/e2e/formats.sh, and pre-commit for tests/e2e/precommit.sh (those
+#          tests are skipped, with a line saying so, when these cannot be installed)
 #   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
 # prints the exact command to run and fails.
@@ -30,9 +30,12 @@ test)
 	command -v mandoc >/dev/null 2>&1 || need mandoc
 	command -v clang >/dev/null 2>&1 || need clang
 	[ -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || need libclang-rt-14-dev
-	# optional: without npm the SARIF validation is skipped, so only root installs it
+	# optional: without them the SARIF validation and the pre-commit test are skipped, so only
+	# root installs them
 	command -v npm >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && need npm; } ||
 		echo "deps: npm is missing (sudo apt-get install npm); SARIF validation will be skipped" >&2
+	command -v pre-commit >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && need pre-commit; } ||
+		echo "deps: pre-commit is missing (sudo apt-get install pre-commit); its test will be skipped" >&2
 	;;
 bench)
 	command -v rg >/dev/null 2>&1 || need ripgrep

@@ -200,6 +200,50 @@ static void list_patterns(const struct rules *r)
 	}
 }
 
+/* Files named as roots (pre-commit passes the staged files): each relative path to a regular file
+ * without "." or ".." components is moved from paths into *named, and main checks them all in
+ * one walk of "." that scans just those files, with the working directory's cache. Returns how
+ * many were moved; the other paths stay roots of their own. */
+static size_t take_named_files(const char **paths, int *npaths, char ***named)
+{
+	size_t n = 0;
+	int keep = 0;
+	for (int i = 0; i < *npaths; i++) {
+		const char *p = paths[i];
+		while (p[0] == '.' && p[1] == '/')
+			for (p += 2; *p == '/'; p++)
+				;
+		int plain = *p && *p != '/';
+		for (const char *c = p; plain && *c; c++)
+			if (c == p || c[-1] == '/')
+				plain = !(c[0] == '/' || (c[0] == '.' && (!c[1] || c[1] == '/')) ||
+					  (c[0] == '.' && c[1] == '.' && (!c[2] || c[2] == '/')));
+		struct stat st;
+		if (plain && p[strlen(p) - 1] != '/' && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			*named = xrealloc(*named, (n + 1) * sizeof(**named));
+			(*named)[n++] = xstrdup(p);
+		} else {
+			paths[keep++] = paths[i];
+		}
+	}
+	*npaths = keep;
+	return n;
+}
+
+/* Add a root's cache figures to the report's stats. */
+static void add_cache_stats(struct report_opts *ro, struct cache *cache)
+{
+	const struct cache_stats *cs = cache_stats(cache);
+	ro->cache_used = 1;
+	free(ro->cache_path);
+	ro->cache_path = xstrdup(cs->path);
+	ro->cache_loaded += cs->loaded;
+	ro->cache_dropped += cs->dropped;
+	ro->cache_written += cs->written;
+	ro->cache_load_s += cs->load_ns / 1e9;
+	ro->cache_save_s += cs->save_ns / 1e9;
+}
+
 enum { FMT_TEXT, FMT_JSON, FMT_GITHUB, FMT_SARIF };
 
 enum {
@@ -423,7 +467,11 @@ int main(int argc, char **argv)
 	const char **paths = xmalloc((size_t)npaths * sizeof(*paths));
 	for (int i = 0; i < npaths; i++)
 		paths[i] = optind < argc ? argv[optind + i] : ".";
-	if (cache_file && npaths > 1) {
+	const char *first = paths[0];
+	char **named = NULL;
+	size_t nnamed = clear || changed_since ? 0 : take_named_files(paths, &npaths, &named);
+	int nroots = npaths + (nnamed > 0);
+	if (cache_file && nroots > 1) {
 		free(paths);
 		return usage_error("--cache %s: one cache file cannot serve several roots; name one root", cache_file);
 	}
@@ -453,7 +501,7 @@ int main(int argc, char **argv)
 	if (!no_defaults) {
 		if (config) {
 			rc = rules_load_config(r, config);
-		} else if ((found = find_config(paths[0]))) {
+		} else if ((found = find_config(first))) {
 			rc = rules_load_config(r, found);
 		}
 	}
@@ -540,19 +588,39 @@ int main(int argc, char **argv)
 		}
 		if (cache) {
 			cache_save(cache, wo.max_depth < 0 && !changed_since, &warn);
-			const struct cache_stats *cs = cache_stats(cache);
-			ro.cache_used = 1;
-			free(ro.cache_path);
-			ro.cache_path = xstrdup(cs->path);
-			ro.cache_loaded += cs->loaded;
-			ro.cache_dropped += cs->dropped;
-			ro.cache_written += cs->written;
-			ro.cache_load_s += cs->load_ns / 1e9;
-			ro.cache_save_s += cs->save_ns / 1e9;
+			add_cache_stats(&ro, cache);
 			cache_close(cache);
 		}
 		walk_result_merge(&all, &one, wo.unsorted);
 	}
+	if (nnamed && !fatal) { /* the files named as roots: one walk of "." that scans just them */
+		struct walk_result one;
+		struct walk_opts ow = wo;
+		struct cache *cache = NULL;
+		char *real = !no_cache && !wo.list_files ? realpath(".", NULL) : NULL;
+		if (real)
+			cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn);
+		free(real);
+		ow.cache = cache;
+		ow.only = named;
+		ow.nonly = nnamed;
+		ow.only_named = 1;
+		if (walk_run(&ow, r, ".", &one) < 0) {
+			fprintf(stderr, "walker: %s\n", err_msg());
+			failed_roots++;
+			cache_close(cache);
+		} else {
+			if (cache) {
+				cache_save(cache, 0, &warn);
+				add_cache_stats(&ro, cache);
+				cache_close(cache);
+			}
+			walk_result_merge(&all, &one, wo.unsorted);
+		}
+	}
+	for (size_t i = 0; i < nnamed; i++)
+		free(named[i]);
+	free(named);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fatal) {
 		if (warn.len)
@@ -596,7 +664,7 @@ int main(int argc, char **argv)
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;
-	if (failed_roots == npaths || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
+	if (failed_roots == nroots || (all.stats.files_scanned == 0 && all.stats.unreadable > 0 && sum.violations == 0))
 		status = 2;
 	if (warn.len)
 		fdio_write_all(2, warn.buf, warn.len);

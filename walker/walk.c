@@ -1218,7 +1218,8 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 }
 
 /* --changed-since: scan the listed files (relative to the walk root) instead of walking. The
- * hidden and depth rules apply as in a walk; git already left out what it ignores. */
+ * hidden and depth rules apply as in a walk; git already left out what it ignores. Files named
+ * on the command line (only_named) are scanned whatever their name and depth. */
 static void walk_only(struct worker *me, struct dnode *rootn)
 {
 	struct walk *w = me->w;
@@ -1238,11 +1239,11 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		}
 		if (!len || base == len)
 			continue;
-		if (hidden && !o->hidden) {
+		if (hidden && !o->hidden && !o->only_named) {
 			me->st.hidden++;
 			continue;
 		}
-		if (o->max_depth >= 0 && depth > o->max_depth)
+		if (o->max_depth >= 0 && depth > o->max_depth && !o->only_named)
 			continue;
 		sbuf_reset(&rel);
 		sbuf_add(&rel, rootn->rel, rootn->rellen);

@@ -49,10 +49,11 @@ struct walk_opts {
 	/* scan only these paths, relative to the work tree, instead of walking (--changed-since) */
 	char *const *only;
 	size_t nonly;
+	int only_named; /* only lists files named on the command line: no hidden or depth rule */
 };
-#define WALK_OPTS_INIT                                                                 \
-	{                                                                              \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0 \
+#define WALK_OPTS_INIT                                                                    \
+	{                                                                                 \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, 0 \
 	}
 
 enum walk_status {
