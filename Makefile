@@ -46,6 +46,7 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR  ?= $(PREFIX)/share/doc/walker
+DATADIR ?= $(PREFIX)/share/walker
 INSTALL ?= install
 
 CFLAGS  ?=
@@ -155,20 +156,24 @@ fuzz: fuzz-bins all
 
 # ---- installing --------------------------------------------------------------------------------
 # The release programs (built first when needed), their man pages (man/, mdoc), one bash
-# completion file under both names (bash-completion loads it by command name), the licence.
+# completion file under both names (bash-completion loads it by command name), the licence, the jq
+# program that merges --shard reports.
 INSTALLED := $(BINDIR)/walker $(BINDIR)/genfixtures $(MANDIR)/man1/walker.1 $(MANDIR)/man1/genfixtures.1 \
-	     $(BASHCOMPDIR)/walker $(BASHCOMPDIR)/genfixtures $(DOCDIR)/LICENSE $(DOCDIR)/README.md
+	     $(BASHCOMPDIR)/walker $(BASHCOMPDIR)/genfixtures $(DOCDIR)/LICENSE $(DOCDIR)/README.md \
+	     $(DATADIR)/shard-merge.jq
 install: all
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(DATADIR)
 	$(INSTALL) -m 755 $(B)/walker $(B)/genfixtures $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 644 man/walker.1 man/genfixtures.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 644 completions/walker.bash $(DESTDIR)$(BASHCOMPDIR)/walker
 	$(INSTALL) -m 644 completions/walker.bash $(DESTDIR)$(BASHCOMPDIR)/genfixtures
 	$(INSTALL) -m 644 LICENSE README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 tools/shard-merge.jq $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # ---- formatting --------------------------------------------------------------------------------
 FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch] fuzz/*.c)

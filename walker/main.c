@@ -69,6 +69,8 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "work tree\n"
 				 "                          (modified, added, renamed, untracked; git "
 				 "repositories only)\n"
+				 "      --shard I/N         scan only shard I of N (a fixed split of the files by path "
+				 "hash)\n"
 				 "Output:\n"
 				 "      --format FMT        text (default), json, github or sarif\n"
 				 "      --limit N           show at most N violations in text (default 15)\n"
@@ -127,6 +129,23 @@ static int parse_long(const char *s, long min, long max, long *out)
 	if (errno || !*s || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* "I/N" with 1 <= I <= N <= 65536 into a 0-based index and the count. */
+static int parse_shard(const char *s, unsigned *index, unsigned *count)
+{
+	const char *sl = strchr(s, '/');
+	long i, n;
+	char num[16];
+	if (!sl || (size_t)(sl - s) >= sizeof(num))
+		return -1;
+	memcpy(num, s, (size_t)(sl - s));
+	num[sl - s] = '\0';
+	if (parse_long(num, 1, 65536, &i) || parse_long(sl + 1, 1, 65536, &n) || i > n)
+		return -1;
+	*index = (unsigned)(i - 1);
+	*count = (unsigned)n;
 	return 0;
 }
 
@@ -272,6 +291,7 @@ enum {
 	OPT_NO_CACHE,
 	OPT_CACHE_CLEAR,
 	OPT_CHANGED_SINCE,
+	OPT_SHARD,
 };
 
 int main(int argc, char **argv)
@@ -305,6 +325,7 @@ int main(int argc, char **argv)
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-clear", no_argument, NULL, OPT_CACHE_CLEAR },
 		{ "changed-since", required_argument, NULL, OPT_CHANGED_SINCE },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -441,6 +462,12 @@ int main(int argc, char **argv)
 			if (!*optarg)
 				return usage_error("--changed-since '%s': expected a revision such as HEAD~1", optarg);
 			changed_since = optarg;
+			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &wo.shard_index, &wo.shard_count))
+				return usage_error("--shard '%s': expected I/N, 1 <= I <= N <= 65536", optarg);
+			ro.shard_index = wo.shard_index;
+			ro.shard_count = wo.shard_count;
 			break;
 		case OPT_SPAWN:
 			if (parse_long(optarg, 0, 100000000, &v))
@@ -587,7 +614,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (cache) {
-			cache_save(cache, wo.max_depth < 0 && !changed_since, &warn);
+			/* a partial run must not drop the entries of the files it did not look at */
+			cache_save(cache, wo.max_depth < 0 && !changed_since && !wo.shard_count, &warn);
 			add_cache_stats(&ro, cache);
 			cache_close(cache);
 		}

@@ -312,6 +312,28 @@ static void json_list(struct sbuf *out, const char *key, const struct rules *r, 
 	sbuf_addstr(out, first ? "]" : "\n  ]");
 }
 
+/* --shard: which shard this is, and what merging N shards needs that they do not all report: the
+ * count patterns' thresholds and advice (tools/shard-merge.jq). */
+static void json_shard(struct sbuf *out, const struct rules *r, const struct report_opts *ro)
+{
+	if (!ro->shard_count)
+		return;
+	sbuf_addf(out, ",\n  \"shard\": {\"index\": %u, \"count\": %u, \"count_patterns\": [", ro->shard_index + 1,
+		  ro->shard_count);
+	int first = 1;
+	for (size_t p = 0; p < r->n; p++) {
+		if (r->pats[p].action != RA_COUNT)
+			continue;
+		sbuf_addstr(out, first ? "{\"pattern\": " : ", {\"pattern\": ");
+		first = 0;
+		json_cstr(out, r->pats[p].name);
+		sbuf_addf(out, ", \"threshold\": %u, \"advice\": ", r->pats[p].threshold);
+		json_cstr(out, r->pats[p].advice);
+		sbuf_addch(out, '}');
+	}
+	sbuf_addstr(out, "]}");
+}
+
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro)
 {
@@ -379,6 +401,7 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 		}
 		sbuf_addstr(out, first ? "]" : "\n  ]");
 	}
+	json_shard(out, r, ro);
 	const struct walk_stats *s = &res->stats;
 	sbuf_addf(out,
 		  ",\n  \"stats\": {\"files\": %llu, \"files_scanned\": %llu, "

@@ -31,10 +31,11 @@ struct report_opts {
 	char *cache_path;
 	uint64_t cache_loaded, cache_dropped, cache_written;
 	double cache_load_s, cache_save_s;
+	unsigned shard_index, shard_count; /* --shard: JSON says which, for merging (0: not sharded) */
 };
-#define REPORT_OPTS_INIT                                  \
-	{                                                 \
-		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0 \
+#define REPORT_OPTS_INIT                                        \
+	{                                                       \
+		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0, 0, 0 \
 	}
 
 struct report_summary {

@@ -50,10 +50,13 @@ struct walk_opts {
 	char *const *only;
 	size_t nonly;
 	int only_named; /* only lists files named on the command line: no hidden or depth rule */
+	/* --shard: scan only the files whose XXH3-64 of the path relative to the walk root is
+	 * shard_index modulo shard_count (0: no sharding); directories are walked by every shard */
+	unsigned shard_index, shard_count;
 };
-#define WALK_OPTS_INIT                                                                    \
-	{                                                                                 \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, 0 \
+#define WALK_OPTS_INIT                                                                          \
+	{                                                                                       \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, 0, 0, 0 \
 	}
 
 enum walk_status {

@@ -13,7 +13,7 @@ P=/usr/local
 if make --no-print-directory -s install DESTDIR="$D" PREFIX=$P >"$T/make.out" 2>&1; then ok "make install DESTDIR PREFIX"; else fail "make install" "$(tail -n 5 "$T/make.out")"; fi
 check_eq "make install: the files" "$(printf '%s\n' bin/genfixtures bin/walker share/bash-completion/completions/genfixtures \
 	share/bash-completion/completions/walker share/doc/walker/LICENSE share/doc/walker/README.md \
-	share/man/man1/genfixtures.1 share/man/man1/walker.1)" "$(cd "$D$P" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)"
+	share/man/man1/genfixtures.1 share/man/man1/walker.1 share/walker/shard-merge.jq)" "$(cd "$D$P" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)"
 check_eq "the installed walker runs" "$(build/walker --version)" "$("$D$P/bin/walker" --version)"
 check "the installed genfixtures runs" sh -c "'$D$P/bin/genfixtures' --list | grep -q stress-monorepo"
 
