@@ -134,7 +134,7 @@ bench-quick: deps-bench
 
 bench: bench-stress
 
-# make profile FIXTURE=stress-monorepo TOOL=perf|callgrind|massif|strace|time [ARGS="--no-cache"]
+# make profile FIXTURE=stress-monorepo TOOL=perf|flame|callgrind|massif|strace|time|stats [ARGS="--no-cache"]
 profile: all
 	@sh bench/profile.sh "$(or $(FIXTURE),stress-monorepo)" "$(or $(TOOL),perf)" $(ARGS)
 
@@ -195,7 +195,7 @@ help:
 	@echo "make test            the quick test suite (release build only)"
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
-	@echo "make profile FIXTURE=NAME TOOL=perf|callgrind|massif|strace|time   profile one run"
+	@echo "make profile FIXTURE=NAME TOOL=perf|flame|callgrind|massif|strace|time|stats   profile one run"
 	@echo "make fuzz [TARGET=ignore|config|scan|cache] [SECONDS=60]   libFuzzer runs"
 	@echo "make format          clang-format the sources"
 	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   programs, man pages, bash completion"

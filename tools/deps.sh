@@ -6,6 +6,8 @@
 #          build/npm/ for tests/e2e/formats.sh, and pre-commit for tests/e2e/precommit.sh (those
 #          tests are skipped, with a line saying so, when these cannot be installed)
 #   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
+#   profile  perf, jq and npm, and with npm d3 and d3-flame-graph into build/npm/ for
+#          `make profile TOOL=flame` (bench/flame.sh inlines them into each flame graph)
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
 # prints the exact command to run and fails.
 set -u
@@ -47,25 +49,43 @@ bench)
 	command -v ag >/dev/null 2>&1 || need silversearcher-ag
 	command -v git >/dev/null 2>&1 || need git
 	;;
+profile)
+	command -v perf >/dev/null 2>&1 || need linux-perf
+	command -v jq >/dev/null 2>&1 || need jq
+	command -v npm >/dev/null 2>&1 || need npm
+	;;
 build) ;;
-*) echo "deps.sh: unknown profile '$profile' (build, test or bench)" >&2; exit 2 ;;
+*) echo "deps.sh: unknown profile '$profile' (build, test, bench or profile)" >&2; exit 2 ;;
 esac
 
-# npm packages the tests use, into build/npm/ (pinned; a failure only skips the tests that need them)
-SARIF_MULTITOOL_VERSION=5.7.0
-npm_tools() {
-	[ "$profile" = test ] || return 0
-	[ -x build/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool ] && return 0
-	[ "$(uname -m)" = x86_64 ] || return 0 # the multitool's npm package is a linux-x64 program
-	command -v npm >/dev/null 2>&1 || return 0
-	echo "deps: npm install @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into build/npm" >&2
+# npm packages, into build/npm/ (pinned): Microsoft's SARIF validator for the tests (a failure
+# only skips the tests that need it), d3 and d3-flame-graph for flame graphs
+SARIF_MULTITOOL_VERSION=5.7.0 D3_VERSION=7.9.2 D3_FLAME_GRAPH_VERSION=5.0.0
+npm_get() { # npm_get CHECK_FILE PACKAGE...: install the packages unless CHECK_FILE is there
+	[ -e "build/npm/node_modules/$1" ] && return 0
+	shift
+	command -v npm >/dev/null 2>&1 || return 1
+	echo "deps: npm install $* into build/npm" >&2
 	mkdir -p build/npm
-	if npm install --prefix build/npm --no-audit --no-fund --silent \
-		"@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" >/dev/null 2>&1; then
-		chmod u+x build/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null
-	else
-		echo "deps: npm could not install @microsoft/sarif-multitool (offline?); SARIF validation will be skipped" >&2
-	fi
+	npm install --prefix build/npm --no-audit --no-fund --silent "$@" >/dev/null 2>&1
+}
+npm_tools() {
+	case $profile in
+	test)
+		[ "$(uname -m)" = x86_64 ] || return 0 # the multitool's npm package is a linux-x64 program
+		if npm_get @microsoft/sarif-multitool-linux/Sarif.Multitool \
+			"@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION"; then
+			chmod u+x build/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null
+		else
+			echo "deps: npm could not install @microsoft/sarif-multitool (offline?); SARIF validation will be skipped" >&2
+		fi
+		;;
+	profile)
+		npm_get d3-flame-graph/dist/d3-flamegraph.umd.min.js "d3@$D3_VERSION" \
+			"d3-flame-graph@$D3_FLAME_GRAPH_VERSION" ||
+			{ echo "deps: npm could not install d3 and d3-flame-graph (offline?)" >&2; exit 2; }
+		;;
+	esac
 	return 0
 }
 
