@@ -39,6 +39,16 @@ GIT2_SONAME := $(if $(DEPCHECK),$(shell objdump -p "$$(pkg-config --variable=lib
                awk '/SONAME/ {print $$2}'))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
+# make install PREFIX=/usr/local DESTDIR=: the programs, man pages and bash completion
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR  ?= $(PREFIX)/share/doc/walker
+DATADIR ?= $(PREFIX)/share/walker
+INSTALL ?= install
+
 CFLAGS  ?=
 CPPFLAGS := -Icommon -Igen -Iwalker $(PKG_CFLAGS)
 ALLFLAGS := $(STD) $(OPT) $(WARN) $(WERROR) $(SANFLAGS) $(CFLAGS) -MMD -MP
@@ -58,7 +68,7 @@ PROGRAMS := $(B)/genfixtures $(if $(wildcard walker/main.c),$(B)/walker) \
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 .PHONY: print-builddir unit-bins programs all debug deps deps-test deps-bench fixtures test unit e2e check asan tsan fuzz \
-        bench bench-stress bench-quick profile format format-check clean help
+        bench bench-stress bench-quick profile format format-check clean help install uninstall
 .DEFAULT_GOAL := all
 
 all: deps
@@ -124,7 +134,7 @@ bench-quick: deps-bench
 
 bench: bench-stress
 
-# make profile FIXTURE=stress-monorepo TOOL=perf|callgrind|massif|strace|time [ARGS="--no-cache"]
+# make profile FIXTURE=stress-monorepo TOOL=perf|flame|callgrind|massif|strace|time|stats [ARGS="--no-cache"]
 profile: all
 	@sh bench/profile.sh "$(or $(FIXTURE),stress-monorepo)" "$(or $(TOOL),perf)" $(ARGS)
 
@@ -143,6 +153,27 @@ fuzz-bins: deps-test $(FUZZ_BINS)
 
 fuzz: fuzz-bins all
 	@sh fuzz/run.sh $(or $(TARGET),all) $(or $(SECONDS),60)
+
+# ---- installing --------------------------------------------------------------------------------
+# The release programs (built first when needed), their man pages (man/, mdoc), one bash
+# completion file under both names (bash-completion loads it by command name), the licence, the jq
+# program that merges --shard reports.
+INSTALLED := $(BINDIR)/walker $(BINDIR)/genfixtures $(MANDIR)/man1/walker.1 $(MANDIR)/man1/genfixtures.1 \
+	     $(BASHCOMPDIR)/walker $(BASHCOMPDIR)/genfixtures $(DOCDIR)/LICENSE $(DOCDIR)/README.md \
+	     $(DATADIR)/shard-merge.jq
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(DATADIR)
+	$(INSTALL) -m 755 $(B)/walker $(B)/genfixtures $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 man/walker.1 man/genfixtures.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 completions/walker.bash $(DESTDIR)$(BASHCOMPDIR)/walker
+	$(INSTALL) -m 644 completions/walker.bash $(DESTDIR)$(BASHCOMPDIR)/genfixtures
+	$(INSTALL) -m 644 LICENSE README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 tools/shard-merge.jq $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) 2>/dev/null
 
 # ---- formatting --------------------------------------------------------------------------------
 FORMAT_FILES := $(wildcard common/*.[ch] gen/*.[ch] walker/*.[ch] bench/*.[ch] tests/unit/*.[ch] fuzz/*.c)
@@ -164,9 +195,11 @@ help:
 	@echo "make test            the quick test suite (release build only)"
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
-	@echo "make profile FIXTURE=NAME TOOL=perf|callgrind|massif|strace|time   profile one run"
+	@echo "make profile FIXTURE=NAME TOOL=perf|flame|callgrind|massif|strace|time|stats   profile one run"
 	@echo "make fuzz [TARGET=ignore|config|scan|cache|lex] [SECONDS=60]   libFuzzer runs"
 	@echo "make format          clang-format the sources"
+	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   programs, man pages, bash completion"
+	@echo "make uninstall [PREFIX=/usr/local] [DESTDIR=] remove what install wrote"
 	@echo "make clean           remove build/"
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -7,8 +7,10 @@
  * wait4's rusage. An optional prepare command (run with sh, not timed) precedes every run of its
  * command: it is how "one file changed" scenarios change a file before each run.
  *
- *   runner [-w W] [-r N] [-o OUT.json] GROUPFILE
+ *   runner [-w W] [-r N] [-o OUT.json] [-l LABEL] GROUPFILE
  *
+ * On a terminal (stderr, and CI not set) one line shows the progress of the group, as hyperfine's
+ * does: LABEL, the run under way of all runs, the command, the time left; it is erased at the end.
  * GROUPFILE: one command per line, "name<TAB>prepare<TAB>command" (prepare may be empty); the
  * command is split at spaces, single quotes group words, and it is executed directly (no shell)
  * with stdout and stderr written to an unnamed temporary file. Writes a JSON array, one object per command, with
@@ -133,6 +135,25 @@ static int run_once(struct cmd *c, struct run *out)
 	return 0;
 }
 
+struct progress {
+	const char *label;
+	int on;
+	size_t done, total;
+	struct timespec t0;
+};
+
+static void progress_show(struct progress *p, const struct cmd *c)
+{
+	if (!p->on)
+		return;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	double el = (double)(t.tv_sec - p->t0.tv_sec) + (double)(t.tv_nsec - p->t0.tv_nsec) / 1e9;
+	double eta = p->done ? el * (double)(p->total - p->done) / (double)p->done : 0;
+	fprintf(stderr, "\r\033[K  %s: run %zu/%zu, %s; %.0f s, ETA %.0f s", p->label, p->done + 1, p->total, c->name,
+		el, eta);
+}
+
 static int cmp_d(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -154,18 +175,22 @@ int main(int argc, char **argv)
 {
 	int warm = 2, runs = 5, opt;
 	const char *out = NULL;
-	while ((opt = getopt(argc, argv, "w:r:o:")) != -1) {
+	const char *ci = getenv("CI");
+	struct progress prog = { "runs", isatty(2) && !(ci && *ci), 0, 0, { 0, 0 } };
+	while ((opt = getopt(argc, argv, "w:r:o:l:")) != -1) {
 		if (opt == 'w')
 			warm = atoi(optarg);
 		else if (opt == 'r')
 			runs = atoi(optarg);
 		else if (opt == 'o')
 			out = optarg;
+		else if (opt == 'l')
+			prog.label = optarg;
 		else
 			return 2;
 	}
 	if (optind != argc - 1 || runs < 1 || warm < 0) {
-		fprintf(stderr, "usage: runner [-w WARMUP] [-r RUNS] [-o OUT.json] GROUPFILE\n");
+		fprintf(stderr, "usage: runner [-w WARMUP] [-r RUNS] [-o OUT.json] [-l LABEL] GROUPFILE\n");
 		return 2;
 	}
 	struct sbuf text = SBUF_INIT;
@@ -193,19 +218,28 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct run scratch;
+	prog.total = (size_t)(warm + runs) * n;
+	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
 	for (int i = 0; i < warm; i++)
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < n; k++) {
+			progress_show(&prog, &cmds[k]);
 			if (run_once(&cmds[k], &scratch))
 				return 1;
+			prog.done++;
+		}
 	/* each round starts one command later than the last, so that no command always follows the
 	 * same one: a systematic first-in-round penalty of several milliseconds was measured here */
 	for (int i = 0; i < runs; i++)
 		for (size_t j = 0; j < n; j++) {
 			size_t k = (j + (size_t)i) % n;
+			progress_show(&prog, &cmds[k]);
 			if (run_once(&cmds[k], &cmds[k].runs[i]))
 				return 1;
 			cmds[k].nruns++;
+			prog.done++;
 		}
+	if (prog.on)
+		fputs("\r\033[K", stderr);
 	struct sbuf o = SBUF_INIT;
 	sbuf_addstr(&o, "[");
 	double *v = xmalloc((size_t)runs * sizeof(*v));

@@ -56,6 +56,10 @@ TMP=$(mktemp -d /tmp/walker-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 export XDG_CACHE_HOME=$TMP/xdg # walker caches stay out of the user's ~/.cache
 say() { printf 'bench: %s\n' "$*" >&2; }
+# progress (genfixtures' bar, the runner's line) only on a terminal and outside CI, as hyperfine;
+# elsewhere genfixtures is quiet
+GQ=-q
+[ -t 2 ] && [ -z "${CI:-}" ] && GQ=
 
 # ---- 1. dependencies, build, fixtures ----------------------------------------------------------
 sh tools/deps.sh bench || exit 2
@@ -66,7 +70,7 @@ else
 	make --no-print-directory -s fixtures || exit 2
 	$B/genfixtures -q --git --out "$FIX/git" stress-monorepo || exit 2
 fi
-for n in $SERIES; do $B/genfixtures -q --out "$FIX" "scale:$n" || exit 2; done
+for n in $SERIES; do $B/genfixtures $GQ --out "$FIX" "scale:$n" || exit 2; done
 [ $QUICK = 1 ] && $B/genfixtures -q --out "$FIX" scale:1000
 
 # the files the walker visits, for the floors and for the changes of the incremental scenarios
@@ -79,7 +83,7 @@ group() {
 	n=${2:-$RUNS}
 	say "$1 ($(wc -l <"$TMP/group") commands, $WARM warm-up + $n runs each)"
 	mkdir -p "$TMP/out"
-	"$RUNNER" -w "$WARM" -r "$n" -o "$TMP/out/$1.json" "$TMP/group" || exit 2
+	"$RUNNER" -w "$WARM" -r "$n" -o "$TMP/out/$1.json" -l "$1" "$TMP/group" || exit 2
 	: >"$TMP/group"
 }
 cmd() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TMP/group"; }

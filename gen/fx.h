@@ -140,9 +140,13 @@ struct fx_stats {
 };
 /* The digest items of the plan's final tree (hashes must have been computed); free() the array. */
 size_t fx_plan_items(const struct fx_plan *plan, struct fx_digest_item **out);
+/* Progress of fx_write, for a display: called from one writer thread, after each batch, with the
+ * entries done so far and their total (the callee throttles and prints; this module prints nothing). */
+typedef void fx_progress_fn(void *ctx, size_t done, size_t total);
 /* Write the plan's tree under dirfd (an empty directory); dirfd -1 renders and hashes only. first_commit: write the first-commit
- * state (git mode) instead of the final one. Returns 0 or a negative err code. */
-int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, int progress, struct fx_stats *st);
+ * state (git mode) instead of the final one. progress may be NULL. Returns 0 or a negative err code. */
+int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, fx_progress_fn *progress,
+	     void *progress_ctx, struct fx_stats *st);
 /* Move the tree written with first_commit=1 to its final state. */
 int fx_apply_changeset(struct fx_plan *plan, int dirfd, struct fx_stats *st);
 /* Set modes of unreadable entries and the fixed mtime on everything (directories last). */

@@ -84,6 +84,54 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Progress on a terminal, as hyperfine shows it: only when stderr is one, CI is not set and not
+ * --quiet, and only for fixtures large enough to take seconds; one line, redrawn at most ten
+ * times a second and erased when the work is done. */
+#define PROGRESS_MIN_ENTRIES 10000
+struct progress {
+	const char *name;
+	double t0, last;
+	int shown;
+};
+
+static int progress_wanted(int quiet)
+{
+	const char *ci = getenv("CI");
+	return !quiet && isatty(2) && !(ci && *ci);
+}
+
+static void progress_show(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	double t = now();
+	if (done < total && t - p->last < 0.1)
+		return;
+	p->last = t;
+	char bar[31];
+	size_t fill = total ? done * 30 / total : 0;
+	for (size_t i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '-';
+	bar[30] = '\0';
+	double el = t - p->t0, eta = done ? el * (double)(total - done) / (double)done : 0;
+	fprintf(stderr, "\r\033[K%s: writing [%s] %zu/%zu entries, %.0f s, ETA %.0f s", p->name, bar, done, total, el,
+		eta);
+	p->shown = 1;
+}
+
+static void progress_phase(struct progress *p, const char *what)
+{
+	if (!p)
+		return;
+	fprintf(stderr, "\r\033[K%s: %s (%.0f s)", p->name, what, now() - p->t0);
+	p->shown = 1;
+}
+
+static void progress_done(struct progress *p)
+{
+	if (p && p->shown)
+		fputs("\r\033[K", stderr);
+}
+
 /* A number as documented: decimal digits ("010" is ten, not octal eight), or 0x and hex digits;
  * no sign, no spaces (strtoull would take " -1" as 2^64-1). */
 static int parse_u64(const char *s, uint64_t *out)
@@ -260,7 +308,11 @@ static int verify_one(const struct opts *o, int outfd, const struct fx_def *def,
 	fx_plan_finish(&plan);
 	const char *first = "(none found: the manifest itself may have been edited)";
 	struct sbuf q = SBUF_INIT;
-	if (fx_write(&plan, -1, o->jobs, 0, 0, &st) == 0) {
+	struct progress prog = { name, now(), 0, 0 };
+	int show = progress_wanted(o->quiet) && plan.n >= PROGRESS_MIN_ENTRIES;
+	rc = fx_write(&plan, -1, o->jobs, 0, show ? progress_show : NULL, &prog, &st);
+	progress_done(&prog);
+	if (rc == 0) {
 		struct fx_digest_item *exp;
 		size_t nexp = fx_plan_items(&plan, &exp);
 		unsigned char tmp[16];
@@ -349,22 +401,27 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	char first_hex[41] = "", head_hex[41] = "";
 	int git = o->git && def->git_ok;
 	int rc = fd < 0 ? err_errno("unable to open '%s'", tmpdir) : 0;
+	struct progress progress = { name, t0, 0, 0 }, *prog = NULL;
 	char tmppath[4096];
 	snprintf(tmppath, sizeof(tmppath), "%s/%s", o->out, tmpdir);
 	if (!rc) {
 		def->plan(&plan);
 		fx_plan_finish(&plan);
-		int progress = !o->quiet && isatty(2) && plan.n >= 200000;
-		rc = fx_write(&plan, fd, o->jobs, git, progress, &st);
+		if (progress_wanted(o->quiet) && plan.n >= PROGRESS_MIN_ENTRIES)
+			prog = &progress;
+		rc = fx_write(&plan, fd, o->jobs, git, prog ? progress_show : NULL, prog, &st);
 	}
+	progress_phase(prog, "modes and times");
 	if (!rc)
 		rc = fx_finalize_meta(&plan, fd, o->mtime);
 	if (!rc && git) {
+		progress_phase(prog, "git: the first commit");
 		rc = fx_git_init_commit(tmppath, &plan, 0, first_hex);
 		if (!rc)
 			rc = fx_apply_changeset(&plan, fd, &st);
 		if (!rc)
 			rc = fx_finalize_meta(&plan, fd, o->mtime);
+		progress_phase(prog, "git: the second commit");
 		if (!rc)
 			rc = fx_git_init_commit(tmppath, &plan, 1, head_hex);
 		if (!rc)
@@ -373,6 +430,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0) {
+		progress_done(prog);
 		fprintf(stderr, "genfixtures: %s: %s\n", name, err_msg());
 		if (errno == ENOSPC)
 			fprintf(stderr, "genfixtures: free some space on the file system of '%s' and run again\n",
@@ -382,6 +440,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 		fx_plan_release(&plan);
 		return EXIT_FAIL;
 	}
+	progress_phase(prog, "manifest");
 	struct sbuf man = SBUF_INIT;
 	manifest_build(&man, &plan, &st, git ? first_hex : NULL, git ? head_hex : NULL);
 	/* journal: pending manifest, swap the trees, then the manifest, then drop the old tree */
@@ -395,6 +454,7 @@ static int generate_one(const struct opts *o, int outfd, const struct fx_def *de
 	if (!rc && have_tree == 1)
 		rc = rmtree_at(outfd, olddir, 0);
 	sbuf_release(&man);
+	progress_done(prog);
 	if (rc < 0) {
 		fprintf(stderr, "genfixtures: %s: %s\n", name, err_msg());
 		fx_stats_release(&st);

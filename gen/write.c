@@ -91,7 +91,8 @@ struct writer {
 	struct fx_plan *plan;
 	int rootfd;
 	int first_commit;
-	int progress;
+	fx_progress_fn *progress;
+	void *progress_ctx;
 	int64_t mtime;
 	atomic_size_t next;
 	atomic_size_t done;
@@ -203,7 +204,7 @@ static void *writer_main(void *arg)
 		}
 		size_t d = atomic_fetch_add(&w->done, end - start) + (end - start);
 		if (w->progress && wk->id == 0)
-			fprintf(stderr, "\r%s: %zu/%zu entries", w->plan->name, d, n);
+			w->progress(w->progress_ctx, d, n);
 	}
 	return NULL;
 }
@@ -300,7 +301,8 @@ static void compute_stats(struct fx_plan *plan, struct fx_stats *st)
 	free(items);
 }
 
-int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, int progress, struct fx_stats *st)
+int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, fx_progress_fn *progress,
+	     void *progress_ctx, struct fx_stats *st)
 {
 	int rc = make_dirs(plan, dirfd);
 	if (rc < 0)
@@ -311,6 +313,7 @@ int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, i
 	w.rootfd = dirfd;
 	w.first_commit = first_commit;
 	w.progress = progress;
+	w.progress_ctx = progress_ctx;
 	w.mtime = plan->mtime;
 	atomic_init(&w.next, 0);
 	atomic_init(&w.done, 0);
@@ -337,8 +340,6 @@ int fx_write(struct fx_plan *plan, int dirfd, unsigned jobs, int first_commit, i
 	writer_main(&wk[0]);
 	for (unsigned t = 1; t < started; t++)
 		pthread_join(tids[t], NULL);
-	if (progress)
-		fputc('\n', stderr);
 	struct fx_plants *all = &st->plants;
 	all->n = 0;
 	for (unsigned t = 0; t < jobs; t++) {

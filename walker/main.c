@@ -71,12 +71,15 @@ static const char usage_text[] = "usage: walker [OPTIONS] [PATH...]          (de
 				 "work tree\n"
 				 "                          (modified, added, renamed, untracked; git "
 				 "repositories only)\n"
+				 "      --shard I/N         scan only shard I of N (a fixed split of the files by path "
+				 "hash)\n"
 				 "Output:\n"
-				 "      --format FMT        text (default) or json\n"
+				 "      --format FMT        text (default), json, github or sarif\n"
 				 "      --limit N           show at most N violations in text (default 15)\n"
 				 "      --all               show every violation\n"
 				 "      --color WHEN        auto (default), always or never\n"
 				 "      --stats             add counters and timings\n"
+				 "      --files             print the files that would be searched, and exit\n"
 				 "  -h, --help              this text\n"
 				 "      --version           print the version\n"
 				 "\n"
@@ -180,6 +183,23 @@ static int parse_long(const char *s, long min, long max, long *out)
 	if (errno || !*s || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* "I/N" with 1 <= I <= N <= 65536 into a 0-based index and the count. */
+static int parse_shard(const char *s, unsigned *index, unsigned *count)
+{
+	const char *sl = strchr(s, '/');
+	long i, n;
+	char num[16];
+	if (!sl || (size_t)(sl - s) >= sizeof(num))
+		return -1;
+	memcpy(num, s, (size_t)(sl - s));
+	num[sl - s] = '\0';
+	if (parse_long(num, 1, 65536, &i) || parse_long(sl + 1, 1, 65536, &n) || i > n)
+		return -1;
+	*index = (unsigned)(i - 1);
+	*count = (unsigned)n;
 	return 0;
 }
 
@@ -328,6 +348,52 @@ static void release_self(struct sbuf dir[2], struct sbuf name[2])
 	}
 }
 
+/* Files named as roots (pre-commit passes the staged files): each relative path to a regular file
+ * without "." or ".." components is moved from paths into *named, and main checks them all in
+ * one walk of "." that scans just those files, with the working directory's cache. Returns how
+ * many were moved; the other paths stay roots of their own. */
+static size_t take_named_files(const char **paths, int *npaths, char ***named)
+{
+	size_t n = 0;
+	int keep = 0;
+	for (int i = 0; i < *npaths; i++) {
+		const char *p = paths[i];
+		while (p[0] == '.' && p[1] == '/')
+			for (p += 2; *p == '/'; p++)
+				;
+		int plain = *p && *p != '/';
+		for (const char *c = p; plain && *c; c++)
+			if (c == p || c[-1] == '/')
+				plain = !(c[0] == '/' || (c[0] == '.' && (!c[1] || c[1] == '/')) ||
+					  (c[0] == '.' && c[1] == '.' && (!c[2] || c[2] == '/')));
+		struct stat st;
+		if (plain && p[strlen(p) - 1] != '/' && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			*named = xrealloc(*named, (n + 1) * sizeof(**named));
+			(*named)[n++] = xstrdup(p);
+		} else {
+			paths[keep++] = paths[i];
+		}
+	}
+	*npaths = keep;
+	return n;
+}
+
+/* Add a root's cache figures to the report's stats. */
+static void add_cache_stats(struct report_opts *ro, struct cache *cache)
+{
+	const struct cache_stats *cs = cache_stats(cache);
+	ro->cache_used = 1;
+	free(ro->cache_path);
+	ro->cache_path = xstrdup(cs->path);
+	ro->cache_loaded += cs->loaded;
+	ro->cache_dropped += cs->dropped;
+	ro->cache_written += cs->written;
+	ro->cache_load_s += cs->load_ns / 1e9;
+	ro->cache_save_s += cs->save_ns / 1e9;
+}
+
+enum { FMT_TEXT, FMT_JSON, FMT_GITHUB, FMT_SARIF };
+
 enum {
 	OPT_CONFIG = 256,
 	OPT_NO_DEFAULTS,
@@ -354,6 +420,7 @@ enum {
 	OPT_NO_CACHE,
 	OPT_CACHE_CLEAR,
 	OPT_CHANGED_SINCE,
+	OPT_SHARD,
 };
 
 int main(int argc, char **argv)
@@ -387,6 +454,7 @@ int main(int argc, char **argv)
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-clear", no_argument, NULL, OPT_CACHE_CLEAR },
 		{ "changed-since", required_argument, NULL, OPT_CHANGED_SINCE },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -395,7 +463,7 @@ int main(int argc, char **argv)
 	struct report_opts ro = REPORT_OPTS_INIT;
 	const char *config = NULL, *cache_file = NULL, *changed_since = NULL;
 	int no_cache = 0, clear = 0;
-	int no_defaults = 0, list = 0, json = 0, color = -1;
+	int no_defaults = 0, list = 0, format = FMT_TEXT, color = -1;
 	uint64_t max_filesize = 10ull * 1024 * 1024;
 	int binary = 0;
 	const char **cli_pats = NULL;
@@ -474,11 +542,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json"))
-				json = 1;
+				format = FMT_JSON;
 			else if (!strcmp(optarg, "text"))
-				json = 0;
+				format = FMT_TEXT;
+			else if (!strcmp(optarg, "github"))
+				format = FMT_GITHUB;
+			else if (!strcmp(optarg, "sarif"))
+				format = FMT_SARIF;
 			else
-				return usage_error("--format '%s': use text or json", optarg);
+				return usage_error("--format '%s': use text, json, github or sarif", optarg);
 			break;
 		case OPT_LIMIT:
 			if (parse_long(optarg, 0, LONG_MAX, &v))
@@ -521,6 +593,12 @@ int main(int argc, char **argv)
 				return usage_error("--changed-since '%s': expected a revision such as HEAD~1", optarg);
 			changed_since = optarg;
 			break;
+		case OPT_SHARD:
+			if (parse_shard(optarg, &wo.shard_index, &wo.shard_count))
+				return usage_error("--shard '%s': expected I/N, 1 <= I <= N <= 65536", optarg);
+			ro.shard_index = wo.shard_index;
+			ro.shard_count = wo.shard_count;
+			break;
 		case OPT_SPAWN:
 			if (parse_long(optarg, 0, 100000000, &v))
 				return usage_error("--spawn-threshold '%s': expected a number", optarg);
@@ -551,7 +629,11 @@ int main(int argc, char **argv)
 	const char **paths = xmalloc((size_t)npaths * sizeof(*paths));
 	for (int i = 0; i < npaths; i++)
 		paths[i] = optind < argc ? argv[optind + i] : ".";
-	if (cache_file && npaths > 1) {
+	const char *first = paths[0];
+	char **named = NULL;
+	size_t nnamed = clear || changed_since ? 0 : take_named_files(paths, &npaths, &named);
+	int nroots = npaths + (nnamed > 0);
+	if (cache_file && nroots > 1) {
 		free(paths);
 		return usage_error("--cache %s: one cache file cannot serve several roots; name one root", cache_file);
 	}
@@ -581,7 +663,7 @@ int main(int argc, char **argv)
 	if (!no_defaults) {
 		if (config) {
 			rc = rules_load_config(r, config);
-		} else if ((found = find_config(paths[0]))) {
+		} else if ((found = find_config(first))) {
 			rc = rules_load_config(r, found);
 		}
 	}
@@ -683,20 +765,41 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (cache) {
-			cache_save(cache, wo.max_depth < 0 && !changed_since, &warn);
-			const struct cache_stats *cs = cache_stats(cache);
-			ro.cache_used = 1;
-			free(ro.cache_path);
-			ro.cache_path = xstrdup(cs->path);
-			ro.cache_loaded += cs->loaded;
-			ro.cache_dropped += cs->dropped;
-			ro.cache_written += cs->written;
-			ro.cache_load_s += cs->load_ns / 1e9;
-			ro.cache_save_s += cs->save_ns / 1e9;
+			/* a partial run must not drop the entries of the files it did not look at */
+			cache_save(cache, wo.max_depth < 0 && !changed_since && !wo.shard_count, &warn);
+			add_cache_stats(&ro, cache);
 			cache_close(cache);
 		}
 		walk_result_merge(&all, &one, wo.unsorted);
 	}
+	if (nnamed && !fatal) { /* the files named as roots: one walk of "." that scans just them */
+		struct walk_result one;
+		struct walk_opts ow = wo;
+		struct cache *cache = NULL;
+		char *real = !no_cache && !wo.list_files ? realpath(".", NULL) : NULL;
+		if (real)
+			cache_open(&cache, cache_file, real, r->digest, (unsigned)r->n, &warn);
+		free(real);
+		ow.cache = cache;
+		ow.only = named;
+		ow.nonly = nnamed;
+		ow.only_named = 1;
+		if (walk_run(&ow, r, ".", &one) < 0) {
+			fprintf(stderr, "walker: %s\n", err_msg());
+			failed_roots++;
+			cache_close(cache);
+		} else {
+			if (cache) {
+				cache_save(cache, 0, &warn);
+				add_cache_stats(&ro, cache);
+				cache_close(cache);
+			}
+			walk_result_merge(&all, &one, wo.unsorted);
+		}
+	}
+	for (size_t i = 0; i < nnamed; i++)
+		free(named[i]);
+	free(named);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fatal) {
 		say_lines(&warn);
@@ -730,8 +833,12 @@ int main(int argc, char **argv)
 	report_summarize(r, &all, &sum);
 	struct sbuf out = SBUF_INIT;
 	report_warnings(&warn, r, &all);
-	if (json)
+	if (format == FMT_JSON)
 		report_json(&out, r, &all, &sum, &ro);
+	else if (format == FMT_GITHUB)
+		report_github(&out, r, &all, &sum);
+	else if (format == FMT_SARIF)
+		report_sarif(&out, r, &all, &sum);
 	else
 		report_text(&out, r, &all, &sum, &ro);
 	int status = report_passed(&sum) ? 0 : 1;

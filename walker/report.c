@@ -1,9 +1,12 @@
 /* report: text and JSON output of a walk (docs/output.md). */
 #include "report.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
+#include "bytes.h"
 #include "json.h"
 #include "quote.h"
 #include "version.h"
@@ -335,6 +338,28 @@ static void json_list(struct sbuf *out, const char *key, const struct rules *r, 
 	free(tails);
 }
 
+/* --shard: which shard this is, and what merging N shards needs that they do not all report: the
+ * count patterns' thresholds and advice (tools/shard-merge.jq). */
+static void json_shard(struct sbuf *out, const struct rules *r, const struct report_opts *ro)
+{
+	if (!ro->shard_count)
+		return;
+	sbuf_addf(out, ",\n  \"shard\": {\"index\": %u, \"count\": %u, \"count_patterns\": [", ro->shard_index + 1,
+		  ro->shard_count);
+	int first = 1;
+	for (size_t p = 0; p < r->n; p++) {
+		if (r->pats[p].action != RA_COUNT)
+			continue;
+		sbuf_addstr(out, first ? "{\"pattern\": " : ", {\"pattern\": ");
+		first = 0;
+		json_cstr(out, r->pats[p].name);
+		sbuf_addf(out, ", \"threshold\": %u, \"advice\": ", r->pats[p].threshold);
+		json_cstr(out, r->pats[p].advice);
+		sbuf_addch(out, '}');
+	}
+	sbuf_addstr(out, "]}");
+}
+
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro)
 {
@@ -403,6 +428,7 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 		}
 		sbuf_addstr(out, first ? "]" : "\n  ]");
 	}
+	json_shard(out, r, ro);
 	const struct walk_stats *s = &res->stats;
 	sbuf_addf(out,
 		  ",\n  \"stats\": {\"files\": %llu, \"files_scanned\": %llu, "
@@ -438,4 +464,466 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 			  (unsigned long long)ro->cache_written, ro->cache_load_s, ro->cache_save_s);
 	}
 	sbuf_addstr(out, "}\n}\n");
+}
+
+/* GitHub Actions workflow commands: the runner reads "::error PROPS::MESSAGE" lines and
+ * unescapes %25, %0D and %0A in both parts, and also %3A and %2C in property values (the
+ * escapeData and escapeProperty rules of actions/toolkit). */
+static void gh_escape(struct sbuf *out, const char *s, size_t len, int property)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '%')
+			sbuf_addstr(out, "%25");
+		else if (c == '\r')
+			sbuf_addstr(out, "%0D");
+		else if (c == '\n')
+			sbuf_addstr(out, "%0A");
+		else if (property && c == ':')
+			sbuf_addstr(out, "%3A");
+		else if (property && c == ',')
+			sbuf_addstr(out, "%2C");
+		else
+			sbuf_addch(out, c);
+	}
+}
+
+void report_github(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		   const struct report_summary *sum)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct walk_file *f = &res->files[i];
+		for (size_t k = 0; k < f->n; k++) {
+			const struct scan_match *m = &f->m[k];
+			if (m->outcome != SO_VIOLATION)
+				continue;
+			const struct rules_pattern *p = &r->pats[m->pat];
+			sbuf_addstr(out, "::error file=");
+			gh_escape(out, f->path, f->pathlen, 1);
+			sbuf_addf(out, ",line=%u,col=%u,title=walker%%3A ", m->line, m->col);
+			gh_escape(out, p->name, strlen(p->name), 1);
+			sbuf_addstr(out, "::");
+			gh_escape(out, p->advice, strlen(p->advice), 0);
+			if (p->action == RA_COMMENT && p->nmarkers) {
+				sbuf_addstr(out, " (no ");
+				gh_escape(out, p->markers[0], strlen(p->markers[0]), 0);
+				sbuf_addstr(out, " comment)");
+			}
+			sbuf_addch(out, '\n');
+		}
+	}
+	for (size_t p = 0; p < r->n; p++) {
+		if (r->pats[p].action != RA_COUNT || sum->source[p] <= r->pats[p].threshold)
+			continue;
+		struct topfile top[TOP_FILES];
+		size_t nt = top_files(res, p, top);
+		struct sbuf msg = SBUF_INIT;
+		sbuf_addstr(&msg, r->pats[p].advice);
+		sbuf_addf(&msg, " (%llu matches in source code, over the threshold of %u",
+			  (unsigned long long)sum->source[p], r->pats[p].threshold);
+		for (size_t t = 0; t < nt; t++) {
+			sbuf_addstr(&msg, t ? ", " : "; most in ");
+			sbuf_add(&msg, res->files[top[t].file].path, res->files[top[t].file].pathlen);
+			sbuf_addf(&msg, " (%llu)", (unsigned long long)top[t].n);
+		}
+		sbuf_addch(&msg, ')');
+		/* on the file with the most matches, so that the annotation lands somewhere */
+		sbuf_addstr(out, "::error ");
+		if (nt) {
+			sbuf_addstr(out, "file=");
+			gh_escape(out, res->files[top[0].file].path, res->files[top[0].file].pathlen, 1);
+			sbuf_addch(out, ',');
+		}
+		sbuf_addstr(out, "title=walker%3A ");
+		gh_escape(out, r->pats[p].name, strlen(r->pats[p].name), 1);
+		sbuf_addstr(out, "::");
+		gh_escape(out, msg.buf, msg.len, 0);
+		sbuf_addch(out, '\n');
+		sbuf_release(&msg);
+	}
+}
+
+/* ---- SARIF 2.1.0 ----------------------------------------------------------------------------- */
+
+#define SARIF_FINGERPRINT "walker/v1"
+#define SARIF_JUSTIFY_LINES 1000 /* how far above an allowed match its marker is looked for */
+
+/* The JSON "type" of a violation. */
+static const char *sarif_type(int action)
+{
+	return action == RA_COMMENT ? "missing_comment" : action == RA_FORBID ? "forbidden" : "threshold_exceeded";
+}
+
+/* A path as a URI reference (RFC 3986): relative paths stay relative (a leading "./" dropped),
+ * absolute ones become file:// URIs; every byte but the unreserved ones and '/' is %-encoded, so
+ * a path that is not UTF-8 round-trips too. */
+static void sarif_uri(struct sbuf *out, const char *p, size_t len)
+{
+	struct sbuf u = SBUF_INIT;
+	while (len >= 2 && p[0] == '.' && p[1] == '/') {
+		p += 2, len -= 2;
+		while (len && *p == '/')
+			p++, len--;
+	}
+	if (len && *p == '/')
+		sbuf_addstr(&u, "file://");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~' || c == '/')
+			sbuf_addch(&u, c);
+		else
+			sbuf_addf(&u, "%%%02X", c);
+	}
+	json_str(out, u.buf, u.len);
+	sbuf_release(&u);
+}
+
+/* One file with results, read again at report time: the fingerprint hashes the text of a
+ * result's line, the column is counted in UTF-16 code units, and a suppression quotes the
+ * justification. A file that cannot be read any more has no lines: byte columns, and a
+ * fingerprint of path, pattern and occurrence only. */
+struct sarif_file {
+	struct sbuf buf;
+	size_t *starts; /* starts[i]: offset of line i + 1; starts[n] = buf.len + 1 */
+	size_t n, alloc;
+};
+
+static void sarif_file_load(struct sarif_file *sf, const char *path, uint64_t max)
+{
+	sbuf_reset(&sf->buf);
+	sf->n = 0;
+	if (sbuf_read_at(&sf->buf, AT_FDCWD, path, (size_t)max))
+		return;
+	const char *b = sf->buf.buf, *end = b + sf->buf.len, *s = b;
+	for (;;) {
+		ALLOC_GROW(sf->starts, sf->n + 2, sf->alloc);
+		sf->starts[sf->n++] = (size_t)(s - b);
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	sf->starts[sf->n] = sf->buf.len + 1;
+}
+
+/* Line n (1-based) without its newline; 0 when the file has no such line. */
+static int sarif_file_line(const struct sarif_file *sf, uint32_t n, const char **start, size_t *len)
+{
+	if (n < 1 || n > sf->n)
+		return 0;
+	*start = sf->buf.buf + sf->starts[n - 1];
+	*len = sf->starts[n] - 1 - sf->starts[n - 1];
+	return 1;
+}
+
+static void sarif_file_release(struct sarif_file *sf)
+{
+	sbuf_release(&sf->buf);
+	free(sf->starts);
+}
+
+static void trim_space(const char **s, size_t *len)
+{
+	while (*len && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\r'))
+		(*s)++, (*len)--;
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' || (*s)[*len - 1] == '\r'))
+		(*len)--;
+}
+
+/* The 1-based byte column col as 1-based UTF-16 code units (the column kind the run declares);
+ * a byte that is not UTF-8 counts as one. */
+static uint32_t utf16_col(const char *line, size_t len, uint32_t col)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	size_t stop = col - 1 < len ? col - 1 : len;
+	uint32_t units = 1;
+	for (size_t i = 0; i < stop;) {
+		size_t k = quote_utf8_len(s + i, len - i);
+		units += k == 4 ? 2 : 1;
+		i += k ? k : 1;
+	}
+	return units + (uint32_t)(col - 1 - stop);
+}
+
+/* A result of one file before it is written: its fingerprint hash and occurrence. */
+struct sarif_res {
+	size_t k; /* index into the file's matches */
+	XXH128_hash_t h;
+	unsigned occurrence; /* earlier results of the file with the same hash */
+};
+
+static int cmp_sarif_res(const void *a, const void *b)
+{
+	const struct sarif_res *x = a, *y = b;
+	int c = XXH128_cmp(&x->h, &y->h);
+	return c ? c : x->k < y->k ? -1 : x->k > y->k;
+}
+
+static int cmp_sarif_k(const void *a, const void *b)
+{
+	const struct sarif_res *x = a, *y = b;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static void sarif_location(struct sbuf *out, const char *path, size_t pathlen, uint32_t line, uint32_t col)
+{
+	sbuf_addstr(out, "[{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	sarif_uri(out, path, pathlen);
+	sbuf_addstr(out, ", \"uriBaseId\": \"SRCROOT\"}");
+	if (line)
+		sbuf_addf(out, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}", line, col);
+	sbuf_addstr(out, "}}]");
+}
+
+static void sarif_hex(struct sbuf *out, XXH128_hash_t h, unsigned occurrence)
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, h);
+	char hex[33];
+	bytes_hex(hex, c.digest, 16);
+	sbuf_addf(out, ", \"partialFingerprints\": {\"" SARIF_FINGERPRINT "\": \"%s:%u\"}", hex, occurrence);
+}
+
+/* The text justifying an allowed match: from the nearest marker at or above its line to the end
+ * of that line, trimmed ("// SAFETY: the pointer is valid"). */
+static void sarif_justification(struct sbuf *out, const struct sarif_file *sf, const struct rules_pattern *p,
+				uint32_t line)
+{
+	for (uint32_t n = line; n >= 1 && n + SARIF_JUSTIFY_LINES > line; n--) {
+		const char *s;
+		size_t len;
+		if (!sarif_file_line(sf, n, &s, &len))
+			break;
+		for (size_t i = 0; i < p->nmarkers; i++) {
+			const char *hit = memmem(s, len, p->markers[i], strlen(p->markers[i]));
+			if (hit) {
+				size_t tl = len - (size_t)(hit - s);
+				trim_space(&hit, &tl);
+				json_str(out, hit, tl);
+				return;
+			}
+		}
+	}
+	struct sbuf t = SBUF_INIT;
+	sbuf_addf(&t, "a %s comment", p->nmarkers ? p->markers[0] : "justification");
+	json_str(out, t.buf, t.len);
+	sbuf_release(&t);
+}
+
+/* What a pattern requires, as a sentence. */
+static void sarif_describe(struct sbuf *d, const struct rules_pattern *p)
+{
+	if (p->action == RA_COMMENT)
+		sbuf_addf(d, "'%s' needs a %s comment on its line or the comment lines above.", p->name,
+			  p->nmarkers ? p->markers[0] : "justification");
+	else if (p->action == RA_FORBID)
+		sbuf_addf(d, "'%s' is forbidden in source code.", p->name);
+	else
+		sbuf_addf(d, "'%s' may occur at most %u times in source code.", p->name, p->threshold);
+}
+
+/* The advice, or the description when the config gave none: help and messages need a text. */
+static void sarif_advice(struct sbuf *msg, const struct rules_pattern *p)
+{
+	if (*p->advice)
+		sbuf_addstr(msg, p->advice);
+	else
+		sarif_describe(msg, p);
+}
+
+static void sarif_rules(struct sbuf *out, const struct rules *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rules_pattern *p = &r->pats[i];
+		struct sbuf d = SBUF_INIT;
+		sarif_describe(&d, p);
+		sbuf_addstr(out, i ? ",\n        {\"id\": " : "\n        {\"id\": ");
+		json_cstr(out, p->name);
+		sbuf_addstr(out, ", \"shortDescription\": {\"text\": ");
+		json_str(out, d.buf, d.len);
+		sbuf_addstr(out, "}, \"fullDescription\": {\"text\": ");
+		sbuf_addf(&d, " It matches the PCRE2 regular expression %s.", p->regex);
+		json_str(out, d.buf, d.len);
+		sbuf_addstr(out, "}, \"help\": {\"text\": ");
+		sbuf_reset(&d);
+		sarif_advice(&d, p);
+		json_str(out, d.buf, d.len);
+		sbuf_addstr(out, "}, \"defaultConfiguration\": {\"level\": \"error\"}, \"properties\": {\"action\": ");
+		json_cstr(out, rules_action_name(p->action));
+		sbuf_addstr(out, ", \"regex\": ");
+		json_cstr(out, p->regex);
+		if (p->action == RA_COMMENT) {
+			sbuf_addstr(out, ", \"required_comments\": [");
+			for (size_t k = 0; k < p->nmarkers; k++) {
+				if (k)
+					sbuf_addstr(out, ", ");
+				json_cstr(out, p->markers[k]);
+			}
+			sbuf_addch(out, ']');
+		}
+		if (p->action == RA_COUNT)
+			sbuf_addf(out, ", \"threshold\": %u", p->threshold);
+		sbuf_addstr(out, "}}");
+		sbuf_release(&d);
+	}
+}
+
+/* The results of one file: its violations, and its allowed matches with their suppression. */
+static void sarif_file_results(struct sbuf *out, const struct rules *r, const struct walk_file *f,
+			       struct sarif_file *sf, int *first)
+{
+	struct sarif_res *res = NULL;
+	size_t n = 0, alloc = 0;
+	struct sbuf key = SBUF_INIT;
+	for (size_t k = 0; k < f->n; k++) {
+		const struct scan_match *m = &f->m[k];
+		if (m->outcome != SO_VIOLATION && m->outcome != SO_ALLOWED)
+			continue;
+		if (!n)
+			sarif_file_load(sf, f->path, r->max_filesize);
+		const char *s = "";
+		size_t len = 0;
+		sarif_file_line(sf, m->line, &s, &len);
+		trim_space(&s, &len);
+		sbuf_reset(&key);
+		sbuf_add(&key, f->path, f->pathlen + 1); /* with the NUL: a separator */
+		sbuf_add(&key, r->pats[m->pat].name, strlen(r->pats[m->pat].name) + 1);
+		sbuf_add(&key, s, len);
+		ALLOC_GROW(res, n + 1, alloc);
+		res[n].k = k;
+		res[n].h = XXH3_128bits(key.buf, key.len);
+		n++;
+	}
+	sbuf_release(&key);
+	if (!n)
+		return;
+	/* the occurrence: the same line text twice in a file (two identical calls) gets :0 and :1 */
+	qsort(res, n, sizeof(*res), cmp_sarif_res);
+	for (size_t i = 0; i < n; i++)
+		res[i].occurrence = i && XXH128_isEqual(res[i].h, res[i - 1].h) ? res[i - 1].occurrence + 1 : 0;
+	qsort(res, n, sizeof(*res), cmp_sarif_k);
+	for (size_t i = 0; i < n; i++) {
+		const struct scan_match *m = &f->m[res[i].k];
+		const struct rules_pattern *p = &r->pats[m->pat];
+		const char *s;
+		size_t len;
+		uint32_t col = sarif_file_line(sf, m->line, &s, &len) ? utf16_col(s, len, m->col) : m->col;
+		sbuf_addstr(out, *first ? "\n        {\"ruleId\": " : ",\n        {\"ruleId\": ");
+		*first = 0;
+		json_cstr(out, p->name);
+		sbuf_addf(out, ", \"ruleIndex\": %u, \"level\": \"error\", \"message\": {\"text\": ", m->pat);
+		struct sbuf msg = SBUF_INIT;
+		sarif_advice(&msg, p);
+		if (p->action == RA_COMMENT && p->nmarkers)
+			sbuf_addf(&msg, " (%s %s comment)", m->outcome == SO_ALLOWED ? "with a" : "no", p->markers[0]);
+		sbuf_addch(&msg, '.');
+		json_str(out, msg.buf, msg.len);
+		sbuf_release(&msg);
+		sbuf_addstr(out, "}, \"locations\": ");
+		sarif_location(out, f->path, f->pathlen, m->line, col);
+		sarif_hex(out, res[i].h, res[i].occurrence);
+		if (m->outcome == SO_ALLOWED) {
+			sbuf_addstr(out, ", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ");
+			sarif_justification(out, sf, p, m->line);
+			sbuf_addstr(out, "}]");
+		}
+		sbuf_addstr(out, ", \"properties\": {");
+		if (m->outcome == SO_VIOLATION)
+			sbuf_addf(out, "\"type\": \"%s\", ", sarif_type(p->action));
+		sbuf_addstr(out, "\"action\": ");
+		json_cstr(out, rules_action_name(p->action));
+		sbuf_addstr(out, "}}");
+	}
+	free(res);
+}
+
+void report_sarif(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		  const struct report_summary *sum)
+{
+	sbuf_addstr(out, "{\n  \"$schema\": "
+			 "\"https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json\",\n"
+			 "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": \"walker\", "
+			 "\"version\": \"" WALKER_VERSION "\", \"semanticVersion\": \"" WALKER_VERSION "\", "
+			 "\"rules\": [");
+	sarif_rules(out, r);
+	sbuf_addstr(out, "]}},\n    \"columnKind\": \"utf16CodeUnits\",\n    \"results\": [");
+	int first = 1;
+	struct sarif_file sf = { SBUF_INIT, NULL, 0, 0 };
+	for (size_t i = 0; i < res->n; i++)
+		sarif_file_results(out, r, &res->files[i], &sf, &first);
+	/* a count pattern over its threshold: one result, at its first match in the file with the most */
+	for (size_t p = 0; p < r->n; p++) {
+		if (r->pats[p].action != RA_COUNT || sum->source[p] <= r->pats[p].threshold)
+			continue;
+		struct topfile top[TOP_FILES];
+		size_t nt = top_files(res, p, top);
+		if (!nt)
+			continue;
+		const struct walk_file *f = &res->files[top[0].file];
+		const struct scan_match *m = f->m;
+		while (m->pat != p || m->outcome != SO_COUNTED)
+			m++;
+		sarif_file_load(&sf, f->path, r->max_filesize);
+		const char *s;
+		size_t len;
+		uint32_t col = sarif_file_line(&sf, m->line, &s, &len) ? utf16_col(s, len, m->col) : m->col;
+		sbuf_addstr(out, first ? "\n        {\"ruleId\": " : ",\n        {\"ruleId\": ");
+		first = 0;
+		json_cstr(out, r->pats[p].name);
+		sbuf_addf(out, ", \"ruleIndex\": %zu, \"level\": \"error\", \"message\": {\"text\": ", p);
+		struct sbuf msg = SBUF_INIT;
+		sbuf_addf(&msg, "%s (%llu matches in source code, over the threshold of %u; most in ",
+			  r->pats[p].advice, (unsigned long long)sum->source[p], r->pats[p].threshold);
+		for (size_t t = 0; t < nt; t++) {
+			if (t)
+				sbuf_addstr(&msg, ", ");
+			sbuf_add(&msg, res->files[top[t].file].path, res->files[top[t].file].pathlen);
+			sbuf_addf(&msg, " (%llu)", (unsigned long long)top[t].n);
+		}
+		sbuf_addstr(&msg, ").");
+		json_str(out, msg.buf, msg.len);
+		sbuf_addstr(out, "}, \"locations\": ");
+		sarif_location(out, f->path, f->pathlen, m->line, col);
+		/* one per pattern whatever the files: the pattern's name is the key */
+		sbuf_reset(&msg);
+		sbuf_addstr(&msg, "threshold");
+		sbuf_add(&msg, r->pats[p].name, strlen(r->pats[p].name) + 1);
+		sarif_hex(out, XXH3_128bits(msg.buf, msg.len), 0);
+		sbuf_release(&msg);
+		sbuf_addf(out,
+			  ", \"properties\": {\"type\": \"%s\", \"action\": \"count\", \"count\": %llu, \"threshold\": "
+			  "%u}}",
+			  sarif_type(RA_COUNT), (unsigned long long)sum->source[p], r->pats[p].threshold);
+	}
+	sarif_file_release(&sf);
+	sbuf_addstr(out, "\n    ]");
+	/* what could not be checked, as the invocation's notifications */
+	sbuf_addstr(out, ",\n    \"invocations\": [{\"executionSuccessful\": true, \"toolExecutionNotifications\": [");
+	first = 1;
+	for (size_t i = 0; i < res->n; i++) {
+		const struct walk_file *f = &res->files[i];
+		if (f->status != WF_UNREADABLE && f->status != WF_LINK_LOOP && f->status != WF_LIMIT &&
+		    f->status != WF_SPECIAL)
+			continue;
+		sbuf_addstr(out, first ? "\n        {\"level\": \"warning\", \"message\": {\"text\": "
+				       : ",\n        {\"level\": \"warning\", \"message\": {\"text\": ");
+		first = 0;
+		struct sbuf msg = SBUF_INIT;
+		if (f->status == WF_LIMIT)
+			sbuf_addf(&msg,
+				  "Pattern '%s' hit the regex match limit on line %u; its later matches in this file "
+				  "are not reported.",
+				  r->pats[f->limit_pat].name, f->limit_line);
+		else if (f->status == WF_SPECIAL)
+			sbuf_addf(&msg, "Skipped, a %s.", reason_of(f));
+		else
+			sbuf_addf(&msg, "Not checked: %s.", reason_of(f));
+		json_str(out, msg.buf, msg.len);
+		sbuf_release(&msg);
+		sbuf_addstr(out, "}, \"locations\": ");
+		sarif_location(out, f->path, f->pathlen, f->status == WF_LIMIT ? f->limit_line : 0, 1);
+		sbuf_addch(out, '}');
+	}
+	sbuf_addstr(out, first ? "]}]\n  }]\n}\n" : "\n      ]}]\n  }]\n}\n");
 }

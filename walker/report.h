@@ -9,6 +9,7 @@
  *   report_summarize(rules, &result, &sum);            (counts, verdicts)
  *   report_warnings(&err, rules, &result);              (for stderr)
  *   report_text(&out, rules, &result, &sum, &ro);  or  report_json(&out, rules, &result, &sum, &ro);
+ *     or  report_github(&out, rules, &result, &sum);  or  report_sarif(&out, rules, &result, &sum);
  *   report_summary_release(&sum);
  */
 #ifndef REPORT_H
@@ -30,10 +31,11 @@ struct report_opts {
 	char *cache_path;
 	uint64_t cache_loaded, cache_dropped, cache_written;
 	double cache_load_s, cache_save_s;
+	unsigned shard_index, shard_count; /* --shard: JSON says which, for merging (0: not sharded) */
 };
-#define REPORT_OPTS_INIT                                  \
-	{                                                 \
-		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0 \
+#define REPORT_OPTS_INIT                                        \
+	{                                                       \
+		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0, 0, 0 \
 	}
 
 struct report_summary {
@@ -58,6 +60,20 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 		 const struct report_summary *sum, const struct report_opts *ro);
 void report_json(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		 const struct report_summary *sum, const struct report_opts *ro);
+
+/* GitHub Actions workflow commands, appended: one "::error file=P,line=L,col=C,title=PATTERN::
+ * ADVICE" line per violation and one per count pattern over its threshold, escaped as the runner
+ * unescapes them (docs/output.md). Nothing else: the exit status says pass or fail. */
+void report_github(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		   const struct report_summary *sum);
+
+/* SARIF 2.1.0, appended: one run; every pattern a rule; each violation a result, each allowed
+ * match a result with an inSource suppression, each count pattern over its threshold one result;
+ * unreadable and skipped files as notifications (docs/output.md). Reads each file with results
+ * again, relative to the working directory, for the text of the result's line (fingerprint,
+ * UTF-16 column, justification); a file that cannot be read gives plainer results, no error. */
+void report_sarif(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		  const struct report_summary *sum);
 
 /* A path for text output: as is when it is printable UTF-8 without '"' or '\\',
  * else C-quoted

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "bytes.h"
 #include "cache.h"
@@ -336,6 +337,17 @@ static struct walk_file *add_out(struct worker *me, const struct dnode *d, const
 	sbuf_add(&p, name, nlen);
 	f->path = sbuf_detach(&p, &f->pathlen);
 	return f;
+}
+
+/* --shard: whether a file (rel: its path relative to the ignore root) is this run's to scan, by the
+ * XXH3-64 of its path relative to the walk root: the same split on every machine. */
+static int in_shard(const struct walk *w, const char *rel, size_t len)
+{
+	const struct walk_opts *o = w->o;
+	if (!o->shard_count)
+		return 1;
+	size_t skip = w->prefix_len <= len ? w->prefix_len : 0;
+	return XXH3_64bits(rel + skip, len - skip) % o->shard_count == o->shard_index;
 }
 
 static void report_errno(struct worker *me, const struct dnode *d, const char *name, size_t nlen, int is_dir,
@@ -885,15 +897,15 @@ static int resolve_deferred(struct worker *me, int block)
 				fd_release(w, d);
 			}
 		} else {
-			if (repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
+			if (!repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
+				me->st.ignored++;
+			} else if (in_shard(w, me->path.buf, me->path.len)) {
 				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools };
 				me->st.files++;
 				size_t len = me->path.len;
 				char *rel = xmemdup(me->path.buf, len);
 				do_file(me, d, d->fd, df->name, df->nlen, &fe, rel, len, d->rellen);
 				free(rel);
-			} else {
-				me->st.ignored++;
 			}
 			fd_release(w, d);
 		}
@@ -1097,6 +1109,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 			subs[nsubs++] = c;
 			continue;
 		}
+		if (!in_shard(w, me->path.buf, me->path.len))
+			continue;
 		me->st.files++;
 		struct rules_class cls;
 		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
@@ -1357,6 +1371,10 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	struct fent fe = { 0 };
 	struct rules_class c;
 	size_t rl = strlen(root);
+	if (!in_shard(&w, root, rl)) {
+		worker_release(&me);
+		return 0;
+	}
 	rules_classify(r, root, rl, (size_t)(base - root), &c);
 	fe.lang = c.lang;
 	fe.test = c.test;
@@ -1385,7 +1403,8 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 }
 
 /* --changed-since: scan the listed files (relative to the walk root) instead of walking. The
- * hidden and depth rules apply as in a walk; git already left out what it ignores. */
+ * hidden and depth rules apply as in a walk; git already left out what it ignores. Files named
+ * on the command line (only_named) are scanned whatever their name and depth. */
 static void walk_only(struct worker *me, struct dnode *rootn)
 {
 	struct walk *w = me->w;
@@ -1405,7 +1424,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		}
 		if (!len || base == len)
 			continue;
-		if (hidden && !o->hidden) {
+		if (hidden && !o->hidden && !o->only_named) {
 			me->st.hidden++;
 			continue;
 		}
@@ -1413,7 +1432,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			me->st.ignored++;
 			continue;
 		}
-		if (o->max_depth >= 0 && depth > o->max_depth)
+		if (o->max_depth >= 0 && depth > o->max_depth && !o->only_named)
 			continue;
 		sbuf_reset(&rel);
 		sbuf_add(&rel, rootn->rel, rootn->rellen);
@@ -1428,14 +1447,16 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			me->st.symlinks++;
 		} else if (S_ISREG(st.st_mode)) {
 			sbuf_add(&rel, p + base, len - base);
-			struct rules_class c;
-			rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
-			unsigned tools = rootn->tools;
-			if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
-				tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
-			struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools };
-			me->st.files++;
-			do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
+			if (in_shard(w, rel.buf, rel.len)) {
+				struct rules_class c;
+				rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
+				unsigned tools = rootn->tools;
+				if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
+					tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
+				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools };
+				me->st.files++;
+				do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
+			}
 		}
 		if (dfd >= 0 && dfd != w->rootfd)
 			close(dfd);

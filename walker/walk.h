@@ -61,10 +61,14 @@ struct walk_opts {
 	 * file): never walked */
 	struct walk_self self[2];
 	size_t nself;
+	int only_named; /* only lists files named on the command line: no hidden or depth rule */
+	/* --shard: scan only the files whose XXH3-64 of the path relative to the walk root is
+	 * shard_index modulo shard_count (0: no sharding); directories are walked by every shard */
+	unsigned shard_index, shard_count;
 };
-#define WALK_OPTS_INIT                                                                                  \
-	{                                                                                               \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0 \
+#define WALK_OPTS_INIT                                                                                           \
+	{                                                                                                        \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0 \
 	}
 
 enum walk_status {
