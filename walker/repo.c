@@ -665,3 +665,17 @@ out:
 	lg.git_repository_free(g);
 	return rc;
 }
+
+uint64_t repo_tracked_digest(struct repo *rp)
+{
+	load_index(rp);
+	/* a sum of the paths' hashes: the same whatever order the index lists them in */
+	uint64_t sum = rp->files.n;
+	const char *p = rp->files.text.buf, *end = p + rp->files.text.len;
+	while (p < end) {
+		size_t len = strlen(p);
+		sum += XXH3_64bits(p, len);
+		p += len + 1;
+	}
+	return sum;
+}

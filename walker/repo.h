@@ -19,6 +19,7 @@
 #define REPO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sbuf.h"
 
@@ -51,6 +52,9 @@ int repo_is_tracked(struct repo *rp, const char *path, size_t len);
 void repo_index_prefetch(struct repo *rp);
 int repo_index_ready(const struct repo *rp);
 int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len);
+/* A digest of the set of tracked paths (the index is read first): it changes when a path is added
+ * to or removed from the index, not when only its stat data or content does (--watch). */
+uint64_t repo_tracked_digest(struct repo *rp);
 
 /* The files that differ between the commit or tree ref and the work tree of the repository around
  * abs_root: modified, added, renamed (the new name), untracked but not ignored; not deleted ones.

@@ -145,56 +145,54 @@ void report_warnings(struct sbuf *warn, const struct rules *r, const struct walk
 	}
 }
 
-void report_text(struct sbuf *out, const struct rules *r, const struct walk_result *res,
-		 const struct report_summary *sum, const struct report_opts *ro)
+/* One violation line: "path:line:col: pattern: advice (no MARKER comment)". */
+static void text_violation(struct sbuf *out, const struct rules *r, const char *path, size_t pathlen,
+			   const struct scan_match *m, const struct report_opts *ro)
 {
 	const char *bold = ro->color ? "\033[1m" : "", *red = ro->color ? "\033[31m" : "",
 		   *reset = ro->color ? "\033[0m" : "";
-	uint64_t shown = 0;
-	for (size_t i = 0; i < res->n; i++) {
-		const struct walk_file *f = &res->files[i];
-		for (size_t k = 0; k < f->n; k++) {
-			const struct scan_match *m = &f->m[k];
-			if (m->outcome != SO_VIOLATION)
-				continue;
-			if (ro->limit >= 0 && shown >= (uint64_t)ro->limit) {
-				shown++;
-				continue;
-			}
-			shown++;
-			const struct rules_pattern *p = &r->pats[m->pat];
-			sbuf_addstr(out, bold);
-			report_path_text(out, f->path, f->pathlen);
-			sbuf_addf(out, ":%u:%u:%s %s%s%s: ", m->line, m->col, reset, red, p->name, reset);
-			quote_c(out, p->advice, strlen(p->advice), 0); /* from a config: never raw */
-			if (p->action == RA_COMMENT && p->nmarkers) {
-				sbuf_addstr(out, " (no ");
-				quote_c(out, p->markers[0], strlen(p->markers[0]), 0);
-				sbuf_addstr(out, " comment)");
-			}
-			sbuf_addch(out, '\n');
-		}
+	const struct rules_pattern *p = &r->pats[m->pat];
+	sbuf_addstr(out, bold);
+	report_path_text(out, path, pathlen);
+	sbuf_addf(out, ":%u:%u:%s %s%s%s: ", m->line, m->col, reset, red, p->name, reset);
+	quote_c(out, p->advice, strlen(p->advice), 0); /* from a config: never raw */
+	if (p->action == RA_COMMENT && p->nmarkers) {
+		sbuf_addstr(out, " (no ");
+		quote_c(out, p->markers[0], strlen(p->markers[0]), 0);
+		sbuf_addstr(out, " comment)");
 	}
-	if (ro->limit >= 0 && shown > (uint64_t)ro->limit)
-		sbuf_addf(out, "... and %llu more (--all shows every one)\n",
-			  (unsigned long long)(shown - (uint64_t)ro->limit));
-	for (size_t p = 0; p < r->n; p++) {
-		if (r->pats[p].action != RA_COUNT || sum->source[p] <= r->pats[p].threshold)
-			continue;
-		struct topfile top[TOP_FILES];
-		size_t nt = top_files(res, p, top);
-		sbuf_addf(out,
-			  "%s%s%s: %llu matches in source code, over the threshold of %u; "
-			  "most in ",
-			  red, r->pats[p].name, reset, (unsigned long long)sum->source[p], r->pats[p].threshold);
-		for (size_t t = 0; t < nt; t++) {
-			if (t)
-				sbuf_addstr(out, ", ");
-			report_path_text(out, res->files[top[t].file].path, res->files[top[t].file].pathlen);
-			sbuf_addf(out, " (%llu)", (unsigned long long)top[t].n);
-		}
-		sbuf_addch(out, '\n');
+	sbuf_addch(out, '\n');
+}
+
+/* The line of count pattern p, over its threshold: its count and the files with the most. */
+static void text_threshold(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+			   const struct report_summary *sum, size_t p, const struct report_opts *ro)
+{
+	const char *red = ro->color ? "\033[31m" : "", *reset = ro->color ? "\033[0m" : "";
+	struct topfile top[TOP_FILES];
+	size_t nt = top_files(res, p, top);
+	sbuf_addf(out,
+		  "%s%s%s: %llu matches in source code, over the threshold of %u; "
+		  "most in ",
+		  red, r->pats[p].name, reset, (unsigned long long)sum->source[p], r->pats[p].threshold);
+	for (size_t t = 0; t < nt; t++) {
+		if (t)
+			sbuf_addstr(out, ", ");
+		report_path_text(out, res->files[top[t].file].path, res->files[top[t].file].pathlen);
+		sbuf_addf(out, " (%llu)", (unsigned long long)top[t].n);
 	}
+	sbuf_addch(out, '\n');
+}
+
+static int over_threshold(const struct rules *r, const struct report_summary *sum, size_t p)
+{
+	return r->pats[p].action == RA_COUNT && sum->source[p] > r->pats[p].threshold;
+}
+
+/* The summary line: PASS or FAIL, files, violations, then each match once under its outcome. */
+static void text_summary(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+			 const struct report_summary *sum)
+{
 	sbuf_addf(out, "%s: %llu files, %llu violations", report_passed(sum) ? "PASS" : "FAIL",
 		  (unsigned long long)res->stats.files, (unsigned long long)(sum->violations + sum->over_threshold));
 	/* each match once, under its outcome: allowed matches are never added to violations */
@@ -217,6 +215,33 @@ void report_text(struct sbuf *out, const struct rules *r, const struct walk_resu
 		sbuf_addf(out, "; %llu skipped, %llu unreadable", (unsigned long long)(sum->skipped + sum->limited),
 			  (unsigned long long)sum->unreadable);
 	sbuf_addch(out, '\n');
+}
+
+void report_text(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		 const struct report_summary *sum, const struct report_opts *ro)
+{
+	uint64_t shown = 0;
+	for (size_t i = 0; i < res->n; i++) {
+		const struct walk_file *f = &res->files[i];
+		for (size_t k = 0; k < f->n; k++) {
+			const struct scan_match *m = &f->m[k];
+			if (m->outcome != SO_VIOLATION)
+				continue;
+			if (ro->limit >= 0 && shown >= (uint64_t)ro->limit) {
+				shown++;
+				continue;
+			}
+			shown++;
+			text_violation(out, r, f->path, f->pathlen, m, ro);
+		}
+	}
+	if (ro->limit >= 0 && shown > (uint64_t)ro->limit)
+		sbuf_addf(out, "... and %llu more (--all shows every one)\n",
+			  (unsigned long long)(shown - (uint64_t)ro->limit));
+	for (size_t p = 0; p < r->n; p++)
+		if (over_threshold(r, sum, p))
+			text_threshold(out, r, res, sum, p, ro);
+	text_summary(out, r, res, sum);
 	if (ro->stats) {
 		const struct walk_stats *s = &res->stats;
 		sbuf_addf(out,
@@ -338,6 +363,39 @@ static void json_list(struct sbuf *out, const char *key, const struct rules *r, 
 	free(tails);
 }
 
+/* The count patterns over their threshold, as JSON objects, each after sep (", " between them);
+ * returns how many. */
+static size_t json_thresholds(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+			      const struct report_summary *sum, const char *sep)
+{
+	size_t n = 0;
+	for (size_t p = 0; p < r->n; p++) {
+		if (!over_threshold(r, sum, p))
+			continue;
+		struct topfile top[TOP_FILES];
+		size_t nt = top_files(res, p, top);
+		if (n++)
+			sbuf_addch(out, ',');
+		sbuf_addstr(out, sep);
+		sbuf_addstr(out, "{\"pattern\": ");
+		json_cstr(out, r->pats[p].name);
+		sbuf_addf(out,
+			  ", \"type\": \"threshold_exceeded\", \"action\": \"count\", \"count\": %llu, \"threshold\": "
+			  "%u, "
+			  "\"advice\": ",
+			  (unsigned long long)sum->source[p], r->pats[p].threshold);
+		json_cstr(out, r->pats[p].advice);
+		sbuf_addstr(out, ", \"top_files\": [");
+		for (size_t t = 0; t < nt; t++) {
+			sbuf_addstr(out, t ? ", {\"file\": " : "{\"file\": ");
+			json_str(out, res->files[top[t].file].path, res->files[top[t].file].pathlen);
+			sbuf_addf(out, ", \"count\": %llu}", (unsigned long long)top[t].n);
+		}
+		sbuf_addstr(out, "]}");
+	}
+	return n;
+}
+
 /* --shard: which shard this is, and what merging N shards needs that they do not all report: the
  * count patterns' thresholds and advice (tools/shard-merge.jq). */
 static void json_shard(struct sbuf *out, const struct rules *r, const struct report_opts *ro)
@@ -374,37 +432,14 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 	sbuf_addch(out, '}');
 	json_list(out, "violations", r, res, SO_VIOLATION);
 	sbuf_addstr(out, ",\n  \"threshold_violations\": [");
-	int first = 1;
-	for (size_t p = 0; p < r->n; p++) {
-		if (r->pats[p].action != RA_COUNT || sum->source[p] <= r->pats[p].threshold)
-			continue;
-		struct topfile top[TOP_FILES];
-		size_t nt = top_files(res, p, top);
-		sbuf_addstr(out, first ? "\n    {\"pattern\": " : ",\n    {\"pattern\": ");
-		first = 0;
-		json_cstr(out, r->pats[p].name);
-		sbuf_addf(out,
-			  ", \"type\": \"threshold_exceeded\", \"action\": \"count\", \"count\": %llu, \"threshold\": "
-			  "%u, "
-			  "\"advice\": ",
-			  (unsigned long long)sum->source[p], r->pats[p].threshold);
-		json_cstr(out, r->pats[p].advice);
-		sbuf_addstr(out, ", \"top_files\": [");
-		for (size_t t = 0; t < nt; t++) {
-			sbuf_addstr(out, t ? ", {\"file\": " : "{\"file\": ");
-			json_str(out, res->files[top[t].file].path, res->files[top[t].file].pathlen);
-			sbuf_addf(out, ", \"count\": %llu}", (unsigned long long)top[t].n);
-		}
-		sbuf_addstr(out, "]}");
-	}
-	sbuf_addstr(out, first ? "]" : "\n  ]");
+	sbuf_addstr(out, json_thresholds(out, r, res, sum, "\n    ") ? "\n  ]" : "]");
 	json_list(out, "allowed", r, res, SO_ALLOWED);
 	json_list(out, "test", r, res, SO_TEST);
 	json_list(out, "counted", r, res, SO_COUNTED);
 	const char *keys[] = { "skipped", "unreadable", "errors" };
 	for (int kind = 0; kind < 3; kind++) {
 		sbuf_addf(out, ",\n  \"%s\": [", keys[kind]);
-		first = 1;
+		int first = 1;
 		for (size_t i = 0; i < res->n; i++) {
 			const struct walk_file *f = &res->files[i];
 			int k = f->status == WF_OK           ? -1
@@ -926,4 +961,93 @@ void report_sarif(struct sbuf *out, const struct rules *r, const struct walk_res
 		sbuf_addch(out, '}');
 	}
 	sbuf_addstr(out, first ? "]}]\n  }]\n}\n" : "\n      ]}]\n  }]\n}\n");
+}
+
+/* ---- --watch: one cycle at a time ----------------------------------------------------------- */
+
+void report_text_cycle(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		       const struct report_summary *sum, const struct report_cycle *cy, const struct report_opts *ro)
+{
+	const char *green = ro->color ? "\033[32m" : "", *red = ro->color ? "\033[31m" : "",
+		   *reset = ro->color ? "\033[0m" : "";
+	uint64_t shown = 0;
+	for (size_t i = 0; i < cy->nchanges; i++) {
+		const struct report_change *c = &cy->changes[i];
+		if (ro->limit >= 0 && shown++ >= (uint64_t)ro->limit)
+			continue;
+		sbuf_addf(out, "%s%c%s ", c->fixed ? green : red, c->fixed ? '-' : '+', reset);
+		text_violation(out, c->r, c->path, c->pathlen, &c->m, ro);
+	}
+	if (ro->limit >= 0 && shown > (uint64_t)ro->limit)
+		sbuf_addf(out, "... and %llu more changes (--all shows every one)\n",
+			  (unsigned long long)(shown - (uint64_t)ro->limit));
+	for (size_t p = 0; p < r->n; p++) {
+		int was = cy->prev && over_threshold(r, cy->prev, p), is = over_threshold(r, sum, p);
+		if (is && (!was || cy->prev->source[p] != sum->source[p]))
+			text_threshold(out, r, res, sum, p, ro);
+		else if (was && !is)
+			sbuf_addf(out, "%s: %llu matches in source code, within the threshold of %u\n", r->pats[p].name,
+				  (unsigned long long)sum->source[p], r->pats[p].threshold);
+	}
+	text_summary(out, r, res, sum);
+}
+
+/* A violation as the JSON report lists it. */
+static void json_violation(struct sbuf *out, const struct rules *r, const char *path, size_t pathlen,
+			   const struct scan_match *m)
+{
+	sbuf_addstr(out, "{\"file\": ");
+	json_str(out, path, pathlen);
+	sbuf_addf(out, ", \"line\": %u, \"column\": %u", m->line, m->col);
+	const struct rules_pattern *p = &r->pats[m->pat];
+	sbuf_addstr(out, ", \"pattern\": ");
+	json_cstr(out, p->name);
+	sbuf_addf(out, ", \"type\": \"%s\"", p->action == RA_COMMENT ? "missing_comment" : "forbidden");
+	sbuf_addf(out, ", \"action\": \"%s\"", rules_action_name(p->action));
+	if (p->action == RA_COMMENT && p->nmarkers) {
+		sbuf_addstr(out, ", \"required_comment\": ");
+		json_cstr(out, p->markers[0]);
+	}
+	sbuf_addstr(out, ", \"advice\": ");
+	json_cstr(out, p->advice);
+	sbuf_addch(out, '}');
+}
+
+void report_json_cycle(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		       const struct report_summary *sum, const struct report_cycle *cy)
+{
+	sbuf_addf(out, "{\"tool\": \"walker\", \"version\": \"%s\", \"cycle\": %lu, \"full\": %s, \"passed\": %s",
+		  WALKER_VERSION, cy->number, cy->full ? "true" : "false", report_passed(sum) ? "true" : "false");
+	sbuf_addstr(out, ", \"checked\": [");
+	for (size_t i = 0; i < cy->nchecked; i++) {
+		if (i)
+			sbuf_addstr(out, ", ");
+		json_str(out, cy->checked[i], strlen(cy->checked[i]));
+	}
+	for (int fixed = 0; fixed < 2; fixed++) {
+		sbuf_addstr(out, fixed ? "], \"fixed\": [" : "], \"new\": [");
+		int first = 1;
+		for (size_t i = 0; i < cy->nchanges; i++) {
+			const struct report_change *c = &cy->changes[i];
+			if (c->fixed != fixed)
+				continue;
+			if (!first)
+				sbuf_addstr(out, ", ");
+			first = 0;
+			json_violation(out, c->r, c->path, c->pathlen, &c->m);
+		}
+	}
+	sbuf_addstr(out, "], \"threshold_violations\": [");
+	json_thresholds(out, r, res, sum, "");
+	sbuf_addf(out,
+		  "], \"summary\": {\"files\": %llu, \"violations\": %llu, \"allowed\": %llu, \"test\": %llu, "
+		  "\"counted\": %llu, \"skipped\": %llu, \"unreadable\": %llu}",
+		  (unsigned long long)res->stats.files, (unsigned long long)(sum->violations + sum->over_threshold),
+		  (unsigned long long)sum->allowed, (unsigned long long)sum->in_tests, (unsigned long long)sum->counted,
+		  (unsigned long long)(sum->skipped + sum->limited), (unsigned long long)sum->unreadable);
+	sbuf_addstr(out, ", \"counts\": {\"source\": ");
+	json_counts(out, r, sum->source);
+	sbuf_addstr(out, ", \"test\": ");
+	json_counts(out, r, sum->test);
+	sbuf_addstr(out, "}}\n");
 }

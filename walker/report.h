@@ -75,6 +75,36 @@ void report_github(struct sbuf *out, const struct rules *r, const struct walk_re
 void report_sarif(struct sbuf *out, const struct rules *r, const struct walk_result *res,
 		  const struct report_summary *sum);
 
+/* --watch (docs/watch.md): a violation that a cycle found new, or fixed. */
+struct report_change {
+	const char *path; /* as displayed */
+	size_t pathlen;
+	struct scan_match m;
+	const struct rules *r; /* the rules m was judged with (a fixed one may predate a config change) */
+	int fixed;             /* 1: gone since the last report; 0: new */
+};
+
+struct report_cycle {
+	unsigned long number; /* 0: the first run */
+	int full;             /* the whole tree was walked again */
+	char *const *checked; /* the paths checked again, as displayed */
+	size_t nchecked;
+	const struct report_change *changes; /* sorted by path, line, column */
+	size_t nchanges;
+	const struct report_summary *prev; /* the last report's summary, for threshold lines (NULL: none) */
+};
+
+/* One cycle as text, appended: "- " and a violation line for each fixed one, "+ " for each new one
+ * (ro->limit of them, then "... and N more"), the line of each count pattern that went over its
+ * threshold or changed its count there (or "within the threshold" when it came back), and the
+ * summary line. */
+void report_text_cycle(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		       const struct report_summary *sum, const struct report_cycle *cy, const struct report_opts *ro);
+/* One cycle as one JSON document on one line (JSON Lines), appended: cycle, full, passed, checked,
+ * new, fixed, threshold_violations, summary, counts. */
+void report_json_cycle(struct sbuf *out, const struct rules *r, const struct walk_result *res,
+		       const struct report_summary *sum, const struct report_cycle *cy);
+
 /* A path for text output: as is when it is printable UTF-8 without '"' or '\\',
  * else C-quoted
  * ("new\nline.rs", "bad-\377.rs") as git's core.quotePath does: quote_c(QUOTE_PATH). */

@@ -836,6 +836,17 @@ static int is_loop(const struct dnode *d)
 	return 0;
 }
 
+/* A regular file the walk counts (rel: its path relative to the ignore root, base its directory's
+ * length): in the stats, and for the caller's file hook. */
+static void count_file(struct worker *me, const char *rel, size_t len, size_t base)
+{
+	const struct walk *w = me->w;
+	const struct walk_hooks *h = w->o->hooks;
+	me->st.files++;
+	if (h && h->file)
+		h->file(h->ctx, rel + w->prefix_len, len - w->prefix_len, base - w->prefix_len);
+}
+
 static void defer(struct worker *me, struct dnode *d, const char *name, const struct fent *fe, int is_dir, int via_link)
 {
 	struct walk *w = me->w;
@@ -901,7 +912,7 @@ static int resolve_deferred(struct worker *me, int block)
 				me->st.ignored++;
 			} else if (in_shard(w, me->path.buf, me->path.len)) {
 				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools };
-				me->st.files++;
+				count_file(me, me->path.buf, me->path.len, d->rellen);
 				size_t len = me->path.len;
 				char *rel = xmemdup(me->path.buf, len);
 				do_file(me, d, d->fd, df->name, df->nlen, &fe, rel, len, d->rellen);
@@ -915,6 +926,113 @@ static int resolve_deferred(struct worker *me, int block)
 	}
 	free(list);
 	return n > 0;
+}
+
+enum { ENT_SKIP, ENT_DEFERRED, ENT_DIR, ENT_FILE };
+
+/* Decide one entry en (fe: its name length and d_type) of directory d, open as fd, as the walk
+ * does: skipped (.git, the walker's own caches, hidden, a symlink, --max-depth, ignored; counted in
+ * the stats), a special file (reported), put off until the index is read (when can_defer), a
+ * directory to enter (*sub: its new node) or a file to scan (counted; fe gets its class). self_here:
+ * holds_self of d; deep_ok: d's subdirectories are within --max-depth. me->path is clobbered. */
+static int decide(struct worker *me, struct dnode *d, int fd, struct fent *fe, const char *en, unsigned self_here,
+		  int deep_ok, int can_defer, struct dnode **sub)
+{
+	struct walk *w = me->w;
+	const struct walk_opts *o = w->o;
+	if (!strcmp(en, ".git"))
+		return ENT_SKIP;
+	if (self_here && is_self(o, self_here, en, fe->name_len)) { /* our own cache: it changes every run */
+		me->st.ignored++;
+		return ENT_SKIP;
+	}
+	if (en[0] == '.' && !o->hidden) {
+		me->st.hidden++;
+		return ENT_SKIP;
+	}
+	int type = fe->type, via_link = 0;
+	struct stat st;
+	if (type == DT_UNKNOWN) {
+		if (fstatat(fd, en, &st, AT_SYMLINK_NOFOLLOW)) {
+			report_errno(me, d, en, fe->name_len, 0, "unable to stat", errno);
+			return ENT_SKIP;
+		}
+		type = S_ISDIR(st.st_mode)   ? DT_DIR
+		       : S_ISREG(st.st_mode) ? DT_REG
+		       : S_ISLNK(st.st_mode) ? DT_LNK
+					     : DT_FIFO;
+	}
+	if (type == DT_LNK) {
+		me->st.symlinks++;
+		if (!o->follow)
+			return ENT_SKIP;
+		if (fstatat(fd, en, &st, 0)) {
+			report_errno(me, d, en, fe->name_len, 0, "broken symlink", errno);
+			return ENT_SKIP;
+		}
+		type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
+		via_link = 1;
+	}
+	if (type == DT_DIR && !deep_ok)
+		return ENT_SKIP;
+	if (type != DT_DIR && type != DT_REG) {
+		sbuf_reset(&me->path);
+		sbuf_add(&me->path, d->rel, d->rellen);
+		sbuf_add(&me->path, en, fe->name_len);
+		if (!o->no_ignore && (d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, 0))) {
+			me->st.ignored++;
+			return ENT_SKIP;
+		}
+		struct walk_file *f = add_out(me, d, en, fe->name_len);
+		f->status = WF_SPECIAL;
+		f->reason = xstrdup(type == DT_FIFO ? "fifo" : type == DT_SOCK ? "socket" : "device");
+		me->st.special++;
+		return ENT_SKIP;
+	}
+	sbuf_reset(&me->path);
+	sbuf_add(&me->path, d->rel, d->rellen);
+	sbuf_add(&me->path, en, fe->name_len);
+	int excluded = 0;
+	if (!o->no_ignore) {
+		excluded = d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, type == DT_DIR);
+		if (excluded && !d->excluded && w->repo && !repo_index_ready(w->repo) && can_defer) {
+			defer(me, d, en, fe, type == DT_DIR, via_link);
+			return ENT_DEFERRED;
+		}
+		if (excluded && w->repo) {
+			if (type == DT_REG) {
+				if (repo_is_tracked(w->repo, me->path.buf, me->path.len))
+					excluded = 0;
+			} else {
+				sbuf_addch(&me->path, '/');
+				int keep = repo_has_tracked_below(w->repo, me->path.buf, me->path.len);
+				sbuf_setlen(&me->path, me->path.len - 1);
+				if (keep)
+					excluded = 2; /* enter, for the tracked files only */
+			}
+		}
+		if (excluded == 1) {
+			me->st.ignored++;
+			return ENT_SKIP;
+		}
+	}
+	if (type == DT_DIR) {
+		sbuf_addch(&me->path, '/');
+		struct dnode *c = node_new(d, me->path.buf, me->path.len, d->rellen);
+		c->excluded = excluded == 2;
+		c->via_link = via_link;
+		*sub = c;
+		return ENT_DIR;
+	}
+	if (!in_shard(w, me->path.buf, me->path.len))
+		return ENT_SKIP;
+	count_file(me, me->path.buf, me->path.len, d->rellen);
+	struct rules_class cls;
+	rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
+	fe->lang = cls.lang;
+	fe->test = cls.test;
+	fe->tools = (uint8_t)d->tools;
+	return ENT_FILE;
 }
 
 static void do_dir(struct worker *me, struct dnode *d)
@@ -967,6 +1085,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 	atomic_fetch_add(&w->fds_open, 1);
 	atomic_store(&d->fd_users, 1);
 	me->st.dirs++;
+	if (o->hooks && o->hooks->dir) /* before the listing: a watch set now misses nothing after it */
+		o->hooks->dir(o->hooks->ctx, d->rel + w->prefix_len, d->rellen - w->prefix_len, fd);
 
 	/* the listing */
 	me->nents = 0;
@@ -1022,103 +1142,16 @@ static void do_dir(struct worker *me, struct dnode *d)
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
 	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];
-		const char *en = me->names.buf + fe->name_off;
-		if (!strcmp(en, ".git"))
-			continue;
-		if (self_here && is_self(o, self_here, en, fe->name_len)) { /* our own cache: it changes every run */
-			me->st.ignored++;
-			continue;
-		}
-		if (en[0] == '.' && !o->hidden) {
-			me->st.hidden++;
-			continue;
-		}
-		int type = fe->type, via_link = 0;
-		struct stat st;
-		if (type == DT_UNKNOWN) {
-			if (fstatat(fd, en, &st, AT_SYMLINK_NOFOLLOW)) {
-				report_errno(me, d, en, fe->name_len, 0, "unable to stat", errno);
-				continue;
-			}
-			type = S_ISDIR(st.st_mode)   ? DT_DIR
-			       : S_ISREG(st.st_mode) ? DT_REG
-			       : S_ISLNK(st.st_mode) ? DT_LNK
-						     : DT_FIFO;
-		}
-		if (type == DT_LNK) {
-			me->st.symlinks++;
-			if (!o->follow)
-				continue;
-			if (fstatat(fd, en, &st, 0)) {
-				report_errno(me, d, en, fe->name_len, 0, "broken symlink", errno);
-				continue;
-			}
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_FIFO;
-			via_link = 1;
-		}
-		if (type == DT_DIR && !deep_ok)
-			continue;
-		if (type != DT_DIR && type != DT_REG) {
-			sbuf_reset(&me->path);
-			sbuf_add(&me->path, d->rel, d->rellen);
-			sbuf_add(&me->path, en, fe->name_len);
-			if (!o->no_ignore && (d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, 0))) {
-				me->st.ignored++;
-				continue;
-			}
-			struct walk_file *f = add_out(me, d, en, fe->name_len);
-			f->status = WF_SPECIAL;
-			f->reason = xstrdup(type == DT_FIFO ? "fifo" : type == DT_SOCK ? "socket" : "device");
-			me->st.special++;
-			continue;
-		}
-		sbuf_reset(&me->path);
-		sbuf_add(&me->path, d->rel, d->rellen);
-		sbuf_add(&me->path, en, fe->name_len);
-		int excluded = 0;
-		if (!o->no_ignore) {
-			excluded = d->excluded || ignored(w, d, me->path.buf, me->path.len, d->rellen, type == DT_DIR);
-			if (excluded && !d->excluded && w->repo && !repo_index_ready(w->repo)) {
-				defer(me, d, en, fe, type == DT_DIR, via_link);
-				ndeferred++;
-				continue;
-			}
-			if (excluded && w->repo) {
-				if (type == DT_REG) {
-					if (repo_is_tracked(w->repo, me->path.buf, me->path.len))
-						excluded = 0;
-				} else {
-					sbuf_addch(&me->path, '/');
-					int keep = repo_has_tracked_below(w->repo, me->path.buf, me->path.len);
-					sbuf_setlen(&me->path, me->path.len - 1);
-					if (keep)
-						excluded = 2; /* enter, for the tracked files only */
-				}
-			}
-			if (excluded == 1) {
-				me->st.ignored++;
-				continue;
-			}
-		}
-		if (type == DT_DIR) {
-			sbuf_addch(&me->path, '/');
-			struct dnode *c = node_new(d, me->path.buf, me->path.len, d->rellen);
-			c->excluded = excluded == 2;
-			c->via_link = via_link;
+		struct dnode *c = NULL;
+		int what = decide(me, d, fd, fe, me->names.buf + fe->name_off, self_here, deep_ok, 1, &c);
+		if (what == ENT_DEFERRED) {
+			ndeferred++;
+		} else if (what == ENT_DIR) {
 			ALLOC_GROW(subs, nsubs + 1, asubs);
 			subs[nsubs++] = c;
-			continue;
+		} else if (what == ENT_FILE) {
+			me->ents[nfiles++] = *fe; /* compact the files to the front; names stay where they are */
 		}
-		if (!in_shard(w, me->path.buf, me->path.len))
-			continue;
-		me->st.files++;
-		struct rules_class cls;
-		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
-		fe->lang = cls.lang;
-		fe->test = cls.test;
-		fe->tools = (uint8_t)d->tools;
-		/* compact the files to the front; names stay where they are */
-		me->ents[nfiles++] = *fe;
 	}
 
 	/* copy the files' names out of the per-thread listing */
@@ -1465,6 +1498,171 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 	sbuf_release(&rel);
 }
 
+/* ---- re-checking paths (--watch) ---------------------------------------------------------------
+ * The watch loop hands over the paths it got events for; each is decided as the walk would meet
+ * it, so that a re-check and a walk can never disagree: every directory on the way is decided by
+ * decide() in its parent (with the ignore files read on the way), then the path itself. */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* d_type for st's file type. */
+static uint8_t dtype_of(mode_t m)
+{
+	return S_ISDIR(m)    ? DT_DIR
+	       : S_ISREG(m)  ? DT_REG
+	       : S_ISLNK(m)  ? DT_LNK
+	       : S_ISSOCK(m) ? DT_SOCK
+	       : S_ISFIFO(m) ? DT_FIFO
+	       : S_ISBLK(m)  ? DT_BLK
+			     : DT_CHR;
+}
+
+/* d (its descriptor fd just opened) becomes a directory on the way: its ignore files and tools, as
+ * do_dir reads them. */
+static void enter_on_the_way(struct walk *w, struct dnode *d, int fd)
+{
+	d->fd = fd;
+	atomic_fetch_add(&w->fds_open, 1);
+	atomic_store(&d->fd_users, 1);
+	if (!w->o->no_ignore && !d->excluded) {
+		d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
+		d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
+	}
+	if (w->r->tools_used)
+		d->tools |= rules_tools_in_dir(fd);
+}
+
+/* Re-check o->only (paths relative to the walk root, without "." or ".." components): a file that
+ * the walk would scan is scanned, a directory it would enter is walked whole (pushed, for run_loop),
+ * anything else is skipped as the walk skips it; a path that no longer exists, or whose directory
+ * the walk would not enter, is skipped silently. The paths are sorted, so that consecutive ones
+ * share the directories on the way. */
+static void walk_rewalk(struct worker *me, struct dnode *rootn)
+{
+	struct walk *w = me->w;
+	const struct walk_opts *o = w->o;
+	char **paths = xmalloc((o->nonly ? o->nonly : 1) * sizeof(*paths));
+	memcpy(paths, o->only, o->nonly * sizeof(*paths));
+	qsort(paths, o->nonly, sizeof(*paths), cmp_str);
+	/* chain[0] is the root, chain[k] the k-th directory on the way of the current path */
+	size_t nchain = 1, achain = 8;
+	struct dnode **chain = xmalloc(achain * sizeof(*chain));
+	int rfd = dup(w->rootfd);
+	if (rfd < 0) {
+		report_errno(me, NULL, "", 0, 1, "unable to open directory", errno);
+		free(chain);
+		free(paths);
+		return;
+	}
+	chain[0] = rootn;
+	atomic_fetch_add(&rootn->refs, 1);
+	enter_on_the_way(w, rootn, rfd);
+	struct sbuf rel = SBUF_INIT;
+	for (size_t i = 0; i < o->nonly; i++) {
+		const char *p = paths[i];
+		size_t len = strlen(p);
+		if (!len || (i && !strcmp(p, paths[i - 1])))
+			continue;
+		/* keep the directories on the way that this path shares with the chain */
+		size_t k = 1, off = 0;
+		while (k < nchain) {
+			const struct dnode *c = chain[k];
+			size_t nl = c->rellen - c->name_off - 1;
+			if (off + nl >= len || p[off + nl] != '/' || memcmp(p + off, c->rel + c->name_off, nl))
+				break;
+			off += nl + 1;
+			k++;
+		}
+		while (nchain > k) {
+			struct dnode *c = chain[--nchain];
+			fd_release(w, c);
+			node_unref(w, c);
+		}
+		/* the rest of the way */
+		int lost = 0;
+		for (;;) {
+			const char *sl = memchr(p + off, '/', len - off);
+			if (!sl)
+				break;
+			struct dnode *d = chain[nchain - 1];
+			char nm[NAME_MAX + 1];
+			size_t nl = (size_t)(sl - (p + off));
+			struct stat st;
+			if (nl > NAME_MAX) {
+				lost = 1;
+				break;
+			}
+			memcpy(nm, p + off, nl);
+			nm[nl] = '\0';
+			if (fstatat(d->fd, nm, &st, AT_SYMLINK_NOFOLLOW)) {
+				lost = 1;
+				break;
+			}
+			struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0 };
+			struct dnode *c = NULL;
+			int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
+			unsigned self_here =
+				o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
+			if (decide(me, d, d->fd, &fe, nm, self_here, deep_ok, 0, &c) != ENT_DIR) {
+				lost = 1;
+				break;
+			}
+			int fd = openat(d->fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (c->via_link ? 0 : O_NOFOLLOW));
+			if (fd >= 0 && o->one_fs && (fstat(fd, &st) || st.st_dev != w->rootdev)) {
+				close(fd);
+				fd = -1;
+			}
+			if (fd < 0) {
+				node_unref(w, c);
+				lost = 1;
+				break;
+			}
+			enter_on_the_way(w, c, fd);
+			ALLOC_GROW(chain, nchain + 1, achain);
+			chain[nchain++] = c;
+			off += nl + 1;
+		}
+		if (lost)
+			continue;
+		/* the path itself, in the last directory on the way */
+		struct dnode *d = chain[nchain - 1];
+		const char *name = p + off;
+		size_t nl = len - off;
+		struct stat st;
+		if (nl > NAME_MAX || fstatat(d->fd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+			if (nl <= NAME_MAX && errno != ENOENT && errno != ENOTDIR)
+				report_errno(me, d, name, nl, 0, "unable to stat", errno);
+			continue;
+		}
+		struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0 };
+		struct dnode *c = NULL;
+		int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
+		unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
+		int e = decide(me, d, d->fd, &fe, name, self_here, deep_ok, 0, &c);
+		if (e == ENT_DIR) {
+			atomic_fetch_add(&d->fd_users, 1); /* do_dir opens it in d's descriptor */
+			struct item it = { c, 0, 0 };
+			push(me, &it);
+		} else if (e == ENT_FILE) {
+			sbuf_reset(&rel);
+			sbuf_add(&rel, d->rel, d->rellen);
+			sbuf_add(&rel, name, nl);
+			do_file(me, d, d->fd, name, nl, &fe, rel.buf, rel.len, d->rellen);
+		}
+	}
+	while (nchain > 0) {
+		struct dnode *c = chain[--nchain];
+		fd_release(w, c);
+		node_unref(w, c);
+	}
+	sbuf_release(&rel);
+	free(chain);
+	free(paths);
+}
+
 /* ---- Rust module files declared as test code ----------------------------------------------------
  * `#[cfg(test)] mod name;` in one file makes another file test code (docs/patterns.md). Each
  * file's own result (cached or fresh) is judged without that knowledge; after the walk, the
@@ -1473,7 +1671,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
  * children on the next run, warm or cold. */
 
 struct modset {
-	struct walk_file *files;
+	const struct walk_file *files;
 	size_t *by_path; /* indices of the Rust files, sorted by path */
 	size_t n;
 	size_t *queue;
@@ -1574,53 +1772,71 @@ static int mod_has_flag(const struct walk_file *f, int flag)
 
 /* Mark, from every file with a declaration flagged flag, the module files it reaches; returns
  * how many (their indices are ms->queue[0 .. n)). */
-static size_t mod_reach(struct modset *ms, const struct walk_result *out, int flag, int from_root, struct sbuf *sb)
+static size_t mod_reach(struct modset *ms, size_t n, int flag, int from_root, struct sbuf *sb)
 {
+	const struct walk_file *files = ms->files;
 	ms->nq = 0;
-	memset(ms->marked, 0, out->n);
-	for (size_t i = 0; i < out->n; i++)
-		if (out->files[i].modslen && mod_has_flag(&out->files[i], flag))
-			mod_mark_decls(ms, &out->files[i], from_root, flag, sb);
+	memset(ms->marked, 0, n);
+	for (size_t i = 0; i < n; i++)
+		if (files[i].modslen && mod_has_flag(&files[i], flag))
+			mod_mark_decls(ms, &files[i], from_root, flag, sb);
 	for (size_t q = 0; q < ms->nq; q++)
-		mod_mark_decls(ms, &out->files[ms->queue[q]], 1, flag, sb);
+		mod_mark_decls(ms, &files[ms->queue[q]], 1, flag, sb);
 	return ms->nq;
+}
+
+void walk_module_marks(const struct walk_file *files, size_t n, uint8_t *marks)
+{
+	int any = 0;
+	memset(marks, 0, n);
+	for (size_t i = 0; i < n && !any; i++)
+		any = files[i].modslen > 0;
+	if (!any)
+		return;
+	struct modset ms = { files, NULL, 0, NULL, 0, NULL };
+	ms.by_path = xmalloc(n * sizeof(*ms.by_path));
+	ms.queue = xmalloc(n * sizeof(*ms.queue));
+	ms.marked = xcalloc(n, 1);
+	for (size_t i = 0; i < n; i++)
+		if (files[i].lang == RL_RUST && !files[i].is_dir)
+			ms.by_path[ms.n++] = i;
+	qsort_r(ms.by_path, ms.n, sizeof(*ms.by_path), cmp_idx_path, (void *)(uintptr_t)files);
+	struct sbuf sb = SBUF_INIT;
+	/* a crate root's documented waiver of undocumented unsafe blocks covers its modules */
+	size_t nw = mod_reach(&ms, n, RUST_MOD_WAIVER, 1, &sb);
+	for (size_t q = 0; q < nw; q++)
+		marks[ms.queue[q]] |= WALK_MARK_WAIVER;
+	size_t nt = mod_reach(&ms, n, RUST_MOD_TEST, 0, &sb);
+	for (size_t q = 0; q < nt; q++)
+		marks[ms.queue[q]] |= WALK_MARK_TEST;
+	sbuf_release(&sb);
+	free(ms.by_path);
+	free(ms.queue);
+	free(ms.marked);
+}
+
+void walk_apply_marks(struct walk_file *f, unsigned marks, const struct rules *r)
+{
+	if (marks & WALK_MARK_WAIVER)
+		for (size_t k = 0; k < f->n; k++)
+			if (f->m[k].outcome == SO_VIOLATION && r->pats[f->m[k].pat].safety)
+				f->m[k].outcome = SO_ALLOWED;
+	if ((marks & WALK_MARK_TEST) && !f->test) {
+		f->test = 1;
+		for (size_t k = 0; k < f->n; k++)
+			if (!r->pats[f->m[k].pat].in_tests)
+				f->m[k].outcome = SO_TEST;
+	}
 }
 
 static void mark_test_modules(struct walk_result *out, const struct rules *r)
 {
-	struct modset ms = { out->files, NULL, 0, NULL, 0, NULL };
-	int any = 0;
-	for (size_t i = 0; i < out->n && !any; i++)
-		any = out->files[i].modslen > 0;
-	if (any) {
-		ms.by_path = xmalloc(out->n * sizeof(*ms.by_path));
-		ms.queue = xmalloc(out->n * sizeof(*ms.queue));
-		ms.marked = xcalloc(out->n ? out->n : 1, 1);
-		for (size_t i = 0; i < out->n; i++)
-			if (out->files[i].lang == RL_RUST && !out->files[i].is_dir)
-				ms.by_path[ms.n++] = i;
-		qsort_r(ms.by_path, ms.n, sizeof(*ms.by_path), cmp_idx_path, out->files);
-		struct sbuf sb = SBUF_INIT;
-		/* a crate root's documented waiver of undocumented unsafe blocks covers its modules */
-		size_t nw = mod_reach(&ms, out, RUST_MOD_WAIVER, 1, &sb);
-		for (size_t q = 0; q < nw; q++) {
-			struct walk_file *f = &out->files[ms.queue[q]];
-			for (size_t k = 0; k < f->n; k++)
-				if (f->m[k].outcome == SO_VIOLATION && r->pats[f->m[k].pat].safety)
-					f->m[k].outcome = SO_ALLOWED;
-		}
-		size_t nt = mod_reach(&ms, out, RUST_MOD_TEST, 0, &sb);
-		sbuf_release(&sb);
-		for (size_t q = 0; q < nt; q++) {
-			struct walk_file *f = &out->files[ms.queue[q]];
-			if (f->test)
-				continue;
-			f->test = 1;
-			for (size_t k = 0; k < f->n; k++)
-				if (!r->pats[f->m[k].pat].in_tests)
-					f->m[k].outcome = SO_TEST;
-		}
-	}
+	uint8_t *marks = xmalloc(out->n ? out->n : 1);
+	walk_module_marks(out->files, out->n, marks);
+	for (size_t i = 0; i < out->n; i++)
+		if (marks[i])
+			walk_apply_marks(&out->files[i], marks[i], r);
+	free(marks);
 	/* the declarations have served: drop them, and the files that only had them */
 	size_t w = 0;
 	for (size_t i = 0; i < out->n; i++) {
@@ -1636,9 +1852,6 @@ static void mark_test_modules(struct walk_result *out, const struct rules *r)
 		out->files[w++] = *f;
 	}
 	out->n = w;
-	free(ms.by_path);
-	free(ms.queue);
-	free(ms.marked);
 }
 
 int walk_run(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out)
@@ -1752,7 +1965,11 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 		worker_init(&w.wk[i], &w, i);
 	struct worker *me = &w.wk[0];
 	me->st.threads_used = 1;
-	if (o->only) {
+	if (o->only && o->rewalk) {
+		walk_rewalk(me, rootn);
+		node_unref(&w, rootn);
+		run_loop(me);
+	} else if (o->only) {
 		walk_only(me, rootn);
 		node_unref(&w, rootn);
 	} else {
@@ -1791,7 +2008,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	sbuf_release(&w.disp);
-	if (!o->list_files)
+	if (!o->list_files && !o->raw_modules)
 		mark_test_modules(out, r);
 	if (!o->unsorted && out->n > 1)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);

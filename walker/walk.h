@@ -65,11 +65,30 @@ struct walk_opts {
 	/* --shard: scan only the files whose XXH3-64 of the path relative to the walk root is
 	 * shard_index modulo shard_count (0: no sharding); directories are walked by every shard */
 	unsigned shard_index, shard_count;
+	/* --watch: the only paths are re-checked as a walk would meet them (ignore rules, tracked
+	 * files, hidden, depth; a directory is walked whole; a path that is gone is skipped) */
+	int rewalk;
+	/* Rust module declarations are left unjudged: each file keeps its own result and its
+	 * declarations (mods), and files that only have declarations are kept (walk_module_marks) */
+	int raw_modules;
+	const struct walk_hooks *hooks; /* NULL: none */
 };
-#define WALK_OPTS_INIT                                                                                           \
-	{                                                                                                        \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0 \
+#define WALK_OPTS_INIT                                                                                               \
+	{                                                                                                            \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, \
+			0, NULL                                                                                      \
 	}
+
+/* Callbacks for a caller that follows the tree (the watch loop). Called from any worker thread,
+ * concurrently: the callee locks what it shares. Paths are relative to the walk root. */
+struct walk_hooks {
+	void *ctx;
+	/* a directory the walk enters (rel "" for the root, else "a/b/"), open as fd, before it is
+	 * listed */
+	void (*dir)(void *ctx, const char *rel, size_t len, int fd);
+	/* a regular file the walk counts in stats.files (rel "a/b/c.rs", its name at base) */
+	void (*file)(void *ctx, const char *rel, size_t len, size_t base);
+};
 
 enum walk_status {
 	WF_OK,
@@ -128,5 +147,16 @@ void walk_result_release(struct walk_result *res);
 void walk_result_merge(struct walk_result *a, struct walk_result *b, int unsorted);
 
 const char *walk_status_name(int status);
+
+/* Rust module declarations (docs/patterns.md, "Test code"), judged after the walk: a crate
+ * root's documented waiver of undocumented unsafe blocks covers the modules it declares, and a
+ * #[cfg(test)] declaration makes the module file test code. */
+#define WALK_MARK_WAIVER 1
+#define WALK_MARK_TEST 2
+/* The marks that reach each of files[0 .. n) (a walk's files with raw_modules: their own results
+ * and declarations) into marks[0 .. n). */
+void walk_module_marks(const struct walk_file *files, size_t n, uint8_t *marks);
+/* Judge f's own result under its marks, as a walk does. */
+void walk_apply_marks(struct walk_file *f, unsigned marks, const struct rules *r);
 
 #endif
