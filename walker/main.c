@@ -16,6 +16,7 @@
 #include "run.h"
 #include "sbuf.h"
 #include "version.h"
+#include "watch.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -117,6 +118,41 @@ static int run_once(const struct opts *o, const struct rules *r, struct run *run
 	return status;
 }
 
+/* The watch loop's output: each cycle's report on stdout, its warnings on stderr. */
+static int watch_report(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	return fdio_write_all(1, buf, len) ? -1 : 0;
+}
+
+static void watch_warn(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	struct sbuf s = SBUF_INIT;
+	sbuf_add(&s, buf, len);
+	say_lines(&s);
+	sbuf_release(&s);
+}
+
+/* --watch: until a signal (0), the root gone or the output closed (2). */
+static int watch(const struct opts *o)
+{
+	struct watch *w;
+	int rc = watch_new(&w, o);
+	if (rc == ERR_USAGE)
+		return usage_error(err_msg());
+	if (rc) {
+		say("%s", err_msg());
+		return 2;
+	}
+	const struct watch_sink sink = { NULL, watch_report, watch_warn };
+	int status = watch_run(w, &sink);
+	if (status && errno != EPIPE)
+		say("%s", err_msg());
+	watch_free(w);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 #ifdef WALKER_TEST_DELAY_US
@@ -138,6 +174,10 @@ int main(int argc, char **argv)
 	if (o.action == OPTS_VERSION) {
 		const char v[] = "walker " WALKER_VERSION "\n";
 		status = put_out(v, strlen(v), "the version");
+		goto out;
+	}
+	if (o.watch && !o.cache_clear && !o.list_patterns) {
+		status = watch(&o);
 		goto out;
 	}
 	struct run run;

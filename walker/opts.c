@@ -49,6 +49,11 @@ const char opts_usage[] =
 	"      --changed-since REF scan only the files that differ between REF and the work tree\n"
 	"                          (modified, added, renamed, untracked; git repositories only)\n"
 	"      --shard I/N         scan only shard I of N (a fixed split of the files by path hash)\n"
+	"Watching:\n"
+	"      --watch             check, then keep checking on every change (inotify): print the new\n"
+	"                          and fixed violations and the summary line after each batch of\n"
+	"                          changes (with --format json: one JSON document per line)\n"
+	"      --debounce MS       wait until changes pause for MS milliseconds (default 50)\n"
 	"Output:\n"
 	"      --format FMT        text (default), json, github or sarif\n"
 	"      --limit N           show at most N violations in text (default 15)\n"
@@ -65,6 +70,7 @@ const char opts_usage[] =
 	"Examples:\n"
 	"  walker                                   check the current repository\n"
 	"  walker --format json src | jq .counts    per-pattern counts as JSON\n"
+	"  walker --watch                           re-check the repository on every save\n"
 	"  walker --no-defaults -e unwrap='\\.unwrap\\(\\)' .   count one pattern, like rg -P --count-matches\n";
 /* clang-format on */
 
@@ -159,6 +165,8 @@ enum {
 	OPT_CACHE_CLEAR,
 	OPT_CHANGED_SINCE,
 	OPT_SHARD,
+	OPT_WATCH,
+	OPT_DEBOUNCE,
 };
 
 static const struct option longopts[] = {
@@ -191,6 +199,8 @@ static const struct option longopts[] = {
 	{ "cache-clear", no_argument, NULL, OPT_CACHE_CLEAR },
 	{ "changed-since", required_argument, NULL, OPT_CHANGED_SINCE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "debounce", required_argument, NULL, OPT_DEBOUNCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -342,6 +352,14 @@ static int take(struct opts *o, int c, const char *arg)
 			return err_set(ERR_USAGE, "--shard '%s': expected I/N, 1 <= I <= N <= 65536", arg);
 		o->report.shard_index = o->walk.shard_index;
 		o->report.shard_count = o->walk.shard_count;
+		break;
+	case OPT_WATCH:
+		o->watch = 1;
+		break;
+	case OPT_DEBOUNCE:
+		if (parse_long(arg, 0, 3600000, &v))
+			return err_set(ERR_USAGE, "--debounce '%s': expected milliseconds from 0 to 3600000", arg);
+		o->debounce_ms = v;
 		break;
 	case OPT_SPAWN:
 		if (parse_long(arg, 0, 100000000, &v))
