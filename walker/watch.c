@@ -238,6 +238,7 @@ struct wroot {
 };
 
 enum aux_kind {
+	AUX_PARENT,  /* the root's parent directory outside a repository: the root's own name in it */
 	AUX_UP,      /* a directory between the repository's top and the root: its ignore files, the
 		     * config, and the root's own name in it */
 	AUX_GIT,     /* the .git directory: index, index.lock */
@@ -721,16 +722,14 @@ static int pend_eq(const void *val, const void *arg)
 static void add_pending(struct watch *w, struct wroot *R, const char *rel, size_t len)
 {
 	w->any = 1;
-	if (w->all_full || R->full)
+	if (w->npend >= MAX_PENDING)
 		return;
 	uint64_t key = XXH3_64bits_withSeed(rel, len, R->id);
 	struct pendq q = { w, R, rel, len };
 	if (pmap_find(&w->pend_set, key, pend_eq, &q))
 		return;
-	if (w->npend >= MAX_PENDING) { /* too much to look at one by one: walk it all */
+	if (w->npend + 1 >= MAX_PENDING) /* too much to look at one by one: walk it all */
 		w->all_full = 1;
-		return;
-	}
 	ALLOC_GROW(w->pend, w->npend + 1, w->apend);
 	struct pending *p = &w->pend[w->npend++];
 	p->root = R;
@@ -785,6 +784,10 @@ static void aux_event(struct watch *w, const struct aux *a, const struct inotify
 	const char *name = ev->len ? ev->name : "";
 	struct wroot *R = a->root;
 	switch (a->kind) {
+	case AUX_PARENT:
+		if (ev->mask & (IN_DELETE | IN_MOVED_FROM) && !strcmp(name, a->name))
+			root_gone(w, R, ev->mask & IN_DELETE ? "removed" : "moved");
+		break;
 	case AUX_UP:
 		if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT))
 			root_gone(w, R, ev->mask & IN_DELETE_SELF ? "removed" : "moved");
@@ -895,7 +898,7 @@ static void check_roots(struct watch *w)
 	for (size_t i = 0; i < w->nroots && !w->gone; i++) {
 		struct wroot *R = &w->roots[i];
 		struct stat st;
-		if (stat(R->path, &st))
+		if (stat(R->real, &st)) /* not R->path: "." stays valid in a removed working directory */
 			root_gone(w, R, "removed");
 		else if (st.st_dev != R->dev || st.st_ino != R->ino)
 			root_gone(w, R, "moved or replaced");
@@ -1194,7 +1197,9 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 
 static void add_aux(struct watch *w, struct wroot *R, int kind, const char *dir, const char *name)
 {
-	int wd = inotify_add_watch(w->ifd, dir, w->mask | IN_DONT_FOLLOW);
+	/* the root's parent: only the root's own removal or rename (not every file written there) */
+	uint32_t mask = kind == AUX_PARENT ? IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR : w->mask;
+	int wd = inotify_add_watch(w->ifd, dir, mask | IN_DONT_FOLLOW | IN_MASK_ADD);
 	if (wd < 0)
 		return; /* not watched: documented in docs/watch.md (limits) */
 	ALLOC_GROW(w->aux, w->naux + 1, w->aaux);
@@ -1209,8 +1214,16 @@ static void add_aux(struct watch *w, struct wroot *R, int kind, const char *dir,
 static void watch_around(struct watch *w, struct wroot *R)
 {
 	struct sbuf top = SBUF_INIT, p = SBUF_INIT;
+	int in_repo = repo_find_top(R->real, &top);
+	const char *last = strrchr(R->real, '/');
+	if (last && last[1] && (!in_repo || top.len > strlen(R->real))) {
+		/* no AUX_UP for the parent: its own watch tells when the root is removed or renamed
+		 * (the root's IN_DELETE_SELF waits for the last reference, such as a working directory) */
+		sbuf_add(&p, R->real, last == R->real ? 1 : (size_t)(last - R->real));
+		add_aux(w, R, AUX_PARENT, p.buf, last + 1);
+	}
 	if (!w->o->walk.no_ignore || config_here(w, R)) {
-		if (repo_find_top(R->real, &top)) {
+		if (in_repo) {
 			/* from the top down to the root's parent: each with the name of the next step */
 			size_t rl = strlen(R->real), pos = top.len - 1;
 			while (pos < rl) {
@@ -1401,7 +1414,12 @@ static int wait_for(struct watch *w, int sfd, int ms)
 	do
 		k = poll(pf, 2, ms);
 	while (k < 0 && errno == EINTR);
-	return k > 0 && (pf[1].revents & POLLIN);
+	if (k <= 0 || !(pf[1].revents & POLLIN))
+		return 0;
+	struct signalfd_siginfo si; /* taken, or it would kill us once the old mask is back */
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	return 1;
 }
 
 int watch_run(struct watch *w, const struct watch_sink *sink)
@@ -1410,7 +1428,16 @@ int watch_run(struct watch *w, const struct watch_sink *sink)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
+	/* a shell starts a background job with SIGINT ignored, and an ignored signal never reaches
+	 * the signalfd: the watcher is stopped by SIGINT and SIGTERM however it was started, by SIGHUP
+	 * unless that is ignored (nohup) */
+	struct sigaction dfl, was;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+	if (sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+		sigaddset(&block, SIGHUP);
 	/* blocked before any walk starts its threads: they inherit it, and a signal waits for the end
 	 * of the cycle (the cache saved) */
 	pthread_sigmask(SIG_BLOCK, &block, &old);
