@@ -97,7 +97,10 @@ struct cache {
 	struct cache_rec *rec;
 	size_t nrec, arec;
 	struct cache_stats st;
+	int saved; /* what the last cache_save did: enum saved */
 };
+
+enum saved { SAVED_NOTHING, SAVED_DELTA, SAVED_BASE, SAVED_FAILED };
 
 static int64_t now_real_ns(void)
 {
@@ -817,6 +820,7 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 			dropped += m->seen[i] == 0 && full;
 	}
 	c->st.dropped = dropped;
+	c->saved = SAVED_NOTHING;
 	if (!c->nrec && !dropped && !c->st.invalidated)
 		return; /* nothing changed (or nothing to remember and nothing to replace) */
 
@@ -843,6 +847,7 @@ void cache_save(struct cache *c, int full, struct sbuf *warn)
 	uint64_t sum = 0;
 	int err = write_file(c, as_delta ? c->dname : c->name, as_delta, as_delta ? c->base.checksum : 0, v, n, &sum);
 	free(v);
+	c->saved = err ? SAVED_FAILED : as_delta ? SAVED_DELTA : SAVED_BASE;
 	if (err) {
 		sbuf_addf(warn, "walker: warning: unable to save the cache '%s': %s; the previous one is kept\n",
 			  c->st.path, strerror(err));
@@ -885,6 +890,49 @@ int cache_clear(const char *file, const char *root_real)
 	free(dir);
 	free(path);
 	return rc;
+}
+
+void cache_refresh(struct cache *c, struct sbuf *warn)
+{
+	uint64_t t0 = mono_ns();
+	for (size_t i = 0; i < c->nrec; i++)
+		cache_rec_release(&c->rec[i]);
+	c->nrec = 0;
+	char *path = c->st.path;
+	c->st.path = NULL;
+	memset(&c->st, 0, sizeof(c->st));
+	c->st.path = path;
+	c->now_ns = now_real_ns();
+	if (c->saved == SAVED_NOTHING || c->saved == SAVED_DELTA) {
+		/* the base is what it was: only the delta is new, if anything */
+		if (c->saved == SAVED_DELTA) {
+			map_release(&c->delta);
+			const char *why = load_map(c, &c->delta, c->dname, 1);
+			if (why && *why)
+				sbuf_addf(warn, "walker: warning: cache '%s.delta' is %s; it will be rebuilt\n", path,
+					  why);
+			if (why && *why)
+				c->st.invalidated = 1;
+		}
+		if (c->base.n)
+			memset(c->base.seen, 0, c->base.n);
+		if (c->delta.n)
+			memset(c->delta.seen, 0, c->delta.n);
+		for (size_t i = 0; i < c->delta.n; i++) {
+			const struct cache_entry *e = &c->delta.ent[i];
+			const struct cache_entry *b =
+				map_find(&c->base, c->delta.strings + e->path_off, e->path_len, NULL);
+			if (b)
+				c->base.seen[b - c->base.ent] = 3;
+		}
+		c->st.loaded = c->base.n + c->delta.n;
+	} else { /* a new base, or a save that failed: as cache_open does */
+		map_release(&c->base);
+		map_release(&c->delta);
+		load(c, path, warn);
+	}
+	c->saved = SAVED_NOTHING;
+	c->st.load_ns = mono_ns() - t0;
 }
 
 struct cache_stats *cache_stats(struct cache *c)

@@ -10,6 +10,7 @@
  *                cache_same_content(e, hash) ... cache_copy_result(c, e, &res)
  *                cache_rec_fill(&rec, ...) -> per-thread arrays, then cache_adopt(c, recs, n)
  *   cache_save(c, full_run, &warn);                              (writes only if something changed)
+ *   [cache_refresh(c, &warn); ... the next walk, cache_save ...]  (a long-lived caller: --watch)
  *   cache_close(c);
  *
  * Keys are paths relative to the walked root. Lookups are read-only and
@@ -107,6 +108,10 @@ void cache_adopt(struct cache *c, struct cache_rec *recs, size_t n);
 /* Write the cache when something changed. full: the run saw every file, so entries not seen are
  * dropped. Problems are appended to warn; the old cache then stays. */
 void cache_save(struct cache *c, int full, struct sbuf *warn);
+/* For a caller that walks the same root again and again (the watch loop): after cache_save, make
+ * the cache what a new cache_open would load (what was saved, every entry unseen, no record, the
+ * racy clock restarted) without loading an unchanged base again. Problems go to warn. */
+void cache_refresh(struct cache *c, struct sbuf *warn);
 void cache_close(struct cache *c);
 struct cache_stats *cache_stats(struct cache *c);
 void cache_rec_release(struct cache_rec *r);

@@ -231,8 +231,10 @@ struct wroot {
 	struct run_self self;
 	struct walk_opts wo;
 	struct walk_hooks hooks;
-	char *gitdir;     /* the repository's .git directory (NULL: none, or not a plain directory) */
-	uint64_t tracked; /* repo_tracked_digest at the last look */
+	char *gitdir;        /* the repository's .git directory (NULL: none, or not a plain directory) */
+	uint64_t tracked;    /* repo_tracked_digest at the last look */
+	struct cache *cache; /* kept open from cycle to cycle (cache_refresh) */
+	int cache_off;       /* no cache can be used (said once) */
 	/* gathered for the next cycle */
 	int full; /* walk it whole */
 };
@@ -583,7 +585,8 @@ static int cmp_cand(const void *a, const void *b)
 /* The violations only before (fixed) or only after (new), sorted. */
 static struct report_change *diff_violations(struct cands *c, size_t *n)
 {
-	qsort(c->v, c->n, sizeof(*c->v), cmp_cand);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_cand);
 	struct report_change *out = xmalloc((c->n + 1) * sizeof(*out));
 	size_t k = 0;
 	for (size_t i = 0; i < c->n;) {
@@ -635,16 +638,18 @@ static int walk_with_cache(struct watch *w, struct wroot *R, char **only, size_t
 		ow.nonly = nonly;
 		ow.rewalk = 1;
 	}
-	struct cache *c = NULL;
-	if (!o->no_cache && cache_open(&c, o->cache_file, R->real, w->r->digest, (unsigned)w->r->n, &w->warn))
-		return -1;
-	ow.cache = c;
+	if (!o->no_cache && !R->cache && !R->cache_off) {
+		if (cache_open(&R->cache, o->cache_file, R->real, w->r->digest, (unsigned)w->r->n, &w->warn))
+			return -1;
+		R->cache_off = !R->cache;
+	}
+	ow.cache = R->cache;
 	w->watch_failed = 0;
 	int rc = walk_run(&ow, w->r, R->path, res);
-	if (c) {
+	if (R->cache) {
 		if (!rc) /* only a whole walk saw every file: a re-check keeps the others' entries */
-			cache_save(c, whole && o->walk.max_depth < 0, &w->warn);
-		cache_close(c);
+			cache_save(R->cache, whole && o->walk.max_depth < 0, &w->warn);
+		cache_refresh(R->cache, &w->warn); /* ready for the next cycle, loaded once */
 	}
 	return rc;
 }
@@ -942,6 +947,11 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 			old_rules = w->r;
 			w->r = nr;
 			w->all_full = 1;
+			for (size_t i = 0; i < w->nroots; i++) { /* the caches of the old rules' digest */
+				cache_close(w->roots[i].cache);
+				w->roots[i].cache = NULL;
+				w->roots[i].cache_off = 0;
+			}
 			sbuf_addstr(&w->warn, "walker: the patterns changed: checking everything again\n");
 		}
 	}
@@ -955,7 +965,8 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 	}
 
 	/* the pending paths: sorted, those below another one dropped (it is walked whole) */
-	qsort(w->pend, w->npend, sizeof(*w->pend), pend_cmp);
+	if (w->npend > 1)
+		qsort(w->pend, w->npend, sizeof(*w->pend), pend_cmp);
 	pmap_clear(&w->pend_set);
 	uint8_t *below = xcalloc(w->npend + 1, 1);
 	for (size_t i = 0; i < w->npend; i++)
@@ -1079,7 +1090,8 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 	}
 
 	/* the state: the files looked at again out, the fresh ones in */
-	qsort(fr, nfr, sizeof(*fr), cmp_fresh);
+	if (nfr > 1)
+		qsort(fr, nfr, sizeof(*fr), cmp_fresh);
 	struct cands cands = { NULL, 0, 0 };
 	struct walk_result gone = { NULL, 0, 0, { 0 } };
 	struct wx *gone_x = NULL;
@@ -1133,7 +1145,8 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 		sbuf_addstr(&d, p->path);
 		checked[nchecked++] = sbuf_detach(&d, NULL);
 	}
-	qsort(checked, nchecked, sizeof(*checked), cmp_str);
+	if (nchecked > 1)
+		qsort(checked, nchecked, sizeof(*checked), cmp_str);
 	w->st.stats.files = w->nfiles;
 	struct report_summary sum;
 	report_summarize(w->r, &w->st, &sum);
@@ -1366,6 +1379,7 @@ void watch_free(struct watch *w)
 	pmap_clear(&w->pend_set);
 	for (size_t i = 0; i < w->nroots; i++) {
 		struct wroot *R = &w->roots[i];
+		cache_close(R->cache);
 		free(R->real);
 		free(R->gitdir);
 		sbuf_release(&R->disp);

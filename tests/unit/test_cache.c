@@ -214,6 +214,70 @@ static void few_changes_go_to_a_delta_that_shadows_the_base(void **state)
 	sbuf_release(&warn);
 }
 
+/* --watch keeps one cache open: after each save, cache_refresh shows what was saved (a delta
+ * loaded on its own, a new base loaded again), with every entry unseen again. */
+static void a_refreshed_cache_sees_what_was_saved(void **state)
+{
+	(void)state;
+	unlink(file);
+	char delta[80];
+	snprintf(delta, sizeof(delta), "%s.delta", file);
+	unlink(delta);
+	struct sbuf warn = SBUF_INIT;
+	struct cache *c = open_cache(digest, &warn);
+	struct stat st = fake_stat(now_ns() - 60 * 1000000000LL, 10);
+	char key[32];
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "f%03d.rs", i);
+		add(c, key, &st, key);
+	}
+	cache_save(c, 1, &warn);
+	cache_refresh(c, &warn); /* a new base: loaded again */
+	assert_int_equal(cache_stats(c)->loaded, 200);
+	assert_true(cache_fresh(c, cache_find(c, "f042.rs", 7, &hint), &st));
+
+	struct stat st2 = fake_stat(now_ns() - 30 * 1000000000LL, 11);
+	cache_replaced(c, cache_find(c, "f007.rs", 7, &hint));
+	add(c, "f007.rs", &st2, "changed!!!!");
+	add(c, "new.rs", &st2, "new");
+	cache_save(c, 0, &warn); /* a delta */
+	assert_int_equal(access(delta, F_OK), 0);
+	cache_refresh(c, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 202);
+	assert_true(cache_fresh(c, cache_find(c, "f007.rs", 7, &hint), &st2)); /* the delta's version */
+	assert_non_null(cache_find(c, "new.rs", 6, &hint));
+
+	cache_save(c, 0, &warn); /* nothing changed: nothing written, the same entries */
+	cache_refresh(c, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 202);
+	assert_true(cache_fresh(c, cache_find(c, "f007.rs", 7, &hint), &st2));
+
+	add(c, "later.rs", &st2, "later"); /* a second delta: the first one's entries kept */
+	cache_save(c, 0, &warn);
+	cache_refresh(c, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 203);
+	assert_non_null(cache_find(c, "new.rs", 6, &hint));
+	assert_non_null(cache_find(c, "later.rs", 8, &hint));
+
+	for (int i = 0; i < 100; i++) { /* a full run that saw half: a new base without the rest */
+		snprintf(key, sizeof(key), "f%03d.rs", i);
+		cache_seen(c, cache_find(c, key, strlen(key), &hint));
+	}
+	cache_save(c, 1, &warn);
+	cache_refresh(c, &warn);
+	assert_int_equal(cache_stats(c)->loaded, 100);
+	assert_null(cache_find(c, "f150.rs", 7, &hint));
+	assert_null(cache_find(c, "new.rs", 6, &hint));
+	assert_int_equal(access(delta, F_OK), -1);
+	cache_close(c);
+
+	c = open_cache(digest, &warn); /* and a new process agrees */
+	assert_int_equal(cache_stats(c)->loaded, 100);
+	cache_close(c);
+	assert_int_equal(warn.len, 0);
+	sbuf_release(&warn);
+}
+
 static void other_rules_start_afresh_silently(void **state)
 {
 	(void)state;
@@ -317,6 +381,7 @@ int main(void)
 		cmocka_unit_test(racy_entries_are_not_trusted_by_stat),
 		cmocka_unit_test(unseen_entries_are_dropped_by_full_runs_only),
 		cmocka_unit_test(few_changes_go_to_a_delta_that_shadows_the_base),
+		cmocka_unit_test(a_refreshed_cache_sees_what_was_saved),
 		cmocka_unit_test(other_rules_start_afresh_silently),
 		cmocka_unit_test(damaged_files_are_reported_once_and_not_used),
 		cmocka_unit_test(files_without_the_magic_are_refused_not_replaced),
