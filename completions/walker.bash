@@ -16,12 +16,12 @@ _walker()
 		COMPREPLY=($(compgen -W "HEAD HEAD~1 $(git for-each-ref --format='%(refname:short)' 2>/dev/null)" -- "$cur"))
 		return
 		;;
-	-e | --pattern | -j | --jobs | --max-depth | --max-filesize | --mmap-min | --limit | --shard) return ;;
+	-e | --pattern | -j | --jobs | --max-depth | --max-filesize | --mmap-min | --limit | --shard | --debounce) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--config --no-defaults -e --pattern --list-patterns -j --jobs --mode
 			--hidden --no-ignore -L --follow --one-file-system --max-depth --unsorted --max-filesize
-			--binary --mmap-min --cache --no-cache --cache-clear --changed-since --shard --format --limit --all
+			--binary --mmap-min --cache --no-cache --cache-clear --changed-since --shard --watch --debounce --format --limit --all
 			--color --stats --files -h --help --version' -- "$cur"))
 		return
 	fi
