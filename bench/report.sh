@@ -30,6 +30,13 @@ mkdir -p "$(dirname "$O")"
 	    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 	    ($v[] | "| \(.name) | \(.wall.median * 1e4 | round / 10) | \(.wall.min * 1e4 | round / 10) | \(.wall.max * 1e4 | round / 10) | \(.user.median * 1e4 | round / 10) | \(.sys.median * 1e4 | round / 10) | \(.rss_mb.max * 10 | round / 10) | \(if $rg then (.wall.median / $rg * 100 | round / 100) else "-" end) | \(if $fl then (.wall.median / $fl * 100 | round / 100) else "-" end) |"),
 	    ""' "$R"
+	jq -r 'if (.watch // []) | length > 0 then
+	    "## watch\n",
+	    "walker --watch: from a file renamed into place (or a burst of files) to the watcher'"'"'s report line; entr re-running rg -P or the warm walker beside it (bench/watchlat.c).\n",
+	    "| fixture | tool | edits | files per edit | p50 ms | p90 | p99 | max | peak RSS MB |",
+	    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+	    (.watch[] | "| \(.fixture) | \(.name) | \(.edits) | \(.burst) | \(.p50_ms * 100 | round / 100) | \(.p90_ms * 100 | round / 100) | \(.p99_ms * 100 | round / 100) | \(.max_ms * 100 | round / 100) | \(if .rss_kb > 0 then .rss_kb / 1024 * 10 | round / 10 else "-" end) |"),
+	    "" else empty end' "$R"
 	if [ -n "$CMP" ] && [ -s "$CMP" ]; then
 		echo "## Comparison with the baseline"
 		echo
@@ -153,6 +160,11 @@ EOF
 	  | "<h2>\($g | @html)</h2><table><tr><th>command</th><th>median ms</th><th>min</th><th>max</th><th>user ms</th><th>sys ms</th><th>peak RSS MB</th><th>x rg -P</th><th>x floor</th></tr>",
 	    ($v[] | "<tr><td title=\"\(.command | @html)\">\(.name | @html)</td><td class=n>\(.wall.median * 1e4 | round / 10)</td><td class=n>\(.wall.min * 1e4 | round / 10)</td><td class=n>\(.wall.max * 1e4 | round / 10)</td><td class=n>\(.user.median * 1e4 | round / 10)</td><td class=n>\(.sys.median * 1e4 | round / 10)</td><td class=n>\(.rss_mb.max * 10 | round / 10)</td><td class=n>\(if $rg then (.wall.median / $rg * 100 | round / 100) else "-" end)</td><td class=n>\(if $fl then (.wall.median / $fl * 100 | round / 100) else "-" end)</td></tr>"),
 	    "</table>"' "$R"
+	jq -r 'if (.watch // []) | length > 0 then
+	    "<h2>watch</h2><p>walker --watch: from a file renamed into place (or a burst of files) to the watcher&#39;s report line; entr re-running rg -P or the warm walker beside it (bench/watchlat.c).</p>",
+	    "<table><tr><th>fixture</th><th>tool</th><th>edits</th><th>files per edit</th><th>p50 ms</th><th>p90</th><th>p99</th><th>max</th><th>peak RSS MB</th></tr>",
+	    (.watch[] | "<tr><td>\(.fixture | @html)</td><td>\(.name | @html)</td><td class=n>\(.edits)</td><td class=n>\(.burst)</td><td class=n>\(.p50_ms * 100 | round / 100)</td><td class=n>\(.p90_ms * 100 | round / 100)</td><td class=n>\(.p99_ms * 100 | round / 100)</td><td class=n>\(.max_ms * 100 | round / 100)</td><td class=n>\(if .rss_kb > 0 then .rss_kb / 1024 * 10 | round / 10 else "-" end)</td></tr>"),
+	    "</table>" else empty end' "$R"
 	if [ -n "$CMP" ] && [ -s "$CMP" ]; then
 		echo "<h2>Comparison with the baseline</h2><pre>"
 		sed 's/&/\&amp;/g; s/</\&lt;/g' "$CMP"

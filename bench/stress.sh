@@ -9,7 +9,8 @@
 #    from wait4), per fixture: cold runs (--no-cache) in every mode beside the peers (rg -P,
 #    ugrep -P, ag, git grep -P where there is a repository) and the read floor; warm runs beside
 #    the stat floor; one file and 1% of the files changed; --changed-since on the --git fixture;
-#    thread counts 1..cores; the size series;
+#    thread counts 1..cores; the size series; the watch group (walker --watch's reaction time beside
+#    entr re-running rg -P or the walker, bench/watchlat.c);
 # 3. writes bench/results/RUN.json (machine, versions, every figure), appends to
 #    bench/results/history.jsonl, checks the targets of bench/targets.json, compares with a
 #    baseline, and renders reports/benchmark.md and reports/benchmark.html (charts with gnuplot).
@@ -229,6 +230,61 @@ for f in comment-unsafe.rs:rust eval-line.rb:ruby ts-ignore.ts:js attrs.rs:rust 
 done
 group "pathological"
 
+# the watch group (issue 13): the reaction of walker --watch, from a file's rename into place to
+# its line on stdout, p50/p99 over WATCH_EDITS edits of one file and WATCH_BURSTS bursts of files,
+# on a copy of each fixture with a warm cache; beside entr re-running rg -P (the harness's regex)
+# and entr re-running the walker (warm); the watcher's peak RSS (bench/watchlat.c)
+WATCHLAT=$PWD/$B/watchlat
+if [ $QUICK = 1 ]; then
+	WFIX="stress-patterns" WE=${WATCH_EDITS:-20} WB=${WATCH_BURSTS:-5} WP=${WATCH_PEER_EDITS:-5} WBN=10
+else
+	WFIX="stress-monorepo stress-huge-files" WE=${WATCH_EDITS:-200} WB=${WATCH_BURSTS:-50}
+	WP=${WATCH_PEER_EDITS:-30} WBN=100
+fi
+: >"$TMP/watch.jsonl"
+watchlat() { # watchlat FIXTURE LABEL ARGS...: one measurement, appended to watch.jsonl
+	wf=$1 wl=$2
+	shift 2
+	say "watch: $wf: $wl"
+	"$WATCHLAT" -o "$TMP/watch.one" -l "$wl" "$@" || exit 2
+	jq -c --arg f "$wf" '. + {fixture: $f}' "$TMP/watch.one" >>"$TMP/watch.jsonl"
+}
+for f in $WFIX; do
+	C=$TMP/watch-$f
+	rm -rf "$C"
+	cp -a "$PWD/$FIX/$f" "$C"
+	(cd "$C" && "$W" --files .) >"$TMP/$f.wall"
+	grep '\.rs$' "$TMP/$f.wall" >"$TMP/$f.wrs"
+	(cd "$C" && "$W" . >/dev/null 2>&1) || true # the cache, warm
+	sleep 2                                    # past the racy window
+	WCMD="$W --watch --format json --debounce 0 ."
+	# the same files for every tool: seed 1 for the single files, 2 for the bursts
+	watchlat "$f" "walker --watch" -d "$C" -L "$TMP/$f.wrs" -n "$WE" -s 1 -- $WCMD
+	watchlat "$f" "walker --watch, $WBN files" -d "$C" -L "$TMP/$f.wrs" -n "$WB" -b "$WBN" -s 2 -- $WCMD
+	if command -v entr >/dev/null; then
+		for peer in rg walker; do
+			if [ $peer = rg ]; then
+				run="rg -P --count-matches --no-require-git '$RX' . >/dev/null; echo DONE" label="entr + rg -P"
+			else
+				run="$W . >/dev/null; echo DONE" label="entr + walker (warm)"
+			fi
+			# entr misses a change made right after it ran (-g: a pause first, not timed); a
+			# burst may run the command twice (-q: the last run before 300 ms of quiet)
+			watchlat "$f" "$label" -d "$C" -L "$TMP/$f.wrs" -i "$TMP/$f.wall" -n "$WP" -s 1 -g 100 -w DONE \
+				-- entr -n sh -c "$run"
+			watchlat "$f" "$label, $WBN files" -d "$C" -L "$TMP/$f.wrs" -i "$TMP/$f.wall" -n $((WP / 3 + 1)) \
+				-b "$WBN" -s 2 -g 100 -w DONE -q 300 -- entr -n sh -c "$run"
+		done
+		# entr's own reaction to a rename into place: it waits before it reopens a replaced file
+		watchlat "$f" "entr alone (echo)" -d "$C" -L "$TMP/$f.wrs" -i "$TMP/$f.wall" -n "$WP" -s 1 -g 100 -w DONE \
+			-- entr -n sh -c "echo DONE"
+	else
+		echo "entr" >>"$TMP/skipped"
+	fi
+	rm -rf "$C"
+done
+jq -s . "$TMP/watch.jsonl" >"$TMP/watch.json"
+
 # ---- 3. results --------------------------------------------------------------------------------
 files_of() { jq '.stats.files' "$1"; }
 for n in $SERIES; do
@@ -247,9 +303,9 @@ machine=$(jq -n --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- 
 OUT=$RES/$STAMP-$TAG.json
 jq -n --arg stamp "$STAMP" --arg tag "$TAG" --argjson machine "$machine" --argjson runs "$RUNS" --argjson fast "$RUNS_FAST" \
 	--argjson warm "$WARM" --argjson series "$(cat "$TMP/series-files.json")" \
-	--argjson report_bytes "$(cat "$TMP/report-bytes.json")" \
+	--argjson report_bytes "$(cat "$TMP/report-bytes.json")" --slurpfile watch "$TMP/watch.json" \
 	--arg skipped "$(sort -u "$TMP/skipped" | tr '\n' ' ')" \
-	'{stamp: $stamp, kind: $tag, runs: $runs, runs_fast: $fast, warmup: $warm, machine: $machine, series_files: $series, report_bytes: $report_bytes,
+	'{stamp: $stamp, kind: $tag, runs: $runs, runs_fast: $fast, warmup: $warm, machine: $machine, series_files: $series, report_bytes: $report_bytes, watch: $watch[0],
 	  skipped_peers: ($skipped | split(" ") | map(select(. != ""))), groups: {}}' >"$TMP/res.json"
 for g in "$TMP"/out/*.json; do
 	name=$(basename "$g" .json)

@@ -35,7 +35,20 @@ def target_ci($name; $value; $ci; $limit; $text):
     cold_e_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".cold"; "walker-e")}) | from_entries),
     warm_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".warm"; "walker warm")}) | from_entries),
     rg_ms: ($fx | map(. as $f | {key: $f, value: ms($f + ".cold"; "rg -P")}) | from_entries),
-    peak_rss_mb: ($rss | max)
+    peak_rss_mb: ($rss | max),
+    watch: ([$r.watch // [] | .[] | .fixture] | unique | map(. as $f
+      | ($r.watch | map(select(.fixture == $f)) | map({key: .name, value: .}) | from_entries) as $w
+      | {key: $f, value: {
+          p50_ms: $w["walker --watch"].p50_ms, p99_ms: $w["walker --watch"].p99_ms,
+          burst_p50_ms: ($w | to_entries | map(select(.key | startswith("walker --watch, "))) | first | .value.p50_ms),
+          burst_p99_ms: ($w | to_entries | map(select(.key | startswith("walker --watch, "))) | first | .value.p99_ms),
+          entr_rg_p50_ms: $w["entr + rg -P"].p50_ms, entr_walker_p50_ms: $w["entr + walker (warm)"].p50_ms,
+          entr_alone_p50_ms: $w["entr alone (echo)"].p50_ms,
+          entr_rg_vs_watch: ratio($w["entr + rg -P"].p50_ms; $w["walker --watch"].p50_ms),
+          entr_walker_vs_watch: ratio($w["entr + walker (warm)"].p50_ms; $w["walker --watch"].p50_ms),
+          rss_mb: (if $w["walker --watch"] then $w["walker --watch"].rss_kb / 1024 else null end),
+          plain_warm_rss_mb: ($r | cmd($f + ".warm"; "walker warm") | if . then .rss_mb.max else null end)}})
+      | from_entries)
   }
 | .targets = (
     [ $T.seed_s | to_entries[] | . as $e
@@ -90,6 +103,16 @@ def target_ci($name; $value; $ci; $limit; $text):
       | $r | target_ci("pathological/rg " + $f; ratio(med("pathological"; "walker " + $f); med("pathological"; "rg -P " + $f));
                     ratio_ci("pathological"; "walker " + $f; "pathological"; "rg -P " + $f);
                     $T.pathological_vs_rg.limit; "\($f): the walker with its judgement <= \($T.pathological_vs_rg.limit) x rg -P (linear time)") ]
+  + [ $T.watch.fixtures[] as $f
+      | ($r.watch // [] | map(select(.fixture == $f and .name == "walker --watch")) | first) as $x
+      | ($r | cmd($f + ".warm"; "walker warm") | if . then .rss_mb.max else null end) as $plain
+      | ($r | target("watch p50 " + $f; (if $x then $x.p50_ms else null end); $T.watch.p50_ms;
+                     "\($f): a file renamed into place to walker --watch's report line, p50 < \($T.watch.p50_ms) ms")),
+        ($r | target("watch p99 " + $f; (if $x then $x.p99_ms else null end); $T.watch.p99_ms;
+                     "\($f): the same, p99 < \($T.watch.p99_ms) ms")),
+        ($r | target("watch RSS " + $f; (if $x and $plain then $x.rss_kb / 1024 - $plain else null end);
+                     $T.watch.rss_over_plain_mb;
+                     "\($f): the watcher's peak RSS < \($T.watch.rss_over_plain_mb) MB above a warm plain run's")) ]
   + [ $r | target("changed-since/cold"; ratio(med("git-monorepo.changed"; "walker --changed-since HEAD~1"); med("git-monorepo.changed"; "walker full cold"));
                   $T.changed_since_vs_cold; "--changed-since HEAD~1 (20 changes) < \($T.changed_since_vs_cold) x a cold full run") ]
   )

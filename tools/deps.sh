@@ -5,7 +5,8 @@
 #          suite; npm, and with it Microsoft's SARIF validator (@microsoft/sarif-multitool) into
 #          build/npm/ for tests/e2e/formats.sh, and pre-commit for tests/e2e/precommit.sh (those
 #          tests are skipped, with a line saying so, when these cannot be installed)
-#   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report
+#   bench  build + ripgrep, ugrep, ag, git, jq, gnuplot and hyperfine for the benchmark report,
+#          and entr (the watch group's peer: entr re-running rg -P or the walker on every change)
 #   profile  perf, jq and npm, and with npm d3 and d3-flame-graph into build/npm/ for
 #          `make profile TOOL=flame` (bench/flame.sh inlines them into each flame graph)
 # Costs a few pkg-config/command lookups when everything is there. Installs as root; otherwise
@@ -48,6 +49,7 @@ bench)
 	command -v ugrep >/dev/null 2>&1 || need ugrep
 	command -v ag >/dev/null 2>&1 || need silversearcher-ag
 	command -v git >/dev/null 2>&1 || need git
+	command -v entr >/dev/null 2>&1 || need entr
 	;;
 profile)
 	command -v perf >/dev/null 2>&1 || need linux-perf
