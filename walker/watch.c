@@ -38,6 +38,9 @@
 #define GIT_HOLD_MS 10000
 /* without a watch on every directory (the limit): a full walk at least this often */
 #define POLL_MS 1000
+/* files gone since a root's last full walk before the next cycle walks it whole (and at least an
+ * eighth of its files): the cache drops their entries only then */
+#define STALE_MIN 1024
 
 /* ---- small hash tables ------------------------------------------------------------------------ */
 
@@ -234,6 +237,7 @@ struct wroot {
 	char *gitdir;        /* the repository's .git directory (NULL: none, or not a plain directory) */
 	uint64_t tracked;    /* repo_tracked_digest at the last look */
 	struct cache *cache; /* kept open from cycle to cycle (cache_refresh) */
+	uint64_t gone;       /* files and directories gone since its last full walk */
 	int cache_off;       /* no cache can be used (said once) */
 	/* gathered for the next cycle */
 	int full; /* walk it whole */
@@ -927,6 +931,20 @@ static void check_index(struct watch *w)
 	}
 }
 
+/* The cache keeps the entries of files deleted since the last full walk of R (a re-check cannot
+ * drop them: a delta only adds); after STALE_MIN of them, or an eighth of R's files, R is walked
+ * whole once, which saves the cache without them. So its size follows the tree, not history. */
+static int stale(const struct watch *w, const struct wroot *R)
+{
+	if (R->gone < STALE_MIN)
+		return 0;
+	uint64_t n = 0;
+	for (size_t i = 0; i < w->ndirs; i++)
+		if (w->dirs[i]->root == R)
+			n += w->dirs[i]->names.n;
+	return R->gone > n / 8;
+}
+
 /* One cycle: the roots walked whole or the pending paths re-checked, the state updated, the
  * report. Returns 0, or -1 with err_msg() (a root gone, the output closed). */
 static int cycle(struct watch *w, const struct watch_sink *sink)
@@ -959,9 +977,10 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 		check_index(w);
 	int any_full = 0;
 	for (size_t i = 0; i < w->nroots; i++) {
-		if (w->all_full || w->limited || w->cycle == 0)
-			w->roots[i].full = 1;
-		any_full |= w->roots[i].full;
+		struct wroot *R = &w->roots[i];
+		if (w->all_full || w->limited || w->cycle == 0 || stale(w, R))
+			R->full = 1;
+		any_full |= R->full;
 	}
 
 	/* the pending paths: sorted, those below another one dropped (it is walked whole) */
@@ -1136,9 +1155,15 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 	struct report_change *changes = diff_violations(&cands, &nchanges);
 	char **checked = xmalloc((w->npend + 1) * sizeof(*checked));
 	size_t nchecked = 0;
+	for (size_t i = 0; i < w->nroots; i++)
+		if (w->roots[i].full)
+			w->roots[i].gone = 0;
 	for (size_t i = 0; i < w->npend; i++) {
 		struct pending *p = &w->pend[i];
-		if (!p->was && !known(w, p->root, p->path))
+		int now = known(w, p->root, p->path);
+		if (p->was && !now && !p->root->full)
+			p->root->gone++;
+		if (!p->was && !now)
 			continue;
 		struct sbuf d = SBUF_INIT;
 		sbuf_add(&d, p->root->disp.buf, p->root->disp.len);

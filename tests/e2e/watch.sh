@@ -205,6 +205,8 @@ if [ "$QMAX" -gt 0 ] && [ "$QMAX" -le 100000 ]; then
 	check_eq "the overflow is said once" 1 "$(grep -c 'queue overflowed' "$ERR")"
 	seq 1 "$NF" | sed 's|^|docs/flood-|; s|$|.md|' | xargs rm -f
 	same "and removed again"
+	same "the batch after so many files gone"
+	check "it walks the root whole (so that the cache drops what is gone)" sh -c "tail -n 1 '$OUT' | jq -e .full"
 else
 	echo "  skip overflow: fs.inotify.max_queued_events is $QMAX"
 fi
