@@ -593,8 +593,12 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			if (cf.e && !cache_same_class(cf.e, script ? -1 : fe->lang, fe->test | fe->tools << 1))
 				cf.e = NULL; /* classified differently now: judged anew */
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
-				me->st.cache_hits_stat++;
-				reuse(me, d, name, nlen, fe, cf.e);
+				if (script && cache_entry_lang(cf.e) == RL_OTHER) {
+					me->st.no_pattern++; /* no script: a cold run does not scan it either */
+				} else {
+					me->st.cache_hits_stat++;
+					reuse(me, d, name, nlen, fe, cf.e);
+				}
 				cache_seen(o->cache, cf.e);
 				return;
 			}
