@@ -46,7 +46,8 @@ struct fent {
 	uint16_t name_len;
 	uint8_t type; /* DT_* */
 	uint8_t lang, test;
-	uint8_t tools; /* rules_tool bits configured for its directory */
+	uint8_t tools;  /* rules_tool bits configured for its directory */
+	uint8_t shadow; /* --shard: a Rust file of another shard, read only for the modules it declares */
 };
 
 struct dnode {
@@ -111,6 +112,7 @@ struct worker {
 	size_t ncrec, acrec;
 	struct walk_stats st;
 	uint16_t idx[RULES_MAX_PATTERNS];
+	int in_shadow; /* handling another shard's file (fent.shadow): what it adds is dropped */
 	/* the batch do_files is in: a big file hands the rest of it to other threads */
 	struct dnode *batch_d;
 	uint32_t batch_next, batch_end;
@@ -336,6 +338,7 @@ static struct walk_file *add_out(struct worker *me, const struct dnode *d, const
 	}
 	sbuf_add(&p, name, nlen);
 	f->path = sbuf_detach(&p, &f->pathlen);
+	f->shadow = me->in_shadow; /* another shard's: dropped once its modules have served */
 	return f;
 }
 
@@ -385,7 +388,15 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 		me->st.skipped_large++;
 	if (status == WF_OK && !me->res.n && !me->res.mods.len)
 		return;
+	if (me->in_shadow && !me->res.mods.len)
+		return;
 	struct walk_file *f = add_out(me, d, name, nlen);
+	if (me->in_shadow) { /* the modules it declares, for mark_test_modules; its results are another shard's */
+		f->lang = fe->lang;
+		f->mods = xmemdup(me->res.mods.buf, me->res.mods.len);
+		f->modslen = me->res.mods.len;
+		return;
+	}
 	f->status = status;
 	f->lang = fe->lang;
 	f->test = fe->test;
@@ -736,7 +747,15 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 		sbuf_reset(&me->path);
 		sbuf_add(&me->path, d->rel, d->rellen);
 		sbuf_add(&me->path, name, fe->name_len);
-		do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+		if (fe->shadow) { /* counted by its own shard: nothing of it shows here but its modules */
+			struct walk_stats keep = me->st;
+			me->in_shadow = 1;
+			do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+			me->in_shadow = 0;
+			me->st = keep;
+		} else {
+			do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+		}
 	}
 	me->batch_d = NULL;
 }
@@ -904,7 +923,7 @@ static int resolve_deferred(struct worker *me, int block)
 			if (!repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
 				me->st.ignored++;
 			} else if (in_shard(w, me->path.buf, me->path.len)) {
-				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools };
+				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools, 0 };
 				me->st.files++;
 				size_t len = me->path.len;
 				char *rel = xmemdup(me->path.buf, len);
@@ -1113,14 +1132,18 @@ static void do_dir(struct worker *me, struct dnode *d)
 			subs[nsubs++] = c;
 			continue;
 		}
-		if (!in_shard(w, me->path.buf, me->path.len))
-			continue;
-		me->st.files++;
 		struct rules_class cls;
 		rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
+		/* another shard's file: skipped, but a Rust file may declare this shard's test modules */
+		int shadow = !in_shard(w, me->path.buf, me->path.len);
+		if (shadow && (cls.lang != RL_RUST || o->list_files))
+			continue;
+		if (!shadow)
+			me->st.files++;
 		fe->lang = cls.lang;
 		fe->test = cls.test;
 		fe->tools = (uint8_t)d->tools;
+		fe->shadow = (uint8_t)shadow;
 		/* compact the files to the front; names stay where they are */
 		me->ents[nfiles++] = *fe;
 	}
@@ -1457,7 +1480,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 				unsigned tools = rootn->tools;
 				if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
 					tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
-				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools };
+				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools, 0 };
 				me->st.files++;
 				do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
 			}
@@ -1632,7 +1655,7 @@ static void mark_test_modules(struct walk_result *out, const struct rules *r)
 		free(f->mods);
 		f->mods = NULL;
 		f->modslen = 0;
-		if (f->status == WF_OK && !f->n && !f->is_dir && !f->reason) {
+		if ((f->status == WF_OK && !f->n && !f->is_dir && !f->reason) || f->shadow) {
 			free(f->path);
 			free(f->m);
 			continue;
