@@ -683,7 +683,7 @@ static const char *const js_directives[] = {
 	"c|  const n1 = 1;",
 	"me|  // " H(k, ts_ignore) "@ts-ignore",
 	"me|  // " H(q, ts_ignore) "@ts-ignore: the upstream types lag the runtime",
-	"me|  // " H(k, ts_ignore) "@ts-ignore -- ok",
+	"me|  // " H(k, ts_ignore) "@ts-ignore ok",
 	"m|  // JUSTIFIED: the generated client has no types" J(JUSTIFIED),
 	"me|  // " H(k, ts_ignore) "@ts-ignore",
 	"c|  const n2 = 2;",
