@@ -99,14 +99,15 @@ rm -rf "$R/CaseDir"
 
 # --- per-pattern counts agree with ripgrep -----------------------------------------------------
 if command -v rg >/dev/null 2>&1; then
+	"$W" --list-patterns | cut -f3 >"$T/regexes" # one a line: a regex may hold a space
 	for f in stress-patterns stress-monorepo; do
 		bad=""
-		for re in $("$W" --list-patterns | cut -f3 | tr '\n' ' '); do
+		while IFS= read -r re; do
 			a=$(cd "$T" && rg -P --count-matches --no-require-git --max-filesize 10M -e "$re" "$f" | LC_ALL=C sort)
 			b=$(cd "$T" && "$OLDPWD/$W" --no-defaults -e "p=$re" --format json "$f" |
 				jq -r '[.counted[], .test[]] | group_by(.file)[] | "\(.[0].file):\(length)"' | LC_ALL=C sort)
-			[ "$a" = "$b" ] || bad="$bad $re"
-		done
+			[ -n "$a" ] && [ "$a" = "$b" ] || bad="$bad $re"
+		done <"$T/regexes"
 		check_eq "$f: every default regex counts per file exactly as rg -P --count-matches" "" "$bad"
 	done
 	a=$(cd "$T" && rg -P -c --count-matches --no-require-git --max-filesize 10M 'unsafe\s*\{' stress-large-file | LC_ALL=C sort)
@@ -168,7 +169,7 @@ Q=$T/inject; mkdir -p "$Q"; git init -q "$Q"
 c1=$(printf 'c1-\302\23331m.rs'); bidi=$(printf 'bidi-\342\200\256sr.rs'); iso=$(printf 'iso-\342\201\246x.rs')
 for f in a.rs "$c1" "$bidi" "$iso"; do printf 'fn f() { x.unwrap(); } // TODO\n' >"$Q/$f"; done
 mkfifo "$Q/$(printf 'fifo-\302\233')"
-printf '[pattern unwrap]\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
+printf '[pattern unwrap]\naction = forbid\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
 out=$(cd "$Q" && "$OLDPWD/$W" --no-cache --all . 2>&1)
 check_eq "advice and comment markers from .walker.conf and C1/bidi file names: no raw control in text output" 0 \
 	"$(printf '%s' "$out" | raw)"
