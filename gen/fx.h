@@ -21,7 +21,7 @@
 
 #include "sbuf.h"
 
-#define FX_GENERATOR_VERSION "4"
+#define FX_GENERATOR_VERSION "5"
 #define FX_DEFAULT_SEED 42
 #define FX_DEFAULT_MTIME 1577836800LL /* 2020-01-01T00:00:00Z */
 

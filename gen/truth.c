@@ -225,16 +225,16 @@ static int marked_inside(const struct truth_file *f, const struct truth_pat *p, 
 	return 0;
 }
 
-/* A Rust attribute's reason written above it: a plain (not doc) comment, upward through blank
- * lines, doc comments and other attribute lines; or a `#[cfg(…)]` among those attributes when the
- * attribute silences only unused-code lints. */
+/* A Rust attribute's reason written above it: a plain (not doc) comment, upward through doc
+ * comments and other attribute lines (a blank line parts a comment from the item); or a
+ * `#[cfg(…)]` among those attributes when the attribute silences only unused-code lints. */
 static int attr_reason_above(const struct truth_file *f, size_t idx, int zone)
 {
 	for (size_t k = idx, n = 0; n < LOOK_LINES && k-- > 0; n++) {
 		const struct truth_line *l = &f->lines[k];
 		switch (l->cls) {
 		case TC_BLANK:
-			break;
+			return 0;
 		case TC_COMMENT:
 			if (!(l->flags & TL_DOC))
 				return 1;

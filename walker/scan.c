@@ -54,8 +54,13 @@ struct scan_ctx {
 	size_t khint;    /* the last span looked up (lex_first_after_near) */
 	size_t above_ls; /* comment_above's last line and answer */
 	int above_res;
-	size_t cs_span, cs_text; /* comment_start's last comment and where its text starts */
-	size_t skip_off;         /* the directive being judged: its own text is no marker */
+	size_t cs_span, cs_text;          /* comment_start's last comment and where its text starts */
+	const struct rules_pattern *pats; /* the rule set's patterns, for a pattern's index */
+	size_t skip_off;                  /* the directive being judged: its own text is no marker */
+	size_t lo_ls, lo_pos;             /* leaves_open's line cursor */
+	long lo_prefix, lo_total;
+	size_t *in_le; /* per pattern: the line marked_inside answered last, and ... */
+	int *in_res;   /* ... its answer */
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
@@ -74,6 +79,8 @@ struct scan_ctx *scan_ctx_new(void)
 	sc->memo_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_res));
 	sc->desc_k = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_k));
 	sc->desc_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_res));
+	sc->in_le = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_le));
+	sc->in_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_res));
 	if (!sc->md || !sc->mc)
 		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
 	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
@@ -101,6 +108,8 @@ void scan_ctx_free(struct scan_ctx *sc)
 	free(sc->memo_res);
 	free(sc->desc_k);
 	free(sc->desc_res);
+	free(sc->in_le);
+	free(sc->in_res);
 	free(sc);
 }
 
@@ -371,6 +380,27 @@ static size_t line_first(const char *b, size_t ls, size_t le)
 	return ls;
 }
 
+/* A match of p starts within the first bytes of the comment at cs (before e): the comment is one
+ * of p's directives. The hits are sorted: a binary search, then the few at its start. */
+static int a_directive(const struct scan_ctx *sc, const struct rules_pattern *p, size_t cs, size_t e)
+{
+	if (p->place != RP_COMMENT && p->place != RP_DIRECTIVE)
+		return 0;
+	size_t lo = 0, hi = sc->nhits;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->hits[mid].off < cs)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t pi = (size_t)(p - sc->pats), lim = cs + 8 < e ? cs + 8 : e; /* leader and blanks */
+	for (; lo < sc->nhits && sc->hits[lo].off < lim; lo++)
+		if (sc->hits[lo].pat == pi)
+			return 1;
+	return 0;
+}
+
 /* What a line is to the upward search. */
 enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
 
@@ -393,9 +423,14 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 			} else {
 				comment = 1;
 				int own = s->start <= sc->skip_off && sc->skip_off < s->end;
-				if (!*marked && p)
-					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls,
-							    own ? b + sc->skip_off : NULL);
+				if (!*marked && p) {
+					/* a comment that is a directive of this pattern is none of its markers:
+					 * "//nolint:errcheck" above "//nolint" does not justify it */
+					const char *skip = own                               ? b + sc->skip_off
+							   : a_directive(sc, p, s->start, e) ? b + s->start
+											     : NULL;
+					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls, skip);
+				}
 			}
 			i = e;
 			if (s->end <= le)
@@ -475,65 +510,99 @@ static int comment_after(struct scan_ctx *sc, size_t off, size_t le)
 	return 0;
 }
 
-/* The line above the one starting at ls holds only a plain comment (not a doc comment, which
- * documents the item rather than the attribute): the reason written above an attribute. */
-static int comment_above(struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t ls)
+/* The line [ps, pe) is a #[cfg(…)] attribute (its path is cfg, whatever its text says). */
+static int cfg_attribute(const char *b, size_t ps, size_t pe)
+{
+	size_t i = line_first(b, ps, pe);
+	if (i >= pe || b[i++] != '#')
+		return 0;
+	while (i < pe && is_space(b[i]))
+		i++;
+	if (i >= pe || b[i++] != '[')
+		return 0;
+	while (i < pe && is_space(b[i]))
+		i++;
+	if (pe - i < 3 || memcmp(b + i, "cfg", 3))
+		return 0;
+	for (i += 3; i < pe && is_space(b[i]); i++)
+		;
+	return i < pe && b[i] == '(';
+}
+
+/* An attribute's reason written above it: a plain comment (not a doc comment, which documents the
+ * item) directly above, through the item's doc comment and other attributes (a blank line ends
+ * it); or a #[cfg(…)] on the item when the attribute at off allows only unused-code lints, the
+ * condition being why the code is unused. */
+static int comment_above(struct scan_ctx *sc, size_t off, size_t ls)
 {
 	if (sc->above_ls == ls) /* once per line: a line of many attributes looks up once */
 		return sc->above_res;
 	int res = 0;
-	/* up through the item's doc comment and its other attributes */
 	for (size_t l = ls, n = 0; l > 0 && n < INSIDE_LINES && !res; n++) {
 		size_t pe = l - 1, ps = line_start(sc->buf, 0, pe);
 		int marked, kind = line_kind(sc, NULL, ps, pe, &marked);
 		size_t k = lex_first_after_near(&sc->spans, ps, &sc->khint);
 		int doc = k < sc->spans.n && sc->spans.v[k].start < pe && sc->spans.v[k].kind == LK_DOC;
-		if (kind == LINE_COMMENT && !doc) {
-			res = 1; /* a plain comment: the attribute's reason */
-		} else if (kind == LINE_SKIP && sc->buf[line_first(sc->buf, ps, pe)] == '#') {
-			/* #[cfg(…)] on the item: the condition is why its code is unused */
-			res = memmem(sc->buf + ps, pe - ps, "cfg(", 4) &&
-			      rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 1);
-		} else if (kind != LINE_COMMENT && kind != LINE_BLANK) {
+		if (kind == LINE_COMMENT && !doc)
+			res = 1;
+		else if (kind == LINE_SKIP && cfg_attribute(sc->buf, ps, pe))
+			res = rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 1);
+		else if (kind != LINE_COMMENT && !(kind == LINE_SKIP && sc->buf[line_first(sc->buf, ps, pe)] == '#'))
 			break;
-		}
 		l = ps;
 	}
-	(void)p;
 	sc->above_ls = ls;
 	sc->above_res = res;
 	return res;
 }
 
-/* The first lines inside the block opened on the hit's line: a marker comment there justifies the
- * block ("unsafe {" / "    // SAFETY: …"). */
-/* A block opened on the line [ls, le) is still open at its end (code braces only). */
-static int leaves_open(struct scan_ctx *sc, size_t ls, size_t le)
+/* Brace depth of the code bytes in [a, b). */
+static long depth_in(struct scan_ctx *sc, size_t a, size_t b)
 {
 	long depth = 0;
-	size_t k = lex_first_after_near(&sc->spans, ls, &sc->khint);
-	for (size_t i = ls; i < le; i++) {
+	size_t k = lex_first_after_near(&sc->spans, a, &sc->khint);
+	for (size_t i = a; i < b; i++) {
 		if (k < sc->spans.n && sc->spans.v[k].start <= i) {
 			i = sc->spans.v[k++].end - 1;
 			continue;
 		}
 		depth += sc->buf[i] == '{' ? 1 : sc->buf[i] == '}' ? -1 : 0;
 	}
-	return depth > 0;
+	return depth;
 }
 
-static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t hit_ls, size_t le)
+/* The block the match at off opens is still open at the end of its line [ls, le): the braces
+ * from off to le leave some open. One cursor per line, so a line of many matches costs its
+ * length once. */
+static int leaves_open(struct scan_ctx *sc, size_t off, size_t ls, size_t le)
 {
+	if (sc->lo_ls != ls || off < sc->lo_pos) {
+		sc->lo_ls = ls;
+		sc->lo_pos = ls;
+		sc->lo_prefix = 0;
+		sc->lo_total = depth_in(sc, ls, le);
+	}
+	sc->lo_prefix += depth_in(sc, sc->lo_pos, off);
+	sc->lo_pos = off;
+	return sc->lo_total - sc->lo_prefix > 0;
+}
+
+/* The lines after the match's line [.., le) start with a comment holding the marker (once per
+ * line and pattern: the answer is the same for every match on it). */
+static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t le)
+{
+	if (sc->in_le[pi] == le)
+		return sc->in_res[pi];
+	sc->in_le[pi] = le;
+	sc->in_res[pi] = 0;
 	int marked;
-	if (!leaves_open(sc, hit_ls, le))
-		return 0; /* "unsafe { *p };": a comment below is after the block, not in it */
 	for (size_t ls = le + 1, n = 0; ls < sc->len && n < INSIDE_LINES; n++) {
 		size_t e = line_end(sc->buf, sc->len, ls);
 		int kind = line_kind(sc, p, ls, e, &marked);
 		if (kind != LINE_BLANK && kind != LINE_COMMENT)
 			return 0;
 		if (marked)
-			return 1;
+			return sc->in_res[pi] = 1;
 		ls = e + 1;
 	}
 	return 0;
@@ -558,7 +627,7 @@ static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, si
 {
 	if (sc->buf[off] == '#')
 		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
-		       comment_after(sc, off, le) || comment_above(sc, p, off, ls) ||
+		       comment_after(sc, off, le) || comment_above(sc, off, ls) ||
 		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 0);
 	return sc->waivers.n && p->safety && in_regions(&sc->waivers, off);
 }
@@ -592,8 +661,6 @@ static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, ui
 			ls = ps;
 		}
 	}
-	if (!res && p->opens_block)
-		res = marked_inside(sc, p, hit_ls, le);
 	sc->memo_ls[pi] = hit_ls;
 	sc->memo_res[pi] = res;
 	return res;
@@ -609,6 +676,9 @@ static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 		return 1;
 	sc->skip_off = directive ? off : SIZE_MAX;
 	int res = line_justified(sc, p, pi, ls, le);
+	/* "unsafe {" / "    // SAFETY: …": the first thing inside a block still open after the match */
+	if (!res && p->opens_block && leaves_open(sc, off, ls, le))
+		res = marked_inside(sc, p, pi, le);
 	sc->skip_off = SIZE_MAX;
 	return res;
 }
@@ -812,14 +882,17 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->nhits = 0;
 	sc->limited = 0;
 	sc->lang = c->lang;
+	sc->pats = r->pats;
 	sc->khint = 0;
 	sc->above_ls = SIZE_MAX;
 	sc->cs_span = SIZE_MAX;
 	sc->skip_off = SIZE_MAX;
+	sc->lo_ls = SIZE_MAX;
 	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;
 		sc->desc_k[idx[i]] = SIZE_MAX;
+		sc->in_le[idx[i]] = SIZE_MAX;
 	}
 	int sorted = 1; /* one pattern's hits come in order: no sort (300,000 of them cost 30 ms) */
 	for (size_t i = 1; i < sc->nhits && sorted; i++)

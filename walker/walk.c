@@ -1040,8 +1040,14 @@ static void do_dir(struct worker *me, struct dnode *d)
 	/* --max-depth N: the files of directories down to depth N; only their subdirectories stop */
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 	/* first the tools configured here, so that every file and subdirectory below knows them */
-	for (size_t i = 0; i < me->nents && w->r->tools_used; i++)
-		d->tools |= rules_tool_of_name(me->names.buf + me->ents[i].name_off, me->ents[i].name_len);
+	for (size_t i = 0; i < me->nents && w->r->tools_used; i++) {
+		const char *tn = me->names.buf + me->ents[i].name_off;
+		unsigned tool = rules_tool_of_name(tn, me->ents[i].name_len);
+		struct stat tst; /* a configuration is a file: a directory of that name configures nothing */
+		if (tool && (me->ents[i].type == DT_REG ||
+			     (me->ents[i].type == DT_UNKNOWN && !fstatat(fd, tn, &tst, 0) && S_ISREG(tst.st_mode))))
+			d->tools |= tool;
+	}
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
 	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];

@@ -206,6 +206,12 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"FFI\")]\nunsafe { a }", "aa");
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO\")]\nunsafe { a }", "av");
 	outcomes_are("a.ts", "// @ts-ignore\n// @ts-ignore: types lag\n", "va");
+	/* from the review of the generator: the block is the match's, a cfg attribute is cfg's, a blank
+	 * line parts a comment from an attribute, a directive above is no marker */
+	outcomes_are("a.rs", "g(|| {\n    x\n}); let v = unsafe {\n    // SAFETY: valid\n    *p\n};", "a");
+	outcomes_are("a.rs", "#[doc = \"cfg(unix) only\"]\n#[allow(dead_code)]\nfn b() {}", "v");
+	outcomes_are("a.rs", "// x\n\n#[allow(dead_code)]\nfn c() {}", "v");
+	outcomes_are("a.go", "//nolint:errcheck\nx := compute() //nolint\n", "vv");
 	outcomes_are("a.rs",
 		     "// the fields are read in Drop\n#[allow(dead_code)]\nfn a() {}\n/// docs\n#[allow(dead_code)]",
 		     "av");
