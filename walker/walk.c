@@ -16,8 +16,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "bytes.h"
 #include "cache.h"
@@ -672,33 +674,53 @@ static int ignored(const struct walk *w, const struct dnode *d, const char *path
 	return 0;
 }
 
-/* Open a directory whose parent descriptor is gone (over the descriptor
- * budget): component by component from the root, never following a symlink
- * unless --follow. */
-static int open_by_path(struct walk *w, const struct dnode *d)
+/* Open the directory p[0..n) ("a/b/", relative to dirfd, NUL-terminated at or after n) beneath
+ * dirfd without following a symlink in any component (unless follow): openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS where the kernel has it (Linux 5.6), else one component at
+ * a time with O_NOFOLLOW. A component that is a symlink fails with ELOOP, one that climbs out
+ * with EXDEV: a directory swapped for a link during the run is never entered. */
+static int open_beneath(int dirfd, const char *p, size_t n, int follow)
 {
-	const char *p = d->rel + w->prefix_len, *end = d->rel + d->rellen;
-	int fd = dup(w->rootfd);
-	int nf = w->o->follow ? 0 : O_NOFOLLOW;
+	static atomic_int no_openat2;
+	const char *end = p + n;
+	if (!follow && n && p[n] == '\0' && !atomic_load_explicit(&no_openat2, memory_order_relaxed)) {
+		struct open_how how;
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+		long fd = syscall(SYS_openat2, dirfd, p, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+			return (int)fd;
+		atomic_store_explicit(&no_openat2, 1, memory_order_relaxed); /* an old kernel or a filter */
+	}
+	int fd = dup(dirfd);
+	int nf = follow ? 0 : O_NOFOLLOW;
 	while (fd >= 0 && p < end) {
 		const char *s = memchr(p, '/', (size_t)(end - p));
 		char nm[NAME_MAX + 1];
-		size_t n = (size_t)(s - p);
-		if (n > NAME_MAX) {
+		size_t k = s ? (size_t)(s - p) : (size_t)(end - p);
+		if (k > NAME_MAX || (k == 2 && p[0] == '.' && p[1] == '.')) {
 			close(fd);
-			errno = ENAMETOOLONG;
+			errno = k > NAME_MAX ? ENAMETOOLONG : EXDEV;
 			return -1;
 		}
-		memcpy(nm, p, n);
-		nm[n] = '\0';
-		int nfd = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
+		memcpy(nm, p, k);
+		nm[k] = '\0';
+		int nfd = k ? openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf) : dup(fd);
 		int e = errno;
 		close(fd);
 		errno = e;
 		fd = nfd;
-		p = s + 1;
+		p += k + 1;
 	}
 	return fd;
+}
+
+/* Open a directory whose parent descriptor is gone (over the descriptor budget): from the root,
+ * never following a symlink unless --follow. */
+static int open_by_path(struct walk *w, const struct dnode *d)
+{
+	return open_beneath(w->rootfd, d->rel + w->prefix_len, d->rellen - w->prefix_len, w->o->follow);
 }
 
 /* Which of the walker's own caches does directory rel (relative to the walk root, len bytes, ""
@@ -1303,10 +1325,14 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		sbuf_add(&rel, rootn->rel, rootn->rellen);
 		sbuf_add(&rel, p, base);
 		struct dnode *dn = node_new(rootn, rel.buf, rel.len, rootn->rellen);
-		int dfd = base ? openat(w->rootfd, dn->rel + rootn->rellen, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			       : w->rootfd;
+		/* git listed it, but a directory on the way may have been swapped for a symlink since:
+		 * resolved beneath the root, never through a link (even with -L: git lists no path
+		 * below a symlink) */
+		int dfd = base ? open_beneath(w->rootfd, dn->rel + rootn->rellen, base, 0) : w->rootfd;
 		struct stat st;
-		if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (dfd < 0 && (errno == ELOOP || errno == EXDEV)) {
+			me->st.symlinks++;
+		} else if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
 			report_errno(me, dn, p + base, len - base, 0, "unable to stat", errno);
 		} else if (S_ISLNK(st.st_mode)) {
 			me->st.symlinks++;

@@ -72,6 +72,36 @@ scenario "directories removed and renamed during the walk" $RUNS "no crash; ever
 	"$([ "$crashes $escaped" = "0 0" ] && echo pass || echo FAIL)"
 rm -rf "$D"; mv "$T/mono.orig" "$D"
 
+# --- --changed-since with a directory swapped for a symlink during the run -----------------------
+# git lists sub/x1.rs ... sub/x300.rs; a helper (perl, for speed) swaps sub for a link to a
+# directory outside the tree and back, in a loop. The walker must never open a file through the
+# link: the outside files have their match on line 9, the real ones on line 1.
+G=$T/swap
+mkdir -p "$G/sub" "$T/swap-outside"
+git init -q "$G" && git -C "$G" commit -q --allow-empty -m empty
+i=1
+while [ $i -le 300 ]; do
+	printf 'fn f() { a.unwrap(); }\n' >"$G/sub/x$i.rs"
+	printf '\n\n\n\n\n\n\n\nfn secret() { b.unwrap(); }\n' >"$T/swap-outside/x$i.rs"
+	i=$((i + 1))
+done
+ln -s "$T/swap-outside" "$G/sub.link"
+perl -e 'chdir $ARGV[0] or die; until (-e $ARGV[1]) { rename "sub", "sub.real"; rename "sub.link", "sub";
+	rename "sub", "sub.link"; rename "sub.real", "sub"; }' "$G" "$T/stop" &
+mut=$!
+leaks=0 crashes=0 runs=0
+while [ $runs -lt $((RUNS * 10)) ]; do
+	out=$(cd "$G" && "$W" --no-cache --changed-since HEAD --format json . 2>/dev/null); rc=$?
+	[ $rc -gt 2 ] && crashes=$((crashes + 1))
+	printf '%s' "$out" | jq -e '[.violations[] | select(.line == 9)] | length > 0' >/dev/null 2>&1 && leaks=$((leaks + 1))
+	runs=$((runs + 1))
+done
+touch "$T/stop"; wait $mut; rm -f "$T/stop"
+check_eq "--changed-since with sub swapped for a link to outside ($runs runs): never read through the link" "0 0" "$crashes $leaks"
+scenario "--changed-since while the listed files' directory is swapped for a symlink to outside the tree (helper process loop)" $runs \
+	"no crash; no file read through the link (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)" \
+	"$([ "$crashes $leaks" = "0 0" ] && echo pass || echo FAIL)"
+
 # --- permission denied ----------------------------------------------------------------------------
 # as another user, from a copy of the walker that user can reach: the checkout (and so build/) may
 # lie under a 0700 directory, such as a clone in a mktemp -d
