@@ -30,6 +30,20 @@ struct strset {
 	size_t n;
 };
 
+/* The directories that hold tracked paths, each once as (parent, last component): an index entry
+ * N components deep costs O(N) bytes, not the O(N^2) of all its prefixes as strings. An id is the
+ * entry's index + 1; 0 is the work tree itself. */
+struct dir_ent {
+	uint32_t parent, off, len;
+};
+struct dirset {
+	uint32_t *slots; /* id; 0 = empty */
+	size_t mask;
+	struct dir_ent *e;
+	size_t n, alloc;
+	struct sbuf names;
+};
+
 struct repo {
 	git_repository *git;
 	char *workdir;
@@ -42,7 +56,8 @@ struct repo {
 	pthread_t thread;
 	int thread_started;
 	atomic_int loaded;
-	struct strset files, dirs;
+	struct strset files;
+	struct dirset dirs;
 };
 
 /*
@@ -197,6 +212,67 @@ static void strset_release(struct strset *s)
 	free(s->slots);
 	sbuf_release(&s->text);
 	memset(s, 0, sizeof(*s));
+}
+
+static uint64_t dir_hash(uint32_t parent, const char *name, size_t len)
+{
+	return XXH3_64bits_withSeed(name, len, parent);
+}
+
+/* The slot of (parent, name), or of the empty slot where it would go. */
+static size_t dirset_slot(const struct dirset *d, uint32_t parent, const char *name, size_t len, uint64_t h)
+{
+	for (size_t i = (size_t)h & d->mask;; i = (i + 1) & d->mask) {
+		uint32_t id = d->slots[i];
+		if (!id)
+			return i;
+		const struct dir_ent *e = &d->e[id - 1];
+		if (e->parent == parent && e->len == len && !memcmp(d->names.buf + e->off, name, len))
+			return i;
+	}
+}
+
+/* The id of directory name in parent; 0 when it is not there. */
+static uint32_t dirset_find(const struct dirset *d, uint32_t parent, const char *name, size_t len)
+{
+	if (!d->slots)
+		return 0;
+	return d->slots[dirset_slot(d, parent, name, len, dir_hash(parent, name, len))];
+}
+
+/* The id of directory name in parent, added when new; 0 when the set is full (4 GiB of names). */
+static uint32_t dirset_add(struct dirset *d, uint32_t parent, const char *name, size_t len)
+{
+	if (!d->slots || (d->n + 1) * 2 > d->mask + 1) {
+		size_t cap = d->slots ? (d->mask + 1) * 2 : 1024;
+		free(d->slots);
+		d->slots = xcalloc(cap, sizeof(*d->slots));
+		d->mask = cap - 1;
+		for (size_t k = 0; k < d->n; k++) {
+			const struct dir_ent *e = &d->e[k];
+			const char *nm = d->names.buf + e->off;
+			d->slots[dirset_slot(d, e->parent, nm, e->len, dir_hash(e->parent, nm, e->len))] =
+				(uint32_t)k + 1;
+		}
+	}
+	size_t i = dirset_slot(d, parent, name, len, dir_hash(parent, name, len));
+	if (d->slots[i])
+		return d->slots[i];
+	if (d->names.len + len >= UINT32_MAX || d->n + 1 >= UINT32_MAX || d->names.len + len + 1 >= SBUF_MAX)
+		return 0;
+	ALLOC_GROW(d->e, d->n + 1, d->alloc);
+	d->e[d->n] = (struct dir_ent){ parent, (uint32_t)d->names.len, (uint32_t)len };
+	sbuf_add(&d->names, name, len);
+	d->slots[i] = (uint32_t)++d->n;
+	return d->slots[i];
+}
+
+static void dirset_release(struct dirset *d)
+{
+	free(d->slots);
+	free(d->e);
+	sbuf_release(&d->names);
+	memset(d, 0, sizeof(*d));
 }
 
 /* Does key occur in the (lowercased) config text with a value that could matter? Any occurrence
@@ -395,7 +471,7 @@ void repo_free(struct repo *rp)
 	ign_list_free(rp->exclude);
 	ign_list_free(rp->global);
 	strset_release(&rp->files);
-	strset_release(&rp->dirs);
+	dirset_release(&rp->dirs);
 	pthread_mutex_destroy(&rp->lock);
 	pthread_cond_destroy(&rp->ready);
 	free(rp);
@@ -420,9 +496,15 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
 static void add_tracked(struct repo *rp, const char *path, size_t len)
 {
 	strset_add(&rp->files, path, len);
-	for (size_t k = 0; k < len; k++)
-		if (path[k] == '/')
-			strset_add(&rp->dirs, path, k + 1);
+	uint32_t id = 0;
+	for (size_t k = 0, start = 0; k < len; k++) {
+		if (path[k] != '/')
+			continue;
+		id = dirset_add(&rp->dirs, id, path + start, k - start);
+		if (!id)
+			return; /* over 4 GiB of names: the rest counts as untracked */
+		start = k + 1;
+	}
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -522,7 +604,7 @@ out:
 	sbuf_release(&path);
 	if (rc) {
 		strset_release(&rp->files);
-		strset_release(&rp->dirs);
+		dirset_release(&rp->dirs);
 	}
 	return rc;
 }
@@ -596,7 +678,16 @@ int repo_is_tracked(struct repo *rp, const char *path, size_t len)
 int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
 {
 	load_index(rp);
-	return strset_has(&rp->dirs, dir, len);
+	uint32_t id = 0;
+	for (size_t k = 0, start = 0; k < len; k++) {
+		if (dir[k] != '/')
+			continue;
+		id = dirset_find(&rp->dirs, id, dir + start, k - start);
+		if (!id)
+			return 0;
+		start = k + 1;
+	}
+	return id != 0;
 }
 
 int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)

@@ -52,13 +52,17 @@ struct dnode {
 	atomic_int fd_users;
 	int fd;
 	char *rel; /* relative to the ignore root, ending in '/' ("" for the ignore
-                root itself) */
+                root itself); freed with the descriptor once nothing lists the
+                directory any more, so a deep chain of open nodes holds one path, not
+                one per level (memory linear in depth) */
 	size_t rellen;
 	size_t name_off;         /* rel[name_off .. rellen - 1) is this directory's name */
 	struct ign_list *ign[2]; /* .ignore, .gitignore */
 	int excluded;            /* ignored, entered only for the tracked files below it */
 	int via_link;            /* reached through a followed symlink */
 	unsigned depth;
+	/* the nearest node at or above this one with an ignore list: matching skips the others */
+	const struct dnode *ign_up;
 	dev_t dev;
 	ino_t ino;
 	char *names; /* the listing's file names while batches are pending */
@@ -180,16 +184,22 @@ static void node_unref(struct walk *w, struct dnode *d)
 	}
 }
 
+/* The last user of d's listing is done: its descriptor, names and path go (its children have
+ * their own paths; its ignore lists stay for them). */
 static void fd_release(struct walk *w, struct dnode *d)
 {
-	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1 && d->fd >= 0) {
-		close(d->fd);
-		d->fd = -1;
-		atomic_fetch_sub(&w->fds_open, 1);
+	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1) {
+		if (d->fd >= 0) {
+			close(d->fd);
+			d->fd = -1;
+			atomic_fetch_sub(&w->fds_open, 1);
+		}
 		free(d->names);
 		free(d->files);
+		free(d->rel);
 		d->names = NULL;
 		d->files = NULL;
+		d->rel = NULL;
 	}
 }
 
@@ -206,7 +216,15 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	d->rellen = rellen;
 	d->name_off = name_off;
 	d->depth = parent ? parent->depth + 1 : 0;
+	d->ign_up = parent ? parent->ign_up : NULL;
 	return d;
+}
+
+/* Call after reading d's ignore files. */
+static void node_set_ignores(struct dnode *d)
+{
+	if (d->ign[0] || d->ign[1])
+		d->ign_up = d;
 }
 
 /* ---- deques ---------------------------------------------------------------------------------- */
@@ -337,6 +355,28 @@ static void report_errno(struct worker *me, const struct dnode *d, const char *n
 	struct walk_file *f = add_out(me, d, name, nlen);
 	f->status = WF_UNREADABLE;
 	f->is_dir = is_dir;
+	struct sbuf r = SBUF_INIT;
+	sbuf_addf(&r, "%s: %s", what, strerror(e));
+	f->reason = sbuf_detach(&r, NULL);
+	me->st.unreadable++;
+}
+
+/* An entry for directory d itself: its own path, so that its parent's (freed once listed) is
+ * not needed. */
+static struct walk_file *add_out_dir(struct worker *me, const struct dnode *d)
+{
+	struct walk *w = me->w;
+	size_t from = d->rellen < w->prefix_len ? d->rellen : w->prefix_len;
+	size_t end = d->rellen > from && d->rel[d->rellen - 1] == '/' ? d->rellen - 1 : d->rellen;
+	struct walk_file *f = add_out(me, NULL, d->rel + from, end - from);
+	f->is_dir = 1;
+	return f;
+}
+
+static void report_dir_errno(struct worker *me, const struct dnode *d, const char *what, int e)
+{
+	struct walk_file *f = add_out_dir(me, d);
+	f->status = WF_UNREADABLE;
 	struct sbuf r = SBUF_INIT;
 	sbuf_addf(&r, "%s: %s", what, strerror(e));
 	f->reason = sbuf_detach(&r, NULL);
@@ -658,7 +698,7 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 static int ignored(const struct walk *w, const struct dnode *d, const char *path, size_t len, size_t base_off,
 		   int is_dir)
 {
-	for (const struct dnode *n = d; n; n = n->parent)
+	for (const struct dnode *n = d->ign_up; n; n = n->parent ? n->parent->ign_up : NULL)
 		for (int k = 0; k < 2; k++)
 			if (n->ign[k]) {
 				int v = ign_list_match(n->ign[k], path, len, base_off, is_dir);
@@ -870,7 +910,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	fd_release(w, pd);
 	if (fd < 0) {
 		if (!(e == ELOOP && !o->follow))
-			report_errno(me, pd, nm, nlen, 1, "unable to open directory", e);
+			report_dir_errno(me, d, "unable to open directory", e);
 		goto done;
 	}
 	if (o->one_fs || o->follow) {
@@ -878,7 +918,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		if (fstat(fd, &st)) {
 			e = errno;
 			close(fd);
-			report_errno(me, pd, nm, nlen, 1, "unable to stat directory", e);
+			report_dir_errno(me, d, "unable to stat directory", e);
 			goto done;
 		}
 		d->dev = st.st_dev;
@@ -889,7 +929,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 		if (o->follow && is_loop(d)) {
 			close(fd);
-			struct walk_file *f = add_out(me, pd, nm, nlen);
+			struct walk_file *f = add_out_dir(me, d);
 			f->status = WF_LINK_LOOP;
 			f->is_dir = 1;
 			goto done;
@@ -934,12 +974,13 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 	}
 	if (list_err)
-		report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
+		report_dir_errno(me, d, "unable to list directory", list_err);
 	if (!o->no_ignore && !d->excluded) {
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
 			d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
+		node_set_ignores(d);
 	}
 
 	/* decide each entry */
@@ -1246,6 +1287,7 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 			if (dfd >= 0) {
 				a->ign[0] = ign_list_read(dfd, ".ignore", a->rel, w->icase);
 				a->ign[1] = ign_list_read_in_tree(dfd, ".gitignore", a->rel, w->icase);
+				node_set_ignores(a);
 				close(dfd);
 			}
 		}
