@@ -76,6 +76,7 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	      d["config"] = ".walker.conf bytes to the parser and the rule compiler (PCRE2, literal extraction)"
 	      d["scan"] = "file bytes to the scanner with the default rules, as each language and test path"
 	      d["cache"] = "cache file bytes to the loader (2 in 3 with a repaired checksum), then lookups and results"
+	      d["index"] = ".git/index bytes (and a split index'"'"'s shared index) to the index reader"
 	      printf "| %s | %s | %d | %d | %d |\n", $1, d[$1], $2, $3, $4; e += $2; c += $4}
 	     END {printf "| total | | %d | | %d |\n", e, c}' "$FUZZ_STATS"
 	echo

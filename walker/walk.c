@@ -1537,13 +1537,19 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	free(w.def);
 	if (w.rootfd >= 0)
 		close(w.rootfd);
+	int rc = 0;
+	if (w.repo && repo_index_error(w.repo)) { /* what is tracked is unknown: the walk cannot be right */
+		rc = err_set(ERR_GIT, "%s (git fails on it too); repair it, or walk with --no-ignore",
+			     repo_index_error(w.repo));
+		walk_result_release(out);
+	}
 	repo_free(w.repo);
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
 	sbuf_release(&w.disp);
 	if (!o->unsorted && out->n > 1)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
-	return 0;
+	return rc;
 }
 
 void walk_result_release(struct walk_result *res)

@@ -61,6 +61,40 @@ for v in 2 3 4; do
 		"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# an index the walker cannot read must never mean "nothing tracked" (the force-added file under an
+# ignored directory silently gone, PASS): split and sparse indexes are read as git reads them; a
+# truncated one, a wrong entry count, a missing shared index or a FIFO end the run with exit 2
+gitfiles() { (cd "$1" && git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done | LC_ALL=C sort); }
+wfiles() { (cd "$1" && timeout 20 "$W" --no-cache --files --hidden . | LC_ALL=C sort); }
+X=$T/index-split; rm -rf "$X"; cp -a "$R" "$X"
+git -C "$X" update-index --split-index && printf 'fn new() {}\n' >"$X/split-new.rs" && git -C "$X" add split-new.rs &&
+	git -C "$X" rm -q --cached "$(git -C "$X" ls-files | grep '\.rs$' | head -n 1)"
+check_eq "a split index: walked files == git's (with the force-added ignored file)" "$(gitfiles "$X") 1" \
+	"$(wfiles "$X") $(ls "$X/.git" | grep -c '^sharedindex\.' | sed 's/^[1-9][0-9]*$/1/')"
+rm -f "$X"/.git/sharedindex.*
+(cd "$X" && timeout 20 "$W" --no-cache --files . >/dev/null 2>"$T/err"); rc=$?
+check_eq "a split index without its shared index: exit 2 naming it (git fails too)" "2 1 1" \
+	"$rc $(grep -c 'sharedindex' "$T/err") $(git -C "$X" status >/dev/null 2>&1 || echo 1)"
+X=$T/index-sparse; rm -rf "$X"; cp -a "$R" "$X"
+git -C "$X" sparse-checkout set --cone --sparse-index crates/auth "$(dirname "$ign")" >/dev/null 2>&1
+check_eq "a sparse index: walked files == git's (those in the work tree)" "$(gitfiles "$X")" "$(wfiles "$X")"
+for damage in truncated count+1 count-1 fifo; do
+	X=$T/index-$damage; rm -rf "$X"; cp -a "$R" "$X"
+	sz=$(stat -c %s "$X/.git/index"); n=$(od -An -tu1 -j8 -N4 "$X/.git/index" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	case $damage in
+	truncated) truncate -s $((sz / 2)) "$X/.git/index" ;;
+	count+1) printf "$(printf '\\%03o\\%03o' $(((n + 1) / 256 % 256)) $(((n + 1) % 256)))" |
+		dd of="$X/.git/index" bs=1 seek=10 conv=notrunc status=none ;;
+	count-1) printf "$(printf '\\%03o\\%03o' $(((n - 1) / 256 % 256)) $(((n - 1) % 256)))" |
+		dd of="$X/.git/index" bs=1 seek=10 conv=notrunc status=none ;;
+	fifo) rm "$X/.git/index"; mkfifo "$X/.git/index" ;;
+	esac
+	(cd "$X" && timeout 20 "$W" --no-cache --files . >/dev/null 2>"$T/err"); rc=$?
+	check_eq "an index $damage: exit 2 at once with one line, never 'nothing tracked'" "2 1" "$rc $(grep -c 'git index' "$T/err")"
+done
+X=$T/index-fifo-config; rm -rf "$X"; cp -a "$R" "$X"; rm "$X/.git/config"; mkfifo "$X/.git/config"
+(cd "$X" && timeout 20 "$W" --no-cache --changed-since HEAD --files . >/dev/null 2>"$T/err"); rc=$?
+check_eq "--changed-since with a FIFO as .git/config: exit 2, no hang" "2 1" "$rc $(grep -c 'not a regular file' "$T/err")"
 # .gitignore files as git reads them: a symlinked one is not followed (git: "unable to access
 # '.gitignore': Too many levels of symbolic links"), one over 4 MiB is applied (git's limit is
 # 100 MiB), in the walked directories and above the walk root alike
