@@ -235,7 +235,14 @@ static char *find_config(const char *path)
 	for (;;) {
 		size_t keep = p.len;
 		sbuf_addstr(&p, "/" RULES_CONFIG_NAME);
-		if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode)) {
+		int found = lstat(p.buf, &st) == 0;
+		if (found && S_ISLNK(st.st_mode)) { /* a cloned tree must not make us read outside it */
+			say("warning: '%s' is a symlink, not followed: the default patterns apply (--config "
+			    "FILE uses it)",
+			    p.buf);
+			break;
+		}
+		if (found && S_ISREG(st.st_mode)) {
 			hit = xstrdup(p.buf);
 			break;
 		}

@@ -16,9 +16,11 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
+#include <linux/openat2.h>
 
 #include "bytes.h"
 #include "cache.h"
@@ -56,13 +58,17 @@ struct dnode {
 	atomic_int fd_users;
 	int fd;
 	char *rel; /* relative to the ignore root, ending in '/' ("" for the ignore
-                root itself) */
+                root itself); freed with the descriptor once nothing lists the
+                directory any more, so a deep chain of open nodes holds one path, not
+                one per level (memory linear in depth) */
 	size_t rellen;
 	size_t name_off;         /* rel[name_off .. rellen - 1) is this directory's name */
 	struct ign_list *ign[2]; /* .ignore, .gitignore */
 	int excluded;            /* ignored, entered only for the tracked files below it */
 	int via_link;            /* reached through a followed symlink */
 	unsigned depth;
+	/* the nearest node at or above this one with an ignore list: matching skips the others */
+	const struct dnode *ign_up;
 	dev_t dev;
 	ino_t ino;
 	unsigned tools; /* rules_tool bits configured here or above (eslint.config.js, biome.json ...) */
@@ -189,16 +195,22 @@ static void node_unref(struct walk *w, struct dnode *d)
 	}
 }
 
+/* The last user of d's listing is done: its descriptor, names and path go (its children have
+ * their own paths; its ignore lists stay for them). */
 static void fd_release(struct walk *w, struct dnode *d)
 {
-	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1 && d->fd >= 0) {
-		close(d->fd);
-		d->fd = -1;
-		atomic_fetch_sub(&w->fds_open, 1);
+	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1) {
+		if (d->fd >= 0) {
+			close(d->fd);
+			d->fd = -1;
+			atomic_fetch_sub(&w->fds_open, 1);
+		}
 		free(d->names);
 		free(d->files);
+		free(d->rel);
 		d->names = NULL;
 		d->files = NULL;
+		d->rel = NULL;
 	}
 }
 
@@ -216,7 +228,15 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	d->name_off = name_off;
 	d->depth = parent ? parent->depth + 1 : 0;
 	d->tools = parent ? parent->tools : 0;
+	d->ign_up = parent ? parent->ign_up : NULL;
 	return d;
+}
+
+/* Call after reading d's ignore files. */
+static void node_set_ignores(struct dnode *d)
+{
+	if (d->ign[0] || d->ign[1])
+		d->ign_up = d;
 }
 
 /* ---- deques ---------------------------------------------------------------------------------- */
@@ -359,6 +379,28 @@ static void report_errno(struct worker *me, const struct dnode *d, const char *n
 	struct walk_file *f = add_out(me, d, name, nlen);
 	f->status = WF_UNREADABLE;
 	f->is_dir = is_dir;
+	struct sbuf r = SBUF_INIT;
+	sbuf_addf(&r, "%s: %s", what, strerror(e));
+	f->reason = sbuf_detach(&r, NULL);
+	me->st.unreadable++;
+}
+
+/* An entry for directory d itself: its own path, so that its parent's (freed once listed) is
+ * not needed. */
+static struct walk_file *add_out_dir(struct worker *me, const struct dnode *d)
+{
+	struct walk *w = me->w;
+	size_t from = d->rellen < w->prefix_len ? d->rellen : w->prefix_len;
+	size_t end = d->rellen > from && d->rel[d->rellen - 1] == '/' ? d->rellen - 1 : d->rellen;
+	struct walk_file *f = add_out(me, NULL, d->rel + from, end - from);
+	f->is_dir = 1;
+	return f;
+}
+
+static void report_dir_errno(struct worker *me, const struct dnode *d, const char *what, int e)
+{
+	struct walk_file *f = add_out_dir(me, d);
+	f->status = WF_UNREADABLE;
 	struct sbuf r = SBUF_INIT;
 	sbuf_addf(&r, "%s: %s", what, strerror(e));
 	f->reason = sbuf_detach(&r, NULL);
@@ -767,7 +809,7 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 static int ignored(const struct walk *w, const struct dnode *d, const char *path, size_t len, size_t base_off,
 		   int is_dir)
 {
-	for (const struct dnode *n = d; n; n = n->parent)
+	for (const struct dnode *n = d->ign_up; n; n = n->parent ? n->parent->ign_up : NULL)
 		for (int k = 0; k < 2; k++)
 			if (n->ign[k]) {
 				int v = ign_list_match(n->ign[k], path, len, base_off, is_dir);
@@ -783,33 +825,53 @@ static int ignored(const struct walk *w, const struct dnode *d, const char *path
 	return 0;
 }
 
-/* Open a directory whose parent descriptor is gone (over the descriptor
- * budget): component by component from the root, never following a symlink
- * unless --follow. */
-static int open_by_path(struct walk *w, const struct dnode *d)
+/* Open the directory p[0..n) ("a/b/", relative to dirfd, NUL-terminated at or after n) beneath
+ * dirfd without following a symlink in any component (unless follow): openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS where the kernel has it (Linux 5.6), else one component at
+ * a time with O_NOFOLLOW. A component that is a symlink fails with ELOOP, one that climbs out
+ * with EXDEV: a directory swapped for a link during the run is never entered. */
+static int open_beneath(int dirfd, const char *p, size_t n, int follow)
 {
-	const char *p = d->rel + w->prefix_len, *end = d->rel + d->rellen;
-	int fd = dup(w->rootfd);
-	int nf = w->o->follow ? 0 : O_NOFOLLOW;
+	static atomic_int no_openat2;
+	const char *end = p + n;
+	if (!follow && n && p[n] == '\0' && !atomic_load_explicit(&no_openat2, memory_order_relaxed)) {
+		struct open_how how;
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+		long fd = syscall(SYS_openat2, dirfd, p, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+			return (int)fd;
+		atomic_store_explicit(&no_openat2, 1, memory_order_relaxed); /* an old kernel or a filter */
+	}
+	int fd = dup(dirfd);
+	int nf = follow ? 0 : O_NOFOLLOW;
 	while (fd >= 0 && p < end) {
 		const char *s = memchr(p, '/', (size_t)(end - p));
 		char nm[NAME_MAX + 1];
-		size_t n = (size_t)(s - p);
-		if (n > NAME_MAX) {
+		size_t k = s ? (size_t)(s - p) : (size_t)(end - p);
+		if (k > NAME_MAX || (k == 2 && p[0] == '.' && p[1] == '.')) {
 			close(fd);
-			errno = ENAMETOOLONG;
+			errno = k > NAME_MAX ? ENAMETOOLONG : EXDEV;
 			return -1;
 		}
-		memcpy(nm, p, n);
-		nm[n] = '\0';
-		int nfd = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
+		memcpy(nm, p, k);
+		nm[k] = '\0';
+		int nfd = k ? openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf) : dup(fd);
 		int e = errno;
 		close(fd);
 		errno = e;
 		fd = nfd;
-		p = s + 1;
+		p += k + 1;
 	}
 	return fd;
+}
+
+/* Open a directory whose parent descriptor is gone (over the descriptor budget): from the root,
+ * never following a symlink unless --follow. */
+static int open_by_path(struct walk *w, const struct dnode *d)
+{
+	return open_beneath(w->rootfd, d->rel + w->prefix_len, d->rellen - w->prefix_len, w->o->follow);
 }
 
 /* Which of the walker's own caches does directory rel (relative to the walk root, len bytes, ""
@@ -961,7 +1023,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	fd_release(w, pd);
 	if (fd < 0) {
 		if (!(e == ELOOP && !o->follow))
-			report_errno(me, pd, nm, nlen, 1, "unable to open directory", e);
+			report_dir_errno(me, d, "unable to open directory", e);
 		goto done;
 	}
 	if (o->one_fs || o->follow) {
@@ -969,7 +1031,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		if (fstat(fd, &st)) {
 			e = errno;
 			close(fd);
-			report_errno(me, pd, nm, nlen, 1, "unable to stat directory", e);
+			report_dir_errno(me, d, "unable to stat directory", e);
 			goto done;
 		}
 		d->dev = st.st_dev;
@@ -980,7 +1042,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 		if (o->follow && is_loop(d)) {
 			close(fd);
-			struct walk_file *f = add_out(me, pd, nm, nlen);
+			struct walk_file *f = add_out_dir(me, d);
 			f->status = WF_LINK_LOOP;
 			f->is_dir = 1;
 			goto done;
@@ -1025,12 +1087,13 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 	}
 	if (list_err)
-		report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
+		report_dir_errno(me, d, "unable to list directory", list_err);
 	if (!o->no_ignore && !d->excluded) {
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
 			d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
+		node_set_ignores(d);
 	}
 
 	/* decide each entry */
@@ -1356,6 +1419,7 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 				a->ign[1] = ign_list_read_in_tree(dfd, ".gitignore", a->rel, w->icase);
 				if (w->r->tools_used)
 					a->tools |= rules_tools_in_dir(dfd);
+				node_set_ignores(a);
 				close(dfd);
 			}
 		}
@@ -1471,10 +1535,14 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		sbuf_add(&rel, rootn->rel, rootn->rellen);
 		sbuf_add(&rel, p, base);
 		struct dnode *dn = node_new(rootn, rel.buf, rel.len, rootn->rellen);
-		int dfd = base ? openat(w->rootfd, dn->rel + rootn->rellen, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			       : w->rootfd;
+		/* git listed it, but a directory on the way may have been swapped for a symlink since:
+		 * resolved beneath the root, never through a link (even with -L: git lists no path
+		 * below a symlink) */
+		int dfd = base ? open_beneath(w->rootfd, dn->rel + rootn->rellen, base, 0) : w->rootfd;
 		struct stat st;
-		if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (dfd < 0 && (errno == ELOOP || errno == EXDEV)) {
+			me->st.symlinks++;
+		} else if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
 			report_errno(me, dn, p + base, len - base, 0, "unable to stat", errno);
 		} else if (S_ISLNK(st.st_mode)) {
 			me->st.symlinks++;
@@ -1820,6 +1888,12 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	free(w.def);
 	if (w.rootfd >= 0)
 		close(w.rootfd);
+	int rc = 0;
+	if (w.repo && repo_index_error(w.repo)) { /* what is tracked is unknown: the walk cannot be right */
+		rc = err_set(ERR_GIT, "%s (git fails on it too); repair it, or walk with --no-ignore",
+			     repo_index_error(w.repo));
+		walk_result_release(out);
+	}
 	repo_free(w.repo);
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
@@ -1828,7 +1902,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 		mark_test_modules(out, r);
 	if (!o->unsorted && out->n > 1)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
-	return 0;
+	return rc;
 }
 
 void walk_result_release(struct walk_result *res)
