@@ -147,7 +147,7 @@ scenario "-j 256 (128x the cores) on stress-huge-files under ulimit -n 64" 1 \
 N=$T/deep20k
 mkdir -p "$N"
 perl -e 'chdir $ARGV[0] or die; for my $i (1 .. 20000) { mkdir "d" or die; chdir "d" or die;
-	if ($i % 1000 == 0) { open my $f, ">", "f.rs" or die; print $f "x.unwrap()\n"; close $f } }' "$N"
+	if ($i % 1000 == 0) { open my $f, ">", "f.rs" or die; print $f "unsafe { x() }\n"; close $f } }' "$N"
 /usr/bin/time -o "$T/peak" -f '%M' "$W" --no-cache --format json "$N" >"$T/deep.json" 2>/dev/null
 peak=$(tail -n 1 "$T/peak")
 got=$(jq '.violations | length' "$T/deep.json" 2>/dev/null)

@@ -249,11 +249,11 @@ check_eq "config found upward from PATH: unwrap disabled, todo counted" "1 0 1" 
 # a .walker.conf that is a symlink (to a file outside the tree) is not followed: a cloned tree
 # must not make the walker read files elsewhere (their lines would come back in error messages)
 SL=$T/conf-link; mkdir -p "$SL"; git init -q "$SL"
-printf 'fn main() { x.unwrap(); }\n' >"$SL/a.rs"
-printf '[pattern unwrap]\ndisable = true\n' >"$T/outside.conf"; ln -s "$T/outside.conf" "$SL/.walker.conf"
+printf 'fn main() { unsafe { x() } }\n' >"$SL/a.rs"
+printf '[pattern unsafe]\ndisable = true\n' >"$T/outside.conf"; ln -s "$T/outside.conf" "$SL/.walker.conf"
 out=$(cd "$SL" && "$W" --no-cache --format json . 2>"$T/err"); rc=$?
 check_eq "a symlinked .walker.conf is not followed: defaults apply, one warning" "1 1 1" \
-	"$rc $(printf '%s' "$out" | jq '.counts.source.unwrap') $(grep -c 'symlink, not followed' "$T/err")"
+	"$rc $(printf '%s' "$out" | jq '.counts.source.unsafe') $(grep -c 'symlink, not followed' "$T/err")"
 printf '[pattern bad]\nregex = a(b\naction = forbid\nlangs = all\n' >"$C/bad.conf"
 err=$("$W" --config "$C/bad.conf" "$C" 2>&1); rc=$?
 check_eq "bad regex: exit 2, FILE:LINE and the PCRE2 offset" "2 walker: $C/bad.conf:2: pattern 'bad': regex error at offset 3: missing closing parenthesis" "$rc $err"
