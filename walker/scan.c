@@ -401,6 +401,38 @@ static int a_directive(const struct scan_ctx *sc, const struct rules_pattern *p,
 	return 0;
 }
 
+#define SIGNATURE_MAX 4096 /* bytes looked back for the start of a wrapped fn signature */
+
+/* The line [ls, …) whose code runs from first to last ('{') opens the body of an unsafe fn: it
+ * holds "unsafe fn", or it closes with ')' a parameter list that rustfmt wrapped from a line that
+ * does ("unsafe fn reregister(" / "    &mut self," / ") {"). */
+static int unsafe_fn_opens(struct scan_ctx *sc, size_t ls, size_t first, size_t last)
+{
+	const char *b = sc->buf;
+	if (memmem(b + first, last - first, "unsafe fn", 9))
+		return 1;
+	if (b[first] != ')')
+		return 0;
+	long depth = 0;
+	size_t lim = first > SIGNATURE_MAX ? first - SIGNATURE_MAX : 0;
+	const struct lex_spans *sp = &sc->spans;
+	size_t k = lex_first_after(sp, first); /* walks back with i: the first span ending after i */
+	for (size_t i = first + 1; i-- > lim;) {
+		while (k > 0 && sp->v[k - 1].end > i)
+			k--;
+		if (k < sp->n && sp->v[k].start <= i)
+			continue; /* in a comment or string */
+		if (b[i] == ')')
+			depth++;
+		else if (b[i] == '(' && --depth == 0) {
+			size_t s0 = line_start(b, 0, i);
+			(void)ls;
+			return memmem(b + s0, i - s0, "unsafe fn", 9) != NULL;
+		}
+	}
+	return 0;
+}
+
 /* What a line is to the upward search. */
 enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
 
@@ -453,7 +485,7 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 		return LINE_SKIP; /* the statement goes on below: rustfmt wrapped it */
 	if (wraps && b[last] == '{' && assigns(b, first, last))
 		return LINE_SKIP; /* "let x = Inner {", "let y = match v {": an expression goes on */
-	if (sc->lang == RL_RUST && b[last] == '{' && memmem(b + first, last - first, "unsafe fn", 9))
+	if (sc->lang == RL_RUST && b[last] == '{' && unsafe_fn_opens(sc, ls, first, last))
 		return LINE_SKIP; /* a SAFETY comment above an unsafe fn covers the blocks of its body */
 	return LINE_CODE;
 }

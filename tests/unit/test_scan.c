@@ -213,6 +213,10 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "// x\n\n#[allow(dead_code)]\nfn c() {}", "v");
 	outcomes_are("a.go", "//nolint:errcheck\nx := compute() //nolint\n", "vv");
 	outcomes_are("a.rs",
+		     "/// # Safety\n/// held lock\nunsafe fn r(\n    a: u8,\n) {\n    unsafe { x() }\n}\nfn s(\n    a: "
+		     "u8,\n) {\n    unsafe { y() }\n}",
+		     "av");
+	outcomes_are("a.rs",
 		     "// the fields are read in Drop\n#[allow(dead_code)]\nfn a() {}\n/// docs\n#[allow(dead_code)]",
 		     "av");
 	outcomes_are("a.rs", "// TODO: used once from_statx lands\n/// Reads metadata.\n#[inline]\n#[allow(dead_code)]",
