@@ -872,7 +872,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		int ec;
 		PCRE2_SIZE eo;
 		p->code = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
-					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX,
+					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX |
+						PCRE2_USE_OFFSET_LIMIT,
 					&ec, &eo, NULL);
 		if (!p->code) {
 			PCRE2_UCHAR msg[256];

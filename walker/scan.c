@@ -4,8 +4,10 @@
 #include "scan.h"
 
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lex.h"
 #include "rust.h"
@@ -16,6 +18,12 @@
 #define DEPTH_LIMIT 100000u
 #define JIT_STACK_MAX (1u << 20)
 #define INSIDE_LINES 64 /* lines looked at for a marker comment first inside a block */
+/* The match limit is per start position: (?:a|a){1,20}c stays under it at each of a 4 KB line's
+ * starts and takes 30 s in all. So a search tries its start positions in chunks (an offset limit)
+ * and the time spent is checked between them; a chunk grows while it is fast. */
+#define CHUNK_FIRST 64
+#define CHUNK_FAST_NS 200000u
+#define OVER_BUDGET (-10000) /* from budget_match: the pattern's time budget is spent */
 
 struct hit {
 	size_t off;
@@ -67,7 +75,78 @@ struct scan_ctx {
 	struct scan_result *res;
 	int limited;
 	size_t limit_off;
+	/* the time budget of the pattern being searched */
+	struct scan_budget *budget;
+	uint64_t pat_ns;
+	size_t chunk;
 };
+
+struct scan_budget {
+	atomic_uchar stopped[RULES_MAX_PATTERNS];
+};
+
+struct scan_budget *scan_budget_new(void)
+{
+	struct scan_budget *b = xmalloc(sizeof(*b));
+	for (size_t i = 0; i < RULES_MAX_PATTERNS; i++)
+		atomic_init(&b->stopped[i], 0);
+	return b;
+}
+
+void scan_budget_free(struct scan_budget *b)
+{
+	free(b);
+}
+
+void scan_ctx_set_budget(struct scan_ctx *sc, struct scan_budget *b)
+{
+	sc->budget = b;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* pcre2_match of subject [0, len) from start, its start positions tried in chunks, with the
+ * pattern's time budget checked between them: pcre2_match's result, or OVER_BUDGET. */
+static int budget_match(struct scan_ctx *sc, const pcre2_code *code, size_t len, size_t start)
+{
+	for (;;) {
+		if (sc->pat_ns > SCAN_FILE_BUDGET_NS)
+			return OVER_BUDGET;
+		size_t lim = len - start > sc->chunk ? start + sc->chunk : len;
+		pcre2_set_offset_limit(sc->mc, lim < len ? lim : PCRE2_UNSET);
+		uint64_t t0 = mono_ns();
+		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, len, start, 0, sc->md, sc->mc);
+		uint64_t dt = mono_ns() - t0;
+		sc->pat_ns += dt;
+		if (rc != PCRE2_ERROR_NOMATCH || lim >= len)
+			return rc;
+		if (dt < CHUNK_FAST_NS && sc->chunk < (SIZE_MAX >> 3))
+			sc->chunk *= 4;
+		start = lim + 1; /* no match started at or before lim */
+		while (start < len && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
+			start++;
+	}
+}
+
+/* Record that pattern pi stopped at offset off: the first stop of the file is the one reported. */
+static void stop_at(struct scan_ctx *sc, uint16_t pi, size_t off, int timed)
+{
+	if (!sc->limited) {
+		sc->limited = 1;
+		sc->limit_off = off;
+		sc->res->limit_pat = pi;
+	}
+	if (timed) {
+		sc->res->timed = 1;
+		if (sc->budget) /* and for the rest of the run */
+			atomic_store_explicit(&sc->budget->stopped[pi], 1, memory_order_relaxed);
+	}
+}
 
 struct scan_ctx *scan_ctx_new(void)
 {
@@ -190,20 +269,17 @@ static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, 
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	size_t start = ls, prev_end = SIZE_MAX;
 	if (traits & RX_LOOKBEHIND) { /* the line on its own first: its lookbehind sees no line above */
+		pcre2_set_offset_limit(sc->mc, PCRE2_UNSET);
 		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf + ls, le - ls, 0, 0, sc->md, sc->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 	}
 	for (;;) {
-		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, le, start, 0, sc->md, sc->mc);
+		int rc = budget_match(sc, code, le, start);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
-			if (!sc->limited) {
-				sc->limited = 1;
-				sc->limit_off = start;
-				sc->res->limit_pat = pi;
-			}
+			stop_at(sc, pi, start, rc == OVER_BUDGET);
 			return -1;
 		}
 		/* an empty match at the end of a last line without a newline: rg does not count it */
@@ -229,6 +305,12 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	const char *buf = sc->buf;
 	size_t len = sc->len, pos = 0;
 	unsigned traits = regex_traits(p->regex);
+	sc->pat_ns = 0;
+	sc->chunk = CHUNK_FIRST;
+	if (sc->budget && atomic_load_explicit(&sc->budget->stopped[pi], memory_order_relaxed)) {
+		stop_at(sc, pi, 0, 1); /* over its budget in an earlier file: stopped for the run */
+		return;
+	}
 	if (p->lit) {
 		size_t rare = p->rare, misses = 0, floor = 0; /* floor: a line start at or before pos */
 		unsigned char rc = (unsigned char)p->lit[rare];
@@ -272,15 +354,11 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	}
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	while (pos < len) {
-		int rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, pos, 0, sc->md, sc->mc);
+		int rc = budget_match(sc, p->code, len, pos);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return;
 		if (rc < 0) {
-			if (!sc->limited) {
-				sc->limited = 1;
-				sc->limit_off = pos;
-				sc->res->limit_pat = pi;
-			}
+			stop_at(sc, pi, pos, rc == OVER_BUDGET);
 			return;
 		}
 		/* the leftmost line-bounded match cannot start before the leftmost unbounded one (but

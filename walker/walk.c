@@ -144,6 +144,8 @@ struct walk {
 	dev_t rootdev;
 	atomic_int fds_open;
 	int fd_budget;
+	/* the run's regex time budget, shared by the workers */
+	struct scan_budget *budget;
 	struct deferred *def; /* under lock */
 	size_t ndef, adef;
 	atomic_size_t ndef_hint;
@@ -560,7 +562,9 @@ static void content(struct worker *me, const struct dnode *d, const char *name, 
 		return;
 	}
 	me->st.cache_misses++;
-	cache_record(me, cf, fe, scan_now(me, d, name, nlen, buf, len, fe, nidx), h);
+	int status = scan_now(me, d, name, nlen, buf, len, fe, nidx);
+	if (!me->res.timed) /* a time budget's verdict depends on the machine: looked at again next run */
+		cache_record(me, cf, fe, status, h);
 }
 
 static void start_workers(struct walk *w);
@@ -1342,6 +1346,7 @@ static void worker_init(struct worker *me, struct walk *w, int id)
 	pthread_mutex_init(&me->lock, NULL);
 	atomic_init(&me->avail, 0);
 	me->sc = scan_ctx_new();
+	scan_ctx_set_budget(me->sc, w->budget);
 	me->dents = xmalloc(DENTS_BUF);
 	sbuf_init(&me->path, 256);
 	sbuf_init(&me->names, 4096);
@@ -1462,6 +1467,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	w.r = r;
 	w.disp = (struct sbuf)SBUF_INIT;
 	struct worker me;
+	w.budget = scan_budget_new();
 	worker_init(&me, &w, 0);
 	const char *base = strrchr(root, '/');
 	base = base ? base + 1 : root;
@@ -1496,6 +1502,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	add_stats(&out->stats, &me.st);
 	out->stats.threads_used = 1;
 	worker_release(&me);
+	scan_budget_free(w.budget);
 	return 0;
 }
 
@@ -1847,6 +1854,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	sbuf_release(&pre);
 	w.rootfd = dup(rootfd);
 
+	w.budget = scan_budget_new();
 	w.nwk = o->mode == WM_SEQUENTIAL || o->jobs < 1 ? 1 : o->jobs;
 	w.wk = xcalloc((size_t)w.nwk, sizeof(*w.wk));
 	for (int i = 0; i < w.nwk; i++)
@@ -1897,6 +1905,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	repo_free(w.repo);
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
+	scan_budget_free(w.budget);
 	sbuf_release(&w.disp);
 	if (!o->list_files)
 		mark_test_modules(out, r);
