@@ -1794,7 +1794,12 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 
 	struct rlimit rl;
 	long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;
-	long budget = lim - 16 - 2L * o->jobs;
+	/* each worker holds up to two descriptors of its own (a file, a directory being opened):
+	 * no more workers than the limit leaves room for beside 16 spare and 4 directories, or
+	 * -j 256 under ulimit -n 64 fails files with EMFILE whenever the threads open at once */
+	long maxjobs = (lim - 16 - 4) / 2;
+	int jobs = o->jobs < 1 ? 1 : maxjobs < 1 ? 1 : o->jobs > maxjobs ? (int)maxjobs : o->jobs;
+	long budget = lim - 16 - 2L * jobs;
 	w.fd_budget = budget < 4 ? 4 : budget > 100000 ? 100000 : (int)budget;
 
 	if (strcmp(root, ".") && strcmp(root, "./")) {
@@ -1855,7 +1860,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	w.rootfd = dup(rootfd);
 
 	w.budget = scan_budget_new();
-	w.nwk = o->mode == WM_SEQUENTIAL || o->jobs < 1 ? 1 : o->jobs;
+	w.nwk = o->mode == WM_SEQUENTIAL ? 1 : jobs;
 	w.wk = xcalloc((size_t)w.nwk, sizeof(*w.wk));
 	for (int i = 0; i < w.nwk; i++)
 		worker_init(&w.wk[i], &w, i);
