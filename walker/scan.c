@@ -942,6 +942,8 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		upto = sc->hits[sc->nhits - 1].off;
 		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
 			upto = line_end(sc->buf, sc->len, upto) + 1;
+		if (upto > sc->len)
+			upto = sc->len; /* the last line has no newline */
 	}
 	size_t mods = rust ? rust_mod_extent(sc->buf, sc->len) : 0;
 	size_t reach = mods > upto ? mods : upto; /* test attributes matter for hits and declarations */
