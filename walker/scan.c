@@ -46,6 +46,7 @@ struct scan_ctx {
 	struct rust_regions tests;
 	struct rust_regions waivers;   /* clippy::undocumented_unsafe_blocks allowed with a reason */
 	struct rust_regions templates; /* quote!{…}: code a proc macro emits */
+	struct rust_regions cfgmacs;   /* cfg_NAME!{…}: items the macro puts under a #[cfg] */
 	/* the unsafe blocks found justified, open around the hit being judged (linear: one cursor) */
 	struct cover {
 		size_t brace; /* the block's '{' */
@@ -182,6 +183,7 @@ void scan_ctx_free(struct scan_ctx *sc)
 	rust_regions_release(&sc->tests);
 	rust_regions_release(&sc->waivers);
 	rust_regions_release(&sc->templates);
+	rust_regions_release(&sc->cfgmacs);
 	free(sc->covers);
 	free(sc->memo_ls);
 	free(sc->memo_res);
@@ -738,7 +740,8 @@ static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, si
 	if (sc->buf[off] == '#')
 		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
 		       comment_after(sc, off, le) || comment_above(sc, off, ls) ||
-		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 0);
+		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint,
+						  sc->cfgmacs.n && in_regions(&sc->cfgmacs, off));
 	return sc->waivers.n && p->safety && in_regions(&sc->waivers, off);
 }
 
@@ -936,6 +939,7 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 	sc->tests.n = 0;
 	sc->waivers.n = 0;
 	sc->templates.n = 0;
+	sc->cfgmacs.n = 0;
 	int rust = c->lang == RL_RUST;
 	size_t upto = 0;
 	if (sc->nhits && (nd->places || nd->judge || rust)) {
@@ -963,6 +967,8 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		rust_waivers(sc->buf, sc->len, upto, &sc->spans, &sc->waivers);
 	if (nd->places)
 		rust_template_regions(sc->buf, sc->len, upto, &sc->spans, &sc->templates);
+	if (nd->judge)
+		rust_cfg_macro_regions(sc->buf, sc->len, upto, &sc->spans, &sc->cfgmacs);
 	/* test code is whole lines: from the attribute's line to the closing line */
 	for (size_t i = 0; i < sc->tests.n; i++) {
 		struct rust_region *g = &sc->tests.v[i];
