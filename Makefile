@@ -140,8 +140,8 @@ profile: all
 
 # ---- fuzzing -----------------------------------------------------------------------------------
 # libFuzzer harnesses (clang) for every parser of outside input: make fuzz [TARGET=ignore|config|
-# scan|cache] [SECONDS=60]. docs/reliability.md has the figures; fuzz/run.sh says how it runs.
-FUZZ_TARGETS := ignore config scan cache lex
+# scan|cache|lex|index] [SECONDS=60]. docs/reliability.md has the figures; fuzz/run.sh says how it runs.
+FUZZ_TARGETS := ignore config scan cache lex index
 FUZZ_BINS    := $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 FUZZ_FLAGS   := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(WALK_LIB) $(COMMON_SRC) $(wildcard walker/*.h common/*.h)
@@ -196,7 +196,7 @@ help:
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
 	@echo "make profile FIXTURE=NAME TOOL=perf|flame|callgrind|massif|strace|time|stats   profile one run"
-	@echo "make fuzz [TARGET=ignore|config|scan|cache|lex] [SECONDS=60]   libFuzzer runs"
+	@echo "make fuzz [TARGET=ignore|config|scan|cache|lex|index] [SECONDS=60]   libFuzzer runs"
 	@echo "make format          clang-format the sources"
 	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   programs, man pages, bash completion"
 	@echo "make uninstall [PREFIX=/usr/local] [DESTDIR=] remove what install wrote"

@@ -44,6 +44,17 @@ struct cmd {
 	size_t nruns;
 };
 
+static void cmds_free(struct cmd *cmds, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		for (char **a = cmds[k].argv; *a; a++)
+			free(*a);
+		free(cmds[k].argv);
+		free(cmds[k].runs);
+	}
+	free(cmds);
+}
+
 static char **split(const char *line)
 {
 	char **argv = NULL;
@@ -171,6 +182,8 @@ static void stats(struct sbuf *o, const char *key, const double *v, size_t n, in
 	free(s);
 }
 
+static int measure(struct progress *prog, struct cmd *cmds, size_t n, int warm, int runs, const char *out);
+
 int main(int argc, char **argv)
 {
 	int warm = 2, runs = 5, opt;
@@ -215,30 +228,41 @@ int main(int argc, char **argv)
 	}
 	if (!n) {
 		fprintf(stderr, "runner: no command in '%s'\n", argv[optind]);
+		sbuf_release(&text);
 		return 2;
 	}
+	int st = measure(&prog, cmds, n, warm, runs, out);
+	cmds_free(cmds, n);
+	sbuf_release(&text); /* the commands' names and lines point into it */
+	return st;
+}
+
+/* Warm-up runs, then the timed rounds, then the JSON to out (stdout when NULL): 0, 1 when a
+ * command could not be run, 2 when the results could not be written. */
+static int measure(struct progress *prog, struct cmd *cmds, size_t n, int warm, int runs, const char *out)
+{
 	struct run scratch;
-	prog.total = (size_t)(warm + runs) * n;
-	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+	prog->total = (size_t)(warm + runs) * n;
+	clock_gettime(CLOCK_MONOTONIC, &prog->t0);
 	for (int i = 0; i < warm; i++)
 		for (size_t k = 0; k < n; k++) {
-			progress_show(&prog, &cmds[k]);
+			progress_show(prog, &cmds[k]);
 			if (run_once(&cmds[k], &scratch))
 				return 1;
-			prog.done++;
+			prog->done++;
 		}
 	/* each round starts one command later than the last, so that no command always follows the
 	 * same one: a systematic first-in-round penalty of several milliseconds was measured here */
 	for (int i = 0; i < runs; i++)
 		for (size_t j = 0; j < n; j++) {
 			size_t k = (j + (size_t)i) % n;
-			progress_show(&prog, &cmds[k]);
+			progress_show(prog, &cmds[k]);
 			if (run_once(&cmds[k], &cmds[k].runs[i]))
 				return 1;
 			cmds[k].nruns++;
-			prog.done++;
+			prog->done++;
 		}
-	if (prog.on)
+	if (prog->on)
 		fputs("\r\033[K", stderr);
 	struct sbuf o = SBUF_INIT;
 	sbuf_addstr(&o, "[");
@@ -272,11 +296,12 @@ int main(int argc, char **argv)
 	}
 	sbuf_addstr(&o, "\n]\n");
 	FILE *f = out ? fopen(out, "w") : stdout;
+	int st = 0;
 	if (!f || fwrite(o.buf, 1, o.len, f) != o.len || (out && fclose(f))) {
 		fprintf(stderr, "runner: unable to write '%s'\n", out ? out : "stdout");
-		return 2;
+		st = 2;
 	}
 	free(v);
 	sbuf_release(&o);
-	return 0;
+	return st;
 }

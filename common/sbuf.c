@@ -35,10 +35,12 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
 	if (extra > SBUF_MAX || need > SBUF_MAX) {
-		static const char msg[] = "fatal: buffer grew past its 1 GiB cap\n";
+		/* hostile input can get here (a path 200,000 components deep): the documented exit
+		 * status of running out of memory (3), never a signal */
+		static const char msg[] = "fatal: out of memory: a buffer grew past its 1 GiB cap\n";
 		if (write(2, msg, sizeof(msg) - 1) < 0)
-			abort();
-		abort();
+			_exit(3);
+		_exit(3);
 	}
 	if (need <= sb->alloc)
 		return;

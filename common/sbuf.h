@@ -7,8 +7,8 @@
  *   sbuf_reset(&sb);            (reuse, keeps memory)
  *   sbuf_release(&sb);          (frees memory, back to SBUF_INIT)
  *
- * Growth beyond SBUF_MAX (1 GiB) is a fatal error: no buffer in these tools legitimately grows that
- * large, so hitting it is a bug, not input.
+ * Growth beyond SBUF_MAX (1 GiB) is fatal, as running out of memory is (exit status 3 with one
+ * line): no buffer in these tools legitimately grows that large.
  */
 #ifndef SBUF_H
 #define SBUF_H

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all} secs=${2:-60}
-[ "$what" = all ] && what="ignore config scan cache lex"
+[ "$what" = all ] && what="ignore config scan cache lex index"
 GEN=build/genfixtures
 W=build/walker
 seed() { # seed TARGET DIR: the starting corpus
@@ -24,6 +24,22 @@ seed() { # seed TARGET DIR: the starting corpus
 		{ printf 'A'; head -c 20000 "$f"; } >"$2/$(echo "$f" | cksum | cut -d' ' -f1)"; done ;;
 	cache) XDG_CACHE_HOME=$S/xdg $W --cache "$2/patterns.cache" "$S/stress-patterns" >/dev/null 2>&1
 		XDG_CACHE_HOME=$S/xdg $W --cache "$2/hostile.cache" "$S/stress-hostile" >/dev/null 2>&1 ;;
+	index) # every format git writes: versions 2, 3 (extended flags) and 4, split (with its shared
+		# index after the separator the harness looks for), sparse
+		G=$S/repo
+		git init -q "$G" && mkdir -p "$G/a/b" "$G/c" && for f in a/x.rs a/b/y.rs c/z.rs top.rs; do echo "$f" >"$G/$f"; done
+		git -C "$G" add . && git -C "$G" -c user.name=f -c user.email=f@f commit -qm seed
+		git -C "$G" update-index --split-index && echo n >"$G/c/new.rs" && git -C "$G" add c/new.rs &&
+			git -C "$G" rm -q --cached a/x.rs
+		sh_ix=$(ls "$G/.git" | grep '^sharedindex\.' | head -n 1)
+		[ -n "$sh_ix" ] && { cat "$G/.git/index"; printf '\n--shared--\n'; cat "$G/.git/$sh_ix"; } >"$2/index-split"
+		git -C "$G" update-index --no-split-index && git -C "$G" add a/x.rs
+		for v in 2 3 4; do
+			git -C "$G" update-index --index-version $v
+			[ $v = 3 ] && git -C "$G" update-index --skip-worktree top.rs
+			cp "$G/.git/index" "$2/index-v$v"
+		done
+		git -C "$G" sparse-checkout set --cone --sparse-index a >/dev/null 2>&1 && cp "$G/.git/index" "$2/index-sparse" ;;
 	config) ;;
 	esac
 	chmod -R u+rwX "$S" 2>/dev/null

@@ -107,20 +107,25 @@ struct special {
 	uint8_t lang;
 	uint8_t test;
 	uint8_t head;
+	uint16_t flags; /* FX_WAIVED */
 	const char *data;
 };
 
-#define CASES(path, lang)                                      \
-	{                                                      \
-		path, FX_K_SRC_CASES, lang, 0, HEAD_NONE, NULL \
+#define CASES(path, lang)                                         \
+	{                                                         \
+		path, FX_K_SRC_CASES, lang, 0, HEAD_NONE, 0, NULL \
 	}
-#define DENSE(path, lang, test, head)                        \
-	{                                                    \
-		path, FX_K_SRC_DENSE, lang, test, head, NULL \
+#define DENSE(path, lang, test, head)                           \
+	{                                                       \
+		path, FX_K_SRC_DENSE, lang, test, head, 0, NULL \
 	}
-#define DATA(path, data)                               \
-	{                                              \
-		path, FX_K_DATA, 0, 0, HEAD_NONE, data \
+#define WAIVED(path, head)                                                \
+	{                                                                 \
+		path, FX_K_SRC_DENSE, LANG_RUST, 0, head, FX_WAIVED, NULL \
+	}
+#define DATA(path, data)                                  \
+	{                                                 \
+		path, FX_K_DATA, 0, 0, HEAD_NONE, 0, data \
 	}
 
 static const char no_language_notes[] = "Release notes: a file without an extension or a shebang has no language,\n"
@@ -134,6 +139,13 @@ static const char no_language_perl[] = "#!/usr/bin/perl\n"
 				       "my $v = eval { risky() };\n"
 				       "system(\"set +e\");\n";
 
+/* Tool configurations: eslint_disable and biome_ignore apply below them only (docs/patterns.md,
+ * "Tools that must be configured"). The JavaScript one holds no hit of any pattern. */
+static const char eslintrc_json[] = "{\n  \"root\": true,\n  \"extends\": [\"eslint:recommended\"]\n}\n";
+static const char eslint_config_js[] =
+	"// ESLint flat configuration\nexport default [{ rules: { \"no-console\": \"warn\" } }];\n";
+static const char biome_json[] = "{\n  \"linter\": { \"enabled\": true }\n}\n";
+
 /* Dense files get lo to hi lines. */
 static void add_specials(struct fx_plan *p, struct prng *r, const struct special *s, size_t n, uint32_t lo, uint32_t hi)
 {
@@ -146,6 +158,7 @@ static void add_specials(struct fx_plan *p, struct prng *r, const struct special
 		}
 		uint32_t i = fx_add_src(p, s[k].path, s[k].kind, s[k].lang, s[k].test, prng_range(r, lo, hi));
 		p->entries[i].head = s[k].head;
+		p->entries[i].flags |= s[k].flags;
 	}
 }
 
@@ -369,7 +382,9 @@ static const struct special monorepo_specials[] = {
 	DENSE("crates/auth/src/token_test.rs", LANG_RUST, 1, HEAD_NONE),
 	DENSE("crates/auth/src/session_tests.rs", LANG_RUST, 1, HEAD_NONE),
 	DENSE("crates/auth/src/latest.rs", LANG_RUST, 0, HEAD_NONE),
-	DENSE("tools/go/testdata/golden.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("tools/go/testdata/golden.go", LANG_GO, 1, HEAD_NONE),
+	DENSE("tools/go/examples/basic.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("crates/cli/examples/demo.rs", LANG_RUST, 1, HEAD_NONE),
 	DENSE("native/test/shim_check.c", LANG_C, 1, HEAD_NONE),
 	DENSE("web/src/app.test.tsx", LANG_TS, 1, HEAD_NONE),
 	DENSE("web/src/api_test.ts", LANG_TS, 1, HEAD_NONE),
@@ -385,6 +400,9 @@ static const struct special monorepo_specials[] = {
 	DENSE("web/bin/cli", LANG_JS, 0, HEAD_NODE),
 	DATA("scripts/notes", no_language_notes),
 	DATA("scripts/report", no_language_perl),
+	/* ESLint for all of web/, Biome for web/src/ only (so not for web/bin/cli) */
+	DATA("web/eslint.config.js", eslint_config_js),
+	DATA("web/src/biome.jsonc", biome_json),
 };
 /* clang-format on */
 
@@ -526,7 +544,11 @@ static const struct special pattern_specials[] = {
 	DENSE("rust/src/codec_test.rs", LANG_RUST, 1, HEAD_NONE),
 	DENSE("rust/src/codec_tests.rs", LANG_RUST, 1, HEAD_NONE),
 	DENSE("rust/src/latest.rs", LANG_RUST, 0, HEAD_NONE),
-	DENSE("go/testdata/golden.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("go/testdata/golden.go", LANG_GO, 1, HEAD_NONE),
+	DENSE("go/examples/basic.go", LANG_GO, 0, HEAD_NONE),
+	DENSE("rust/examples/demo.rs", LANG_RUST, 1, HEAD_NONE),
+	DENSE("py/test_cases/case_01.py", LANG_PY, 1, HEAD_NONE),
+	DENSE("c/fixtures/input.c", LANG_C, 1, HEAD_NONE),
 	DENSE("c/test/check_00.c", LANG_C, 1, HEAD_NONE),
 	DENSE("ts/src/view.test.tsx", LANG_TS, 1, HEAD_NONE),
 	DENSE("ts/src/util_test.ts", LANG_TS, 1, HEAD_NONE),
@@ -545,6 +567,17 @@ static const struct special pattern_specials[] = {
 	DENSE("js/bin/cli", LANG_JS, 0, HEAD_NODE),
 	DATA("sh/bin/notes", no_language_notes),
 	DATA("sh/bin/report", no_language_perl),
+	/* crate roots with a documented waiver of undocumented unsafe blocks (rust/ffi, covering the
+	 * modules it declares) and with a TODO for a reason (rust/debt, covering nothing) */
+	WAIVED("rust/ffi/src/lib.rs", HEAD_RUST_WAIVER),
+	WAIVED("rust/ffi/src/sys.rs", HEAD_RUST_WAIVED),
+	WAIVED("rust/ffi/src/sys/raw.rs", HEAD_NONE),
+	DENSE("rust/debt/src/lib.rs", LANG_RUST, 0, HEAD_RUST_DEBT),
+	DENSE("rust/debt/src/inner.rs", LANG_RUST, 0, HEAD_NONE),
+	/* ESLint and Biome for ts/; ESLint only for js/lib/; neither for js/__tests__/ and js/bin/ */
+	DATA("ts/.eslintrc.json", eslintrc_json),
+	DATA("ts/biome.json", biome_json),
+	DATA("js/lib/eslint.config.mjs", eslint_config_js),
 };
 /* clang-format on */
 
@@ -701,7 +734,7 @@ static const struct fx_def defs[] = {
 	  1, 1, plan_monorepo, render_monorepo },
 	{ "stress-large-file", "1-5 MB files, one over the 10 MB limit, a single 2 MB line, no final newline", 1, 1,
 	  plan_large, render_big },
-	{ "stress-patterns", "100 files in 8 languages dense in escape patterns, near-misses and justifications", 1, 1,
+	{ "stress-patterns", "112 files in 8 languages dense in escape patterns, near-misses and justifications", 1, 1,
 	  plan_patterns, render_none },
 	{ "stress-nested", "180 nested directories: the full path exceeds PATH_MAX (4096)", 0, 0, plan_nested,
 	  render_none },

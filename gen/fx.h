@@ -21,7 +21,7 @@
 
 #include "sbuf.h"
 
-#define FX_GENERATOR_VERSION "3"
+#define FX_GENERATOR_VERSION "5"
 #define FX_DEFAULT_SEED 42
 #define FX_DEFAULT_MTIME 1577836800LL /* 2020-01-01T00:00:00Z */
 
@@ -40,6 +40,7 @@ enum fx_flag {
 	FX_CRLF = 1 << 9,        /* rendered with CRLF line endings */
 	FX_BOM = 1 << 10,        /* rendered with a UTF-8 byte order mark */
 	FX_NO_EOL = 1 << 11,     /* rendered without a final newline */
+	FX_WAIVED = 1 << 12,     /* Rust: a crate root's documented waiver covers the file (docs/patterns.md) */
 };
 
 /* Content kinds understood by fx_render; fixtures may define more from FX_K_OWN on. */
@@ -79,10 +80,11 @@ struct fx_entry {
 	uint32_t size_hint; /* generator-specific (lines, bytes, ...) */
 	uint16_t mode;
 	uint8_t type;
-	uint8_t kind; /* content kind: FX_K_* */
-	uint8_t lang; /* FX_K_SRC_*: enum lang_id */
-	uint8_t test; /* FX_K_SRC_*: the file is test code (by its path, or declared so by a Rust module) */
-	uint8_t head; /* FX_K_SRC_*: lines written first (enum lang_head: a shebang, Rust declarations) */
+	uint8_t kind;  /* content kind: FX_K_* */
+	uint8_t lang;  /* FX_K_SRC_*: enum lang_id */
+	uint8_t test;  /* FX_K_SRC_*: the file is test code (by its path, or declared so by a Rust module) */
+	uint8_t head;  /* FX_K_SRC_*: lines written first (enum lang_head: a shebang, Rust declarations) */
+	uint8_t tools; /* FX_K_SRC_*: the tools configured for its directory (enum truth_tool; fx_plan_finish) */
 	uint16_t flags;
 	unsigned char hash[16]; /* XXH3-128 of the content, canonical form (filled by fx_write) */
 	uint64_t bytes, lines;  /* filled by fx_write */
@@ -124,7 +126,9 @@ uint32_t fx_add(struct fx_plan *plan, uint8_t type, const char *path, uint16_t m
 uint32_t fx_add_src(struct fx_plan *plan, const char *path, uint8_t kind, int lang, int test, uint32_t lines);
 uint32_t fx_addf(struct fx_plan *plan, uint8_t type, uint16_t mode, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-/* Sort entries by path (bytes) and choose the git changeset when plan->git. */
+/* Sort entries by path (bytes), choose the git changeset when plan->git, and give every source
+ * file the tools configured for its directory (an ESLint or Biome configuration file there or
+ * above, in the plan). */
 void fx_plan_finish(struct fx_plan *plan);
 /* Render entry idx (handles static data and the git "modified" suffix). first_commit selects the
  * content of the first commit for FX_MODIFIED entries. */

@@ -17,6 +17,12 @@ struct hit {
 	const struct truth_pat *pat;
 };
 
+/* A hit waiting for the end of its file: a marker first inside a block comes after it. */
+struct lang_hit {
+	uint32_t line; /* 0-based index into lines */
+	struct hit h;
+};
+
 /* A planted line: its text is written to f->out; what the writer knows of it lands here. */
 struct pline {
 	struct truth_line meta;
@@ -31,10 +37,9 @@ static const struct glang *tab(const struct lang_file *f)
 }
 
 /* A template that contradicts itself or the rules would make the ground truth wrong: stop. */
-static void lang_bug(const struct lang_file *f, const char *what, const char *tmpl)
+static void lang_bug(const struct lang_file *f, const char *what, const char *tmpl, size_t line)
 {
-	fprintf(stderr, "genfixtures: internal error: %s (entry %u, line %zu): '%s'\n", what, f->entry, f->nlines + 1,
-		tmpl);
+	fprintf(stderr, "genfixtures: internal error: %s (entry %u, line %zu): '%s'\n", what, f->entry, line, tmpl);
 	abort();
 }
 
@@ -56,10 +61,42 @@ void lang_file_begin(struct lang_file *f, int lang, int test, int crlf, struct p
 	f->entry = entry;
 }
 
+void lang_file_scope(struct lang_file *f, unsigned tools, int waived)
+{
+	f->tools = tools;
+	f->waived = waived;
+}
+
+/*
+ * Judge every hit in order. A justified `unsafe {` on a line whose block stays open (flag o)
+ * covers the SAFETY patterns of the lines inside it (flag u); an unjustified one covers nothing.
+ */
 void lang_file_end(struct lang_file *f)
 {
+	struct truth_file tf = { f->lang, f->test, f->tools, f->waived, f->lines, f->nlines };
+	int cover = 0;
+	for (size_t i = 0; i < f->nhits; i++) {
+		const struct lang_hit *lh = &f->hits[i];
+		const struct truth_line *l = &f->lines[lh->line];
+		const char *where;
+		int o = truth_outcome(&tf, lh->h.pat, lh->h.zone, lh->line, (l->flags & TL_COVERED) && cover, &where);
+		if (o == TRUTH_AMBIGUOUS)
+			lang_bug(f, "the comment rule cannot decide this hit", lh->h.pat->name, lh->line + 1);
+		if ((lh->h.pat->traits & TP_OPENS) && (l->flags & TL_OPENS) && lh->h.zone == TZ_CODE)
+			cover = o == FX_ALLOWED;
+		struct fx_plant x = { .entry = f->entry,
+				      .line = lh->line + 1,
+				      .col = lh->h.col,
+				      .outcome = (uint8_t)o,
+				      .pattern = lh->h.pat->name,
+				      .where = o == FX_DECOY ? where : NULL };
+		fx_plants_add(f->plants, &x);
+	}
 	free(f->lines);
+	free(f->hits);
 	f->lines = NULL;
+	f->hits = NULL;
+	f->nlines = f->nhits = 0;
 }
 
 static uint8_t class_of(const struct lang_file *f, char c, const char *tmpl)
@@ -75,35 +112,46 @@ static uint8_t class_of(const struct lang_file *f, char c, const char *tmpl)
 		return TC_OPAQUE;
 	case 'a':
 		if (f->lang != LANG_RUST)
-			lang_bug(f, "attribute line outside Rust", tmpl);
+			lang_bug(f, "attribute line outside Rust", tmpl, f->nlines + 1);
 		return TC_ATTR;
 	case 'k':
 		if (!truth_wraps(f->lang))
-			lang_bug(f, "continuation line in a language whose statements do not wrap", tmpl);
+			lang_bug(f, "continuation line in a language whose statements do not wrap", tmpl,
+				 f->nlines + 1);
 		return TC_CONT;
 	}
-	lang_bug(f, "unknown line class", tmpl);
+	lang_bug(f, "unknown line class", tmpl, f->nlines + 1);
 	return TC_CODE;
 }
 
-/* "HEAD|": the class letter and the flags t (test region) and e (ends inside a line comment). */
+static const struct {
+	char letter;
+	uint8_t flag;
+} line_flags[] = {
+	{ 't', TL_TEST },  { 'd', TL_DOC },     { 'g', TL_CFG },    { 'e', TL_TRAIL },
+	{ 'o', TL_OPENS }, { 'u', TL_COVERED }, { 'w', TL_WAIVED },
+};
+
+/* "HEAD|": the class letter and the flags (langtab.h). */
 static const char *parse_head(const struct lang_file *f, const char *tmpl, struct pline *pl)
 {
 	const char *bar = strchr(tmpl, '|');
 	if (!bar)
-		lang_bug(f, "template without a head", tmpl);
+		lang_bug(f, "template without a head", tmpl, f->nlines + 1);
 	int cls = -1;
 	for (const char *s = tmpl; s < bar; s++) {
-		if (*s == 't')
-			pl->meta.test = 1;
-		else if (*s == 'e')
-			pl->open_comment = 1;
+		size_t k = 0;
+		while (k < sizeof(line_flags) / sizeof(line_flags[0]) && line_flags[k].letter != *s)
+			k++;
+		if (k < sizeof(line_flags) / sizeof(line_flags[0]))
+			pl->meta.flags |= line_flags[k].flag;
 		else
 			cls = class_of(f, *s, tmpl);
 	}
 	if (cls < 0)
-		lang_bug(f, "template without a line class", tmpl);
+		lang_bug(f, "template without a line class", tmpl, f->nlines + 1);
 	pl->meta.cls = (uint8_t)cls;
+	pl->open_comment = !!(pl->meta.flags & TL_TRAIL);
 	return bar + 1;
 }
 
@@ -111,67 +159,77 @@ static const char *parse_head(const struct lang_file *f, const char *tmpl, struc
  * by the rules (is the literal code or string?), so it is never planted. */
 static int zone_ok(const struct lang_file *f, char zone, const struct truth_pat *p)
 {
+	int rust = f->lang == LANG_RUST, js = f->lang == LANG_TS || f->lang == LANG_JS;
 	switch (zone) {
 	case TZ_CODE:
 	case TZ_COMMENT:
 	case TZ_STRING:
 		return 1;
+	case TZ_PROSE:
+		return p->in != IN_CODE;
 	case TZ_DOC:
-		return f->lang == LANG_RUST;
+	case TZ_QUOTE:
+		return rust;
 	case TZ_REGEX:
-		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+		return p->in != IN_CODE && js;
 	case TZ_REASON:
-		return p->in == IN_CODE && f->lang == LANG_RUST;
+	case TZ_UNUSED:
+		return rust && (p->traits & TP_ATTR);
 	case TZ_DESCRIBED:
-		return p->in == IN_COMMENT && (f->lang == LANG_TS || f->lang == LANG_JS);
+		return p->in == IN_DIRECTIVE && p->desc != DESC_NONE;
 	}
 	return 0;
 }
 
-/* A control: H(zone, pattern) records a hit at the current column, J(MARKER) a marker. */
+/* A control: H(zone, pattern) records a hit at the current column, J(MARKER) and K(MARKER) a marker. */
 static const char *parse_control(const struct lang_file *f, const char *s, size_t col, struct pline *pl,
 				 const char *tmpl)
 {
 	const char *name = s + (*s == LT_HIT ? 2 : 1);
 	const char *end = strchr(name, LT_END);
 	if (!end)
-		lang_bug(f, "unterminated control", tmpl);
+		lang_bug(f, "unterminated control", tmpl, f->nlines + 1);
 	size_t len = (size_t)(end - name);
-	if (*s == LT_MARK) {
+	if (*s == LT_MARK || *s == LT_OWN) {
 		int mk = truth_marker_find(name, len);
 		if (mk < 0)
-			lang_bug(f, "unknown marker", tmpl);
-		pl->meta.markers |= (uint16_t)(1u << mk);
+			lang_bug(f, "unknown marker", tmpl, f->nlines + 1);
+		if (*s == LT_MARK)
+			pl->meta.markers |= (uint16_t)(1u << mk);
+		else
+			pl->meta.own |= (uint16_t)(1u << mk);
 		return end + 1;
 	}
 	const struct truth_pat *p = truth_find(f->lang, name, len);
 	if (!p || pl->nhits == MAX_HITS)
-		lang_bug(f, "unknown pattern or too many hits", tmpl);
+		lang_bug(f, "unknown pattern or too many hits", tmpl, f->nlines + 1);
 	if (!zone_ok(f, s[1], p))
-		lang_bug(f, "a zone the rules do not settle for this pattern", tmpl);
+		lang_bug(f, "a zone the rules do not settle for this pattern", tmpl, f->nlines + 1);
 	pl->hits[pl->nhits++] = (struct hit){ (uint32_t)col, (uint8_t)s[1], p };
 	return end + 1;
 }
 
-static void plant(struct lang_file *f, const struct hit *h, const char *tmpl)
+/* What a template's head says of an attribute line, held against its text: a typo in a head would
+ * make the truth wrong without a sound. */
+static void check_attr(const struct lang_file *f, const struct pline *pl, const char *text, size_t n, const char *tmpl)
 {
-	const char *where;
-	int o = truth_outcome(f->lang, h->pat, h->zone, f->test, f->lines, f->nlines - 1, &where);
-	if (o == TRUTH_AMBIGUOUS)
-		lang_bug(f, "the comment rule cannot decide this hit", tmpl);
-	struct fx_plant x = { .entry = f->entry,
-			      .line = (uint32_t)f->nlines,
-			      .col = h->col,
-			      .outcome = (uint8_t)o,
-			      .pattern = h->pat->name,
-			      .where = o == FX_DECOY ? where : NULL };
-	fx_plants_add(f->plants, &x);
+	if (pl->meta.cls != TC_ATTR) {
+		if (pl->meta.flags & TL_CFG)
+			lang_bug(f, "flag g on a line that is no attribute", tmpl, f->nlines + 1);
+		return;
+	}
+	size_t i = strspn(text, " \t");
+	if (!(i + 1 < n && text[i] == '#' && (text[i + 1] == '[' || text[i + 1] == '!')))
+		lang_bug(f, "an attribute line that does not start with #[ or #![", tmpl, f->nlines + 1);
+	if (!memmem(text, n, "cfg(", 4) != !(pl->meta.flags & TL_CFG))
+		lang_bug(f, "flag g and the attribute's cfg( disagree", tmpl, f->nlines + 1);
 }
 
 /*
- * Write one line from a template, then judge its hits. suffix (may be NULL) is appended: a comment
- * starting with marker suffix_mk, unless the line already ends inside a line comment, where the
- * appended text is only more of that comment.
+ * Write one line from a template; its hits wait for the end of the file. suffix (may be NULL) is
+ * appended: a comment starting with marker suffix_mk, unless the line already ends inside a line
+ * comment, where the appended text is only more of that comment -- and so, after a directive
+ * that takes a description after " //" or any text, its description.
  */
 static void emit(struct lang_file *f, const char *tmpl, const char *suffix, int suffix_mk)
 {
@@ -180,22 +238,30 @@ static void emit(struct lang_file *f, const char *tmpl, const char *suffix, int 
 	const char *s = parse_head(f, tmpl, &pl);
 	size_t start = f->out->len;
 	while (*s) {
-		size_t run = strcspn(s, "\x01\x03");
+		size_t run = strcspn(s, "\x01\x03\x04");
 		sbuf_add(f->out, s, run);
 		s += run;
 		if (*s)
 			s = parse_control(f, s, f->out->len - start + 1, &pl, tmpl);
 	}
+	check_attr(f, &pl, f->out->buf + start, f->out->len - start, tmpl);
 	if (suffix) {
 		sbuf_addstr(f->out, suffix);
 		if (!pl.open_comment)
 			pl.meta.markers |= (uint16_t)(1u << suffix_mk);
+		for (unsigned i = 0; pl.open_comment && i < pl.nhits; i++)
+			if (pl.hits[i].zone == TZ_COMMENT && pl.hits[i].pat->in == IN_DIRECTIVE &&
+			    (pl.hits[i].pat->desc == DESC_SLASHES || pl.hits[i].pat->desc == DESC_TEXT))
+				pl.hits[i].zone = TZ_DESCRIBED;
+		pl.meta.flags |= TL_TRAIL;
 	}
 	sbuf_addch(f->out, '\n');
 	ALLOC_GROW(f->lines, f->nlines + 1, f->alloc);
 	f->lines[f->nlines++] = pl.meta;
-	for (unsigned i = 0; i < pl.nhits; i++)
-		plant(f, &pl.hits[i], tmpl);
+	for (unsigned i = 0; i < pl.nhits; i++) {
+		ALLOC_GROW(f->hits, f->nhits + 1, f->ahits);
+		f->hits[f->nhits++] = (struct lang_hit){ (uint32_t)(f->nlines - 1), pl.hits[i] };
+	}
 }
 
 static void emit_block(struct lang_file *f, const struct gblock *b)
@@ -206,7 +272,7 @@ static void emit_block(struct lang_file *f, const struct gblock *b)
 
 /*
  * Before planting: when the comment rule's search from the next line could reach a line it
- * cannot decide (a multi-line string, a marker on a skipped code line), a statement ends it first.
+ * cannot decide (inside a multi-line string), a statement ends it first.
  */
 static void settle(struct lang_file *f)
 {
@@ -214,7 +280,7 @@ static void settle(struct lang_file *f)
 		const struct truth_line *l = &f->lines[k];
 		if (l->cls == TC_CODE)
 			return;
-		if (l->cls == TC_OPAQUE || ((l->cls == TC_ATTR || l->cls == TC_CONT) && l->markers)) {
+		if (l->cls == TC_OPAQUE) {
 			lang_separator(f);
 			return;
 		}
@@ -244,7 +310,7 @@ void lang_head(struct lang_file *f, int head)
 	if (head == HEAD_NONE)
 		return;
 	if (lang__head_lang[head] != f->lang)
-		lang_bug(f, "a head of another language", lang__heads[head].name);
+		lang_bug(f, "a head of another language", lang__heads[head].name, f->nlines + 1);
 	emit_block(f, &lang__heads[head]);
 	if (lang__head_lang[head] != LANG_RUST)
 		lang_separator(f);
@@ -264,11 +330,11 @@ static const struct gpat *pick(struct lang_file *f, const struct truth_pat **tp)
 		const struct gpat *p = &L->pats[prng_below(f->r, (uint32_t)L->npats)];
 		*tp = truth_find(f->lang, p->name, strlen(p->name));
 		if (!*tp)
-			lang_bug(f, "a template for a pattern the rules do not know", p->name);
+			lang_bug(f, "a template for a pattern the rules do not know", p->name, f->nlines + 1);
 		if (allowed_here(f, *tp))
 			return p;
 	}
-	lang_bug(f, "no pattern may be planted in this file", L->ext);
+	lang_bug(f, "no pattern may be planted in this file", L->ext, f->nlines + 1);
 	return NULL;
 }
 

@@ -19,7 +19,7 @@ static const struct gpat rust_pats[] = {
 	  "c|    let s = \"" H(s, unsafe) "unsafe { in a string }\";",
 	  "m|    // a note about " H(k, unsafe) "unsafe { blocks }",
 	  "c|    let v = " H(c, unsafe) "unsafe { a } + " H(c, unsafe) "unsafe { b };",
-	  { "c|    unsafe fn raw(p: *const u8) -> u8 {", "c|    let unsafe_fn = 1;" },
+	  { "k|    unsafe fn raw(p: *const u8) -> u8 {", "c|    let unsafe_fn = 1;" },
 	  { "k|    let v =", "c|        " H(c, unsafe) "unsafe { *ptr };" },
 	  NULL },
 	{ "unsafe_impl",
@@ -31,12 +31,13 @@ static const struct gpat rust_pats[] = {
 	  { "a|#[doc(hidden)]", "c|" H(c, unsafe_impl) "unsafe impl Send for Hidden {}" },
 	  NULL },
 	{ "transmute",
-	  { "c|    let f: f32 = " H(c, transmute) "mem::transmute(bits);", "c|    let p = std::" H(c, transmute) "mem::transmute::<u32, i32>(x);" },
-	  "c|    let s = \"" H(s, transmute) "mem::transmute is risky\";",
-	  "m|    // " H(k, transmute) "mem::transmute needs care",
-	  "c|    let (a, b) = (" H(c, transmute) "mem::transmute(x), " H(c, transmute) "mem::transmute(y));",
-	  { "c|    mem::swap(&mut a, &mut b);", "c|    let t = transmute_bits(x);" },
-	  { "k|    let f: f32 =", "c|        " H(c, transmute) "mem::transmute(bits);" },
+	  { "c|    let f: f32 = mem::" H(c, transmute) "transmute(bits);", "c|    let p = std::mem::" H(c, transmute) "transmute::<u32, i32>(x);" },
+	  "c|    let s = \"" H(s, transmute) "transmute(x) is risky\";",
+	  "m|    // " H(k, transmute) "transmute(bits) needs care",
+	  "c|    let (a, b) = (mem::" H(c, transmute) "transmute(x), mem::" H(c, transmute) "transmute(y));",
+	  { "c|    use std::mem::transmute;",
+	    "c|    fn transmute(x: u32) -> f32 { f32::from_bits(x) } let t = v.transmute(w) + transmute_bits(x) + transmute::<[u8; 4], u32>(b);" },
+	  { "k|    let f: f32 =", "c|        mem::" H(c, transmute) "transmute(bits);" },
 	  NULL },
 	{ "unwrap",
 	  { "c|    let v = opt" H(c, unwrap) ".unwrap();", "c|    let n = parse(s)" H(c, unwrap) ".unwrap() + 1;" },
@@ -55,7 +56,7 @@ static const struct gpat rust_pats[] = {
 	  { NULL, NULL },
 	  NULL },
 	{ "allow",
-	  { "a|" H(c, allow) "#[allow(dead_code)]", "a|    " H(c, allow) "#[expect(clippy::too_many_arguments)]" },
+	  { "a|" H(n, allow) "#[allow(dead_code)]", "a|    " H(c, allow) "#[expect(clippy::too_many_arguments)]" },
 	  "c|    let s = \"" H(s, allow) "#[allow(x)]\";",
 	  "m|    // " H(k, allow) "#[allow( hides warnings",
 	  "a|" H(c, allow) "#[allow(a)] " H(c, allow) "#[allow(b)]",
@@ -64,11 +65,11 @@ static const struct gpat rust_pats[] = {
 	  "a|" H(r, allow) "#[allow(dead_code, reason = \"kept for the FFI table\")]" },
 	{ "cfg_attr_allow",
 	  { "a|" H(c, cfg_attr_allow) "#[cfg_attr(feature = \"ffi\", allow(non_camel_case_types))]",
-	    "a|" H(c, cfg_attr_allow) "#![cfg_attr(docsrs, expect(unused))]" },
+	    "a|" H(c, cfg_attr_allow) "#![cfg_attr(docsrs, expect(missing_docs))]" },
 	  "c|    let s = \"" H(s, cfg_attr_allow) "#[cfg_attr(x, allow(y))]\";",
 	  "m|// " H(k, cfg_attr_allow) "#[cfg_attr(test, allow(dead_code))] would hide it",
 	  NULL,
-	  { "a|#[cfg_attr(feature = \"serde\", derive(Serialize))]", "a|#[cfg(feature = \"allow\")]" },
+	  { "a|#[cfg_attr(feature = \"serde\", derive(Serialize))]", "ag|#[cfg(feature = \"allow\")]" },
 	  { "a|#[inline]", "a|" H(c, cfg_attr_allow) "#[cfg_attr(windows, allow(non_snake_case))]" },
 	  "a|" H(r, cfg_attr_allow) "#[cfg_attr(unix, expect(unused_mut, reason = \"mutated on windows\"))]" },
 };
@@ -76,7 +77,7 @@ static const struct gpat rust_pats[] = {
 static const char *const rust_strings[] = {
 	"c|    let s = \"say \\\"" H(s, unsafe) "unsafe { }\\\" twice\"; let t = opt" H(c, unwrap) ".unwrap();",
 	"c|    let r = r#\"a \"quoted\" " H(s, unsafe) "unsafe { x } # sign " H(s, unwrap) ".unwrap()\"#; let v = opt" H(c, unwrap) ".unwrap();",
-	"c|    let r2 = r##\"ends with \"# too early " H(s, transmute) "mem::transmute\"##; let w = " H(c, unsafe) "unsafe { *p };",
+	"c|    let r2 = r##\"ends with \"# too early " H(s, transmute) "transmute(x)\"##; let w = " H(c, unsafe) "unsafe { *p };",
 	"c|    let b = b\"" H(s, unsafe) "unsafe { bytes }\"; let c = br#\"" H(s, expect) ".expect(\"raw\")\"#; let d = c\"" H(s, unwrap) ".unwrap()\";",
 	"x|    let text = r##\"a raw string over lines, with \"quotes\" and # signs",
 	"x|        " H(s, unsafe) "unsafe { not code } and \"# is not its end",
@@ -104,22 +105,22 @@ static const char *const rust_nested[] = {
 };
 
 static const char *const rust_docs[] = {
-	"m|/// Reads the value.",
-	"m|///",
-	"m|/// ```",
-	"m|/// let v = opt" H(d, unwrap) ".unwrap();",
-	"m|/// let w = " H(d, unsafe) "unsafe { *p };",
-	"m|/// ```",
+	"md|/// Reads the value.",
+	"md|///",
+	"md|/// ```",
+	"md|/// let v = opt" H(d, unwrap) ".unwrap();",
+	"md|/// let w = " H(d, unsafe) "unsafe { *p };",
+	"md|/// ```",
 	"c|pub fn read_doc() -> u8 { 0 }",
-	"m|//! Module docs: " H(d, transmute) "mem::transmute appears in an example.",
-	"m|/**",
-	"m| * let x = res" H(d, expect) ".expect(\"doc\");",
-	"m| * " H(d, allow) "#[allow(dead_code)]",
-	"m| */",
+	"md|//! Module docs: " H(d, transmute) "transmute(x) appears in an example.",
+	"md|/**",
+	"md| * let x = res" H(d, expect) ".expect(\"doc\");",
+	"md| * " H(d, allow) "#[allow(dead_code)]",
+	"md| */",
 	"c|pub struct Documented;",
-	"m|/*!",
-	"m| * " H(d, unsafe_impl) "unsafe impl Send for Doc {}",
-	"m| */",
+	"md|/*!",
+	"md| * " H(d, unsafe_impl) "unsafe impl Send for Doc {}",
+	"md| */",
 	"m|/*** not a doc comment: " H(k, unwrap) ".unwrap() ***/",
 	"m|/**/",
 	"c|    let v = /**/ " H(c, unsafe) "unsafe { *p };",
@@ -138,11 +139,11 @@ static const char *const rust_markers[] = {
 	"c|    let c = " H(c, unsafe) "unsafe { *p };",
 	"m|    // Safety: in another case" J(SAFETY),
 	"c|    let d = " H(c, unsafe) "unsafe { *p };",
-	"m|    //! SAFETY: an inner doc comment" J(SAFETY),
-	"c|    let e = " H(c, transmute) "mem::transmute(x);",
-	"m|    /// SAFETY: an outer doc comment" J(SAFETY),
+	"md|    //! SAFETY: an inner doc comment" J(SAFETY),
+	"c|    let e = mem::" H(c, transmute) "transmute(x);",
+	"md|    /// SAFETY: an outer doc comment" J(SAFETY),
 	"c|    " H(c, unsafe_impl) "unsafe impl Send for Raw {}",
-	"m|    /** SAFETY: a block doc comment */" J(SAFETY),
+	"md|    /** SAFETY: a block doc comment */" J(SAFETY),
 	"c|    let f = " H(c, unsafe) "unsafe { *p };",
 	"m|    // Missing // SAFETY: comment",
 	"c|    let g = " H(c, unsafe) "unsafe { *p };",
@@ -151,6 +152,12 @@ static const char *const rust_markers[] = {
 	"c|    let i = /* SAFETY: before the match */ " J(SAFETY) H(c, unsafe) "unsafe { *p };",
 	"c|    let j = " H(c, unsafe) "unsafe { *p }; // SAFETY: after the match" J(SAFETY),
 	"c|    let k = " H(c, unsafe) "unsafe { *p }; // not a marker",
+	"m|    // # Safety" J(SAFETY),
+	"m|    //",
+	"m|    // A Markdown heading names the marker: the explanation follows it.",
+	"c|    let l = " H(c, unsafe) "unsafe { *p };",
+	"m|    // see # Safety below: a heading only at the start of its comment",
+	"c|    let m = " H(c, unsafe) "unsafe { *p };",
 	NULL,
 };
 
@@ -184,7 +191,7 @@ static const char *const rust_attrs[] = {
 	"a|" H(r, allow) "#[expect(clippy::cast_possible_truncation, reason = \"values fit in u8\")]",
 	"c|fn narrow(x: u32) -> u8 { x as u8 }",
 	"a|" H(r, allow) "#![allow(unused_imports, reason = \"re-exported\")]",
-	"a|" H(c, allow) "#![allow(unused)]",
+	"a|" H(n, allow) "#![allow(unused)]",
 	"c|fn unused_one() {}",
 	"a|" H(r, cfg_attr_allow) "#[cfg_attr(feature = \"ffi\", allow(non_snake_case, reason = \"C names\"))]",
 	"c|fn CamelFn() {}",
@@ -197,14 +204,121 @@ static const char *const rust_attrs[] = {
 	"a|#[inline]",
 	"a|" H(c, allow) "#[allow(clippy::needless_range_loop)]",
 	"c|fn loops() {}",
-	"a|" H(c, allow) "#[allow(dead_code)] // JUSTIFIED: on the same line" J(JUSTIFIED),
+	"ae|" H(n, allow) "#[allow(dead_code)] // JUSTIFIED: on the same line" J(JUSTIFIED),
 	"c|fn same_line() {}",
+	"ae|" H(c, allow) "#[allow(clippy::needless_return)] // the early return reads better here",
+	"c|fn beside() {}",
+	"m|// the C side reads this field",
+	"a|" H(n, allow) "#[allow(dead_code)]",
+	"c|static FIELD: u8 = 0;",
+	"m|// every field is part of the C layout",
+	"b|",
+	"md|/// The FFI table.",
+	"a|#[repr(C)]",
+	"a|" H(c, allow) "#[allow(non_camel_case_types)]",
+	"c|struct ffi_table;",
+	"c|static AFTER_TABLE: u8 = 0;",
+	"md|/// Documents the item, not the lint.",
+	"a|" H(c, allow) "#[allow(clippy::large_enum_variant)]",
+	"c|enum Big { A([u8; 1024]), B }",
+	"ag|#[cfg(feature = \"ffi\")]",
+	"a|" H(n, allow) "#[allow(dead_code, unused_variables)]",
+	"c|fn ffi_only() {}",
+	"ag|#[cfg(unix)]",
+	"a|" H(c, allow) "#[allow(clippy::needless_pass_by_value)]",
+	"c|fn unix_only(v: Vec<u8>) {}",
+	"a|" H(n, cfg_attr_allow) "#[cfg_attr(not(feature = \"std\"), allow(unused_imports, dead_code))]",
+	"c|use std::fmt;",
+	"a|" H(n, cfg_attr_allow) "#[cfg_attr(test, expect(unreachable_pub))]",
+	"c|pub fn exported() {}",
+	"a|" H(c, cfg_attr_allow) "#[cfg_attr(docsrs, allow(missing_docs, dead_code))]",
+	"c|pub fn documented() {}",
+	NULL,
+};
+
+/* Lines the upward search skips: a `{` after an assignment, `unsafe fn … {`; a `{` without one
+ * ends it. */
+static const char *const rust_skipped[] = {
+	"c|    let n3 = 3;",
+	"m|    // SAFETY: the guard owns the pointer" J(SAFETY),
+	"k|    let g = Guard {",
+	"k|        raw: " H(c, unsafe) "unsafe { *p },",
+	"c|    };",
+	"m|    // SAFETY: every arm reads a valid pointer" J(SAFETY),
+	"k|    let v = match k {",
+	"k|        0 => " H(c, unsafe) "unsafe { *p },",
+	"k|        _ => 0,",
+	"c|    };",
+	"m|    // SAFETY: callers pass a pointer valid for reads" J(SAFETY),
+	"k|    unsafe fn read_raw(p: *const u8) -> u8 {",
+	"c|        " H(c, unsafe) "unsafe { *p }",
+	"c|    }",
+	"m|    // SAFETY: above a block that is no expression" J(SAFETY),
+	"c|    if n == 0 {",
+	"c|        let r = " H(c, unsafe) "unsafe { *p };",
+	"c|    }",
+	NULL,
+};
+
+/* The first comment inside a block still open at the end of the match's line; a justified block
+ * covers the SAFETY patterns it holds, an unjustified one none. */
+static const char *const rust_blocks[] = {
+	"c|    let n4 = 4;",
+	"ko|    let first = " H(c, unsafe) "unsafe {",
+	"m|        // SAFETY: the slice is not empty" J(SAFETY),
+	"ku|        *slice.get_unchecked(0)",
+	"c|    };",
+	"ko|    let bits = " H(c, unsafe) "unsafe {",
+	"mu|        // SAFETY: u32 and f32 have the same size, and any bits are an f32" J(SAFETY),
+	"cu|        let raw = read(p);",
+	"ku|        " H(c, transmute) "transmute::<u32, f32>(raw)",
+	"c|    };",
+	"ko|    let bits2 = " H(c, unsafe) "unsafe {",
+	"cu|        let raw = read(p);",
+	"mu|        // SAFETY: not the first thing in the block" J(SAFETY),
+	"cu|        let t = 1;",
+	"ku|        " H(c, transmute) "transmute::<u32, f32>(raw)",
+	"c|    };",
+	"c|    let w = " H(c, unsafe) "unsafe { *p };",
+	"m|    // SAFETY: below a block closed on its line, not inside it" J(SAFETY),
+	"c|    let n5 = 5;",
+	NULL,
+};
+
+/* quote! and quote_spanned! bodies: code a proc macro emits, where no comment can go. */
+static const char *const rust_quote[] = {
+	"c|    let n6 = 6;",
+	"c|    let tokens = quote! { let v = " H(m, unsafe) "unsafe { *#ptr }; #ident" H(m, unwrap) ".unwrap() };",
+	"k|    let spanned = quote_spanned! {span=>",
+	"c|        impl #name { fn get(&self) -> u8 { " H(m, unsafe) "unsafe { *self.0 } } }",
+	"c|    };",
+	"c|    let after = " H(c, unsafe) "unsafe { *p };",
+	NULL,
+};
+
+/* Documented waivers of clippy::undocumented_unsafe_blocks on an item: a reason waives the SAFETY
+ * patterns inside it, a TODO reason or none waives nothing. */
+static const char *const rust_waivers[] = {
+	"c|fn before_waiver() {}",
+	"aw|" H(r, allow) "#[allow(clippy::undocumented_unsafe_blocks, reason = \"every call below is an FFI shim\")]",
+	"cw|fn shims(p: *const u8, bits: u32) -> f32 {",
+	"cw|    let a = " H(c, unsafe) "unsafe { *p };",
+	"cw|    let b: f32 = " H(c, unsafe) "unsafe { mem::" H(c, transmute) "transmute(bits) };",
+	"kw|    f32::from(a) + b",
+	"cw|}",
+	"c|fn after_shims(p: *const u8) -> u8 { " H(c, unsafe) "unsafe { *p } }",
+	"a|" H(r, allow) "#[expect(clippy::undocumented_unsafe_blocks, reason = \"TODO: document these\")]",
+	"c|fn debts(p: *const u8) -> u8 {",
+	"c|    " H(c, unsafe) "unsafe { *p }",
+	"c|}",
+	"a|" H(c, allow) "#[allow(clippy::undocumented_unsafe_blocks)]",
+	"c|fn no_reason(p: *const u8) -> u8 { " H(c, unsafe) "unsafe { *p } }",
 	NULL,
 };
 
 /* Test regions: braces in strings, chars and comments must not move the region's end. */
 static const char *const rust_test_close[] = {
-	"ta|#[cfg(test)]",
+	"tag|#[cfg(test)]",
 	"tc|mod tests_close {",
 	"tc|    const CLOSE: &str = \"}\";",
 	"tc|    const C: char = '}';",
@@ -222,7 +336,7 @@ static const char *const rust_test_close[] = {
 };
 
 static const char *const rust_test_open[] = {
-	"ta|#[cfg( test )]",
+	"tag|#[cfg( test )]",
 	"tc|mod tests_open {",
 	"tc|    const OPEN: &str = \"{\";",
 	"tc|    const O: char = '{';",
@@ -235,7 +349,7 @@ static const char *const rust_test_open[] = {
 };
 
 static const char *const rust_test_split[] = {
-	"tk|#[cfg(",
+	"tag|#[cfg(",
 	"tk|    test",
 	"tk|)]",
 	"tc|mod split_tests {",
@@ -246,13 +360,13 @@ static const char *const rust_test_split[] = {
 };
 
 static const char *const rust_test_cfgs[] = {
-	"ta|#[cfg(all(test, feature = \"slow\"))]",
+	"tag|#[cfg(all(test, feature = \"slow\"))]",
 	"tc|fn slow_check() { y()" H(c, unwrap) ".unwrap(); }",
-	"ta|#[cfg(any(test, feature = \"mock\"))]",
+	"tag|#[cfg(any(test, feature = \"mock\"))]",
 	"tc|mod mock { pub fn get() -> u8 { z()" H(c, expect) ".expect(\"mock\") } }",
-	"a|#[cfg(not(test))]",
+	"ag|#[cfg(not(test))]",
 	"c|mod real_only { pub fn get() -> u8 { z()" H(c, expect) ".expect(\"real\") } }",
-	"a|#[cfg(all(not(test), unix))]",
+	"ag|#[cfg(all(not(test), unix))]",
 	"c|fn unix_only() { w()" H(c, unwrap) ".unwrap(); }",
 	NULL,
 };
@@ -260,7 +374,7 @@ static const char *const rust_test_cfgs[] = {
 static const char *const rust_test_fns[] = {
 	"ta|#[test]",
 	"ta|#[should_panic]",
-	"tm|/// A documented test.",
+	"tmd|/// A documented test.",
 	"tc|fn panics() { none()" H(c, unwrap) ".unwrap(); }",
 	"ta|#[tokio::test]",
 	"tc|async fn fetches() {",
@@ -283,10 +397,10 @@ static const char *const rust_test_fake[] = {
 	"c|mod not_tests { fn f() { x()" H(c, unwrap) ".unwrap(); } }",
 	"c|const ATTR: &str = \"#[cfg(test)]\";",
 	"c|fn also_source() { x()" H(c, unwrap) ".unwrap(); }",
-	"ta|#[cfg(test)]",
+	"tag|#[cfg(test)]",
 	"tc|use std::mem;",
 	"c|fn after_use() { x()" H(c, unwrap) ".unwrap(); }",
-	"tc|#[cfg(test)] mod inline { fn f() { x()" H(c, unwrap) ".unwrap(); } }",
+	"tag|#[cfg(test)] mod inline { fn f() { x()" H(c, unwrap) ".unwrap(); } }",
 	"c|fn after_inline() { y()" H(c, expect) ".expect(\"source\"); }",
 	NULL,
 };
@@ -298,7 +412,9 @@ static const struct gblock rust_cases[] = {
 	{ "attributes", rust_attrs },        { "test-close-braces", rust_test_close },
 	{ "test-open-braces", rust_test_open }, { "test-split-cfg", rust_test_split },
 	{ "test-cfg-forms", rust_test_cfgs }, { "test-fns", rust_test_fns },
-	{ "test-fake-cfg", rust_test_fake },
+	{ "test-fake-cfg", rust_test_fake }, { "skipped-lines", rust_skipped },
+	{ "block-comments-covers", rust_blocks }, { "quote-bodies", rust_quote },
+	{ "item-waivers", rust_waivers },
 };
 
 static const struct gblock rust_modules[] = {
@@ -334,13 +450,13 @@ static const struct gpat go_pats[] = {
 	  { NULL, NULL },
 	  NULL },
 	{ "nolint",
-	  { "ce|\tx := compute() " H(k, nolint) "//nolint", "ce|\tdefer f.Close() " H(k, nolint) "//nolint // the error is irrelevant" },
+	  { "ce|\tx := compute() " H(k, nolint) "//nolint", "ce|\tdefer f.Close() " H(q, nolint) "//nolint // the error is irrelevant" },
 	  "c|\ts := \"" H(s, nolint) "//nolint\"",
 	  "me|\t" H(k, nolint) "// nolint with a space is a directive too",
-	  "ce|\tx := a() " H(k, nolint) "//nolint " H(k, nolint) "//nolint",
+	  "ce|\tx := a() " H(q, nolint) "//nolint " H(p, nolint) "//nolint",
 	  { "m|\t// no lint needed", "c|\tnolintCount := 0" },
 	  { NULL, NULL },
-	  NULL },
+	  "ce|\tn, _ := w.Write(b) " H(q, nolint) "//nolint:errcheck // a short write is retried" K(NOLINT) },
 };
 
 static const char *const go_strings[] = {
@@ -360,7 +476,7 @@ static const char *const go_runes[] = {
 	"c|\tquote := '\"'; p := " H(c, unsafe_pointer) "unsafe.Pointer(&quote)",
 	"c|\ttick := '`'; n := " H(c, unsafe_pointer) "unsafe.Pointer(&tick)",
 	"c|\t/* " H(k, unsafe_pointer) "unsafe.Pointer in a block comment */ x := 1",
-	"me|\t// a note: " H(k, nolint) "//nolint in a comment is still a directive",
+	"me|\t// a note: " H(p, nolint) "//nolint in prose is no directive",
 	"c|\tesc := '\\''; m := " H(c, unsafe_pointer) "unsafe.Pointer(&esc)",
 	NULL,
 };
@@ -377,7 +493,8 @@ static const char *const go_directives[] = {
 	"c|func memclr(b []byte)",
 	"me|" H(k, noescape) "//go:noescape",
 	"c|func memmove(to, from " H(c, unsafe_pointer) "unsafe.Pointer, n uintptr)",
-	"ce|\tx := compute() " H(k, nolint) "//nolint // NOLINT: inside the directive's own comment",
+	"ce|\tx := compute() " H(k, nolint) "//nolint:errcheck" K(NOLINT),
+	"ce|\tw := compute() " H(q, nolint) "//nolint // NOLINT: a description after //",
 	"m|\t// NOLINT: the error is logged by the caller" J(NOLINT),
 	"ce|\ty := compute() " H(k, nolint) "//nolint",
 	"me|\t" H(k, nolint) "// nolint with a space is a directive too",
@@ -476,15 +593,15 @@ static const struct gpat js_pats[] = {
 	{ "ts_ignore",
 	  { "me|  // " H(k, ts_ignore) "@ts-ignore", "ce|  const v = f(); // " H(k, ts_ignore) "@ts-ignore" },
 	  "c|  const s = \"" H(s, ts_ignore) "@ts-ignore\";",
-	  "me|  // explain why " H(k, ts_ignore) "@ts-ignore is bad",
-	  "me|  // " H(k, ts_ignore) "@ts-ignore " H(k, ts_ignore) "@ts-ignore",
+	  "me|  // explain why " H(p, ts_ignore) "@ts-ignore is bad",
+	  "me|  // " H(q, ts_ignore) "@ts-ignore " H(p, ts_ignore) "@ts-ignore",
 	  { "me|  // @ts-check the types", "c|  const tsIgnore = 1;" },
 	  { NULL, NULL },
-	  NULL },
+	  "me|  // " H(q, ts_ignore) "@ts-ignore: the types lag the runtime" },
 	{ "ts_nocheck",
 	  { "me|// " H(k, ts_nocheck) "@ts-nocheck", "m|  /* " H(k, ts_nocheck) "@ts-nocheck */" },
 	  "c|  const s = '" H(s, ts_nocheck) "@ts-nocheck';",
-	  NULL,
+	  "me|  // never " H(p, ts_nocheck) "@ts-nocheck a whole file",
 	  NULL,
 	  { "me|// @ts-check", "c|  const noCheck = 0;" },
 	  { NULL, NULL },
@@ -492,7 +609,7 @@ static const struct gpat js_pats[] = {
 	{ "ts_expect_error",
 	  { "me|  // " H(k, ts_expect_error) "@ts-expect-error wrong types in lib", "m|  /* " H(k, ts_expect_error) "@ts-expect-error */" },
 	  "c|  const s = `" H(s, ts_expect_error) "@ts-expect-error`;",
-	  NULL,
+	  "me|  // prefer " H(p, ts_expect_error) "@ts-expect-error to an ignore",
 	  NULL,
 	  { "me|  // @ts-expect wrong", "c|  const expectError = true;" },
 	  { NULL, NULL },
@@ -501,7 +618,7 @@ static const struct gpat js_pats[] = {
 	  { "me|  // " H(k, biome_ignore) "biome-ignore lint/suspicious/noExplicitAny: legacy API",
 	    "ce|  let x: any = 1; // " H(k, biome_ignore) "biome-ignore lint: fixture" },
 	  "c|  const s = \"" H(s, biome_ignore) "biome-ignore\";",
-	  NULL,
+	  "me|  // a " H(p, biome_ignore) "biome-ignore needs a reason",
 	  NULL,
 	  { "me|  // biome-check", "c|  const biomeIgnore = 0;" },
 	  { NULL, NULL },
@@ -517,7 +634,7 @@ static const struct gpat js_pats[] = {
 	{ "eslint_disable",
 	  { "me|  // " H(k, eslint_disable) "eslint-disable-next-line no-console", "m|/* " H(k, eslint_disable) "eslint-disable */" },
 	  "c|  const s = \"" H(s, eslint_disable) "eslint-disable\";",
-	  NULL,
+	  "me|  // no " H(p, eslint_disable) "eslint-disable without a reason",
 	  NULL,
 	  { "me|  // eslint-enable", "c|  const eslintDisabled = false;" },
 	  { NULL, NULL },
@@ -540,7 +657,7 @@ static const char *const js_regexes[] = {
 	"c|  const re = /[\"'`]/g; const v = x " H(c, as_unknown) "as unknown as T;",
 	"c|  const url = /https:\\/\\//; const w = y " H(c, as_unknown) "as unknown as U;",
 	"c|  const slashes = /\\/\\* " H(g, ts_ignore) "@ts-ignore \\*\\//; const n = 1;",
-	"c|  const ratio = a / b / c; // " H(k, ts_ignore) "@ts-ignore",
+	"ce|  const ratio = a / b / c; // " H(k, ts_ignore) "@ts-ignore",
 	"c|  if (ok) { return /\\/\\//.test(s); } const m = z " H(c, as_unknown) "as unknown as V;",
 	NULL,
 };
@@ -558,11 +675,23 @@ static const char *const js_directives[] = {
 	"c|  const e = \"" H(s, ts_expect_error) "@ts-expect-error\";",
 	"c|  const bi = '" H(s, biome_ignore) "biome-ignore';",
 	"ce|  const ig = \"" H(s, ts_ignore) "@ts-ignore\"; // " H(k, ts_ignore) "@ts-ignore",
-	"m|  /** " H(k, ts_ignore) "@ts-ignore in a doc comment */",
+	"m|  /** " H(q, ts_ignore) "@ts-ignore in a doc comment */",
 	"m|  // CAST: the JSON was validated by the schema" J(CAST),
 	"k|  const cfg =",
 	"c|    raw " H(c, as_unknown) "as unknown as Config;",
 	"m|  /* " H(q, eslint_disable) "eslint-disable no-restricted-syntax -- generated code */",
+	"c|  const n1 = 1;",
+	"me|  // " H(k, ts_ignore) "@ts-ignore",
+	"me|  // " H(q, ts_ignore) "@ts-ignore: the upstream types lag the runtime",
+	"me|  // " H(k, ts_ignore) "@ts-ignore ok",
+	"m|  // JUSTIFIED: the generated client has no types" J(JUSTIFIED),
+	"me|  // " H(k, ts_ignore) "@ts-ignore",
+	"c|  const n2 = 2;",
+	"me|  // see the " H(p, eslint_disable) "eslint-disable note and " H(p, ts_ignore) "@ts-ignore above",
+	"me|  // " H(k, eslint_disable) "eslint-disable-line no-console  // JUSTIFIED: inside its own comment",
+	"c|  const n3 = 3;",
+	"me|  /* " H(k, ts_nocheck) "@ts-nocheck */ // JUSTIFIED: a forbidden directive takes no marker" J(JUSTIFIED),
+	"c|  const n4 = 4;",
 	NULL,
 };
 
@@ -727,7 +856,7 @@ static const struct gpat rb_pats[] = {
 	{ "rubocop_disable",
 	  { "ce|  x = 1 # " H(k, rubocop_disable) "rubocop:disable Style/Foo", "me|  # " H(k, rubocop_disable) "rubocop:disable all" },
 	  "c|  s = \"" H(s, rubocop_disable) "rubocop:disable\"",
-	  NULL,
+	  "me|  # run " H(p, rubocop_disable) "rubocop:disable only with a reason",
 	  NULL,
 	  { "m|  # rubocop:enable all", "c|  rubocop_disabled = false" },
 	  { NULL, NULL },
@@ -772,7 +901,7 @@ static const struct gpat sh_pats[] = {
 	{ "shellcheck_disable",
 	  { "me|" H(k, shellcheck_disable) "# shellcheck disable=SC2086", "me|  " H(k, shellcheck_disable) "#shellcheck disable=SC2046" },
 	  "c|echo \"" H(s, shellcheck_disable) "# shellcheck disable=SC1\"",
-	  "me|# see " H(k, shellcheck_disable) "# shellcheck disable= in the wiki",
+	  "me|# see " H(p, shellcheck_disable) "# shellcheck disable= in the wiki",
 	  NULL,
 	  { "m|# shellcheck source=lib.sh", "m|# shellcheck enable=all" },
 	  { NULL, NULL },
@@ -849,28 +978,50 @@ static const char *const head_ruby[] = { "m|#!/usr/bin/env ruby", NULL };
 static const char *const head_node[] = { "x|#!/usr/bin/env node", NULL };
 
 static const char *const head_rust_root[] = {
-	"m|//! The crate root: it declares its modules, some of them for tests only.",
+	"md|//! The crate root: it declares its modules, some of them for tests only.",
 	"c|pub mod parser;",
-	"ta|#[cfg(test)]",
+	"tag|#[cfg(test)]",
 	"tc|mod helpers;",
-	"tc|#[cfg(test)] mod checks;",
-	"a|#[cfg(not(test))]",
+	"tag|#[cfg(test)] mod checks;",
+	"ag|#[cfg(not(test))]",
 	"c|mod real;",
 	"c|pub fn root() -> u8 { cfg()" H(c, unwrap) ".unwrap() }",
 	NULL,
 };
 
 static const char *const head_rust_helpers[] = {
-	"m|//! Test helpers: this file and the modules it declares are test code.",
+	"md|//! Test helpers: this file and the modules it declares are test code.",
 	"c|mod fixtures;",
 	"c|pub fn helper() -> u8 { make()" H(c, unwrap) ".unwrap() }",
 	NULL,
 };
 
 static const char *const head_rust_parser[] = {
-	"m|//! The parser; its unit tests live in parser/tests.rs.",
-	"tc|#[cfg(test)] mod tests;",
+	"md|//! The parser; its unit tests live in parser/tests.rs.",
+	"tag|#[cfg(test)] mod tests;",
 	"c|pub fn parse() -> u8 { input()" H(c, expect) ".expect(\"input\") }",
+	NULL,
+};
+
+/* A crate root whose documented waiver covers the modules it declares, transitively. */
+static const char *const head_rust_waiver[] = {
+	"md|//! FFI bindings: every unsafe block calls into C, under the contract written once here.",
+	"a|" H(r, allow) "#![allow(clippy::undocumented_unsafe_blocks, reason = \"each block is one C call; the crate docs hold the contract\")]",
+	"c|mod sys;",
+	NULL,
+};
+
+static const char *const head_rust_waived[] = {
+	"md|//! Raw declarations: the crate root's waiver covers this module and the one it declares.",
+	"c|pub mod raw;",
+	NULL,
+};
+
+/* A waiver whose reason is a TODO waives nothing, in the root or its modules. */
+static const char *const head_rust_debt[] = {
+	"md|//! A crate whose waiver is a debt, not a decision.",
+	"a|" H(r, allow) "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO: document every block\")]",
+	"c|mod inner;",
 	NULL,
 };
 
@@ -886,13 +1037,17 @@ const struct gblock lang__heads[HEAD_COUNT] = {
 	[HEAD_RUST_ROOT] = { "rust-root", head_rust_root },
 	[HEAD_RUST_HELPERS] = { "rust-helpers", head_rust_helpers },
 	[HEAD_RUST_PARSER] = { "rust-parser", head_rust_parser },
+	[HEAD_RUST_WAIVER] = { "rust-waiver-root", head_rust_waiver },
+	[HEAD_RUST_WAIVED] = { "rust-waived-module", head_rust_waived },
+	[HEAD_RUST_DEBT] = { "rust-debt-root", head_rust_debt },
 };
 
 const unsigned char lang__head_lang[HEAD_COUNT] = {
 	[HEAD_NONE] = LANG_COUNT, [HEAD_SH] = LANG_SH,     [HEAD_BASH] = LANG_SH,
 	[HEAD_ZSH] = LANG_SH,     [HEAD_PYTHON3] = LANG_PY, [HEAD_PYTHON] = LANG_PY,
 	[HEAD_RUBY] = LANG_RB,    [HEAD_NODE] = LANG_JS,    [HEAD_RUST_ROOT] = LANG_RUST,
-	[HEAD_RUST_HELPERS] = LANG_RUST, [HEAD_RUST_PARSER] = LANG_RUST,
+	[HEAD_RUST_HELPERS] = LANG_RUST, [HEAD_RUST_PARSER] = LANG_RUST, [HEAD_RUST_WAIVER] = LANG_RUST,
+	[HEAD_RUST_WAIVED] = LANG_RUST,  [HEAD_RUST_DEBT] = LANG_RUST,
 };
 
 /* ---- the languages ---------------------------------------------------------------------------- */

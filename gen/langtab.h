@@ -3,15 +3,22 @@
  * Private to the lang module.
  *
  * A line template is "HEAD|TEXT". HEAD states what the writer knows about the line, for the
- * comment rule's upward search (truth.h): one class letter
- *   b blank   m comment-only   a Rust attribute line   k continuation (code not ending in ; { })
+ * comment rule's searches (truth.h): one class letter
+ *   b blank   m comment-only   a Rust attribute line (its code starts with #[ or #![)
+ *   k skipped upward (code not ending in ; { }, a { after an assignment, Rust's unsafe fn … {)
  *   c any other code line      x inside a multi-line string (never searched)
- * and optional flags: t (in a Rust test region), e (the line ends inside a line comment, so a
- * marker appended to it is not at the start of a comment).
- * TEXT is written as is, except two controls that write nothing:
+ * and optional flags:
+ *   t in a Rust test region    e ends inside a line comment (a marker appended to it is not at the
+ *                              start of a comment; after a Rust attribute, the attribute's reason)
+ *   d its comment is a doc comment    g an attribute line holding cfg(
+ *   o a block opened on it stays open at its end     u inside the block of the last o line
+ *   w inside an item whose clippy::undocumented_unsafe_blocks waiver has a reason
+ * TEXT is written as is, except three controls that write nothing:
  *   H(zone, pattern)  a hit of the pattern's regex starts at the next byte, in that zone
- *                     (truth.h enum truth_zone: c k d s g r q)
+ *                     (truth.h enum truth_zone: c k p d s g m r n q)
  *   J(MARKER)         a comment on this line starts with MARKER (truth.h enum truth_marker)
+ *   K(MARKER)         the same, for the comment holding the line's own directive: a marker for
+ *                     the lines below, none for that directive
  */
 #ifndef LANGTAB_H
 #define LANGTAB_H
@@ -22,9 +29,11 @@
 
 #define LT_HIT '\x01'
 #define LT_MARK '\x03'
+#define LT_OWN '\x04'
 #define LT_END '\x02'
 #define H(zone, pat) "\x01" #zone #pat "\x02"
 #define J(marker) "\x03" #marker "\x02"
+#define K(marker) "\x04" #marker "\x02"
 
 /* The templates of one pattern (NULL where a variant does not exist). */
 struct gpat {

@@ -136,10 +136,30 @@ static void choose_changeset(struct fx_plan *plan)
 	free(elig);
 }
 
+/* The tools each source file's directory configures: those of the configuration files the plan
+ * puts in that directory or above it (few: a linear pass per configuration file). */
+static void assign_tools(struct fx_plan *plan)
+{
+	for (size_t c = 0; c < plan->n; c++) {
+		const struct fx_entry *cfg = &plan->entries[c];
+		const char *slash = strrchr(cfg->path, '/');
+		unsigned tool = cfg->type == FX_FILE ? truth_tool_of_name(slash ? slash + 1 : cfg->path) : 0;
+		if (!tool)
+			continue;
+		size_t dl = slash ? (size_t)(slash - cfg->path) + 1 : 0; /* the directory, with its '/' */
+		for (size_t i = 0; i < plan->n; i++) {
+			struct fx_entry *e = &plan->entries[i];
+			if (e->kind >= FX_K_SRC_CLEAN && e->kind <= FX_K_SRC_CASES && !strncmp(e->path, cfg->path, dl))
+				e->tools |= (uint8_t)tool;
+		}
+	}
+}
+
 void fx_plan_finish(struct fx_plan *plan)
 {
 	if (plan->git && plan->def->git_ok)
 		choose_changeset(plan);
+	assign_tools(plan);
 	qsort(plan->entries, plan->n, sizeof(plan->entries[0]), entry_cmp);
 }
 
@@ -186,6 +206,7 @@ static void render_src(const struct fx_plan *plan, uint32_t idx, struct sbuf *ou
 	prng_init(&r, e->seed);
 	struct lang_file f;
 	lang_file_begin(&f, e->lang, e->test, !!(e->flags & FX_CRLF), &r, out, plants, idx);
+	lang_file_scope(&f, e->tools, !!(e->flags & FX_WAIVED));
 	lang_head(&f, e->head);
 	uint32_t target = e->size_hint ? e->size_hint : 10;
 	if (e->kind == FX_K_SRC_CASES)

@@ -76,6 +76,8 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	      d["config"] = ".walker.conf bytes to the parser and the rule compiler (PCRE2, literal extraction)"
 	      d["scan"] = "file bytes to the scanner with the default rules, as each language and test path"
 	      d["cache"] = "cache file bytes to the loader (2 in 3 with a repaired checksum), then lookups and results"
+	      d["lex"] = "file bytes to each language lexer (spans sorted, disjoint, the same when lexed in part) and the Rust readers (test items, waivers, module declarations, attribute reasons)"
+	      d["index"] = ".git/index bytes (and a split index'"'"'s shared index) to the index reader"
 	      printf "| %s | %s | %d | %d | %d |\n", $1, d[$1], $2, $3, $4; e += $2; c += $4}
 	     END {printf "| total | | %d | | %d |\n", e, c}' "$FUZZ_STATS"
 	echo
@@ -96,7 +98,7 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	echo "|---|---|---:|---|---|"
 	awk -F'|' '{b = $1 == "build" ? "release" : $1; printf "| %s | %s | %s | %s | %s |\n", $2, b, $3, $4, $5}' "$SCENARIOS"
 	echo
-	echo "Also covered by the end-to-end tests (each run in every build above): symlinks pointing out of the tree and symlink loops (never followed without -L; loops reported with -L), names with newlines, control characters, invalid UTF-8, C1 controls and bidirectional overrides (C-quoted in text, \\\\udcXX in JSON), unreadable entries under setpriv, escape sequences in a .walker.conf's advice, comment markers, regexes and keys (escaped in the report, --list-patterns and error messages), a symlinked cache file or cache directory (nothing written outside), damaged cache files (truncated, empty, bit-flipped, another version, garbage, another owner, a directory), concurrent walkers; for genfixtures, a symlink planted under a stale temporary's name in a sticky --out (never followed), two runs into one --out (they take turns)."
+	echo "Also covered by the end-to-end tests (each run in every build above): symlinks pointing out of the tree and symlink loops (never followed without -L; loops reported with -L), names with newlines, control characters, invalid UTF-8, C1 controls and bidirectional overrides (C-quoted in text, \\\\udcXX in JSON), unreadable entries under setpriv (run from a copy of the build that the other user can reach, so the suite passes from a checkout under a 0700 directory), escape sequences in a .walker.conf's advice, comment markers, regexes and keys (escaped in the report, --list-patterns and error messages), a symlinked cache file or cache directory (nothing written outside), damaged cache files (truncated, empty, bit-flipped, another version, garbage, another owner, a directory), concurrent walkers, a --cache FILE or FILE.delta that is not a walker cache (refused, untouched), the walker's own cache inside the walked tree (never walked), split and sparse indexes (read as git does), a truncated index, a wrong entry count, a missing shared index and FIFOs at .git/index and .git/config (exit 2 at once, never 'nothing tracked', never a hang), symlinked .gitignore and .walker.conf files (not followed), a warm run's exit status equal to a cold one's; for genfixtures, a symlink planted under a stale temporary's name in a sticky --out (never followed), two runs into one --out (they take turns)."
 } >docs/reliability.md
 echo "reliability: docs/reliability.md written ($(grep -c '' "$SCENARIOS") scenarios, suite $([ $status = 0 ] && echo passed || echo failed))"
 exit $status

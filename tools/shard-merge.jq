@@ -28,7 +28,7 @@ sumcounts("source") as $source
 | matches("violations") as $violations
 | matches("counted") as $counted
 | [$docs[0].shard.count_patterns[] | select($source[.pattern] > .threshold) | . as $c
-   | {pattern, action: "count", count: $source[.pattern], threshold, advice,
+   | {pattern, type: "threshold_exceeded", action: "count", count: $source[.pattern], threshold, advice,
       top_files: ([$counted[] | select(.pattern == $c.pattern) | .file] | group_by(.)
                   | map({file: .[0], count: length}) | sort_by([-.count, .file]) | .[:5])}] as $over
 | entries("unreadable") as $unreadable

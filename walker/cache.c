@@ -531,6 +531,11 @@ int cache_settled(const struct cache *c, const struct stat *st)
 	return !racy(s.mtime_ns, s.ctime_ns, c->now_ns);
 }
 
+int cache_entry_lang(const struct cache_entry *e)
+{
+	return e->lang;
+}
+
 int cache_same_class(const struct cache_entry *e, int lang, int test)
 {
 	return (lang < 0 || e->lang == lang) && e->test == test;

@@ -89,6 +89,8 @@ int cache_fresh(const struct cache *c, const struct cache_entry *e, const struct
  * moved under another repository root classifies a path anew. lang -1: any language (a script's
  * comes from its first line, which the entry saw). */
 int cache_same_class(const struct cache_entry *e, int lang, int test);
+/* The language the entry's file was judged as (enum rules_lang). */
+int cache_entry_lang(const struct cache_entry *e);
 /* The entry's stat data is identical to st (but may be racy). */
 int cache_same_stat(const struct cache_entry *e, const struct stat *st);
 int cache_same_content(const struct cache_entry *e, const uint8_t hash[16]);

@@ -12,13 +12,12 @@
 enum {
 	PAT_NEGATE = 1,
 	PAT_MUSTBEDIR = 2,
-	PAT_NODIR = 4,    /* no slash in the pattern: matched against the basename */
-	PAT_ENDSWITH = 8, /* "*literal" with no other wildcard: a suffix test */
+	PAT_NODIR = 4, /* no slash in the pattern: matched against the basename */
 };
 
+struct glob;
 struct ign_pat {
-	char *pat;
-	size_t len;
+	struct glob *g; /* compiled at load (below) */
 	unsigned flags;
 };
 
@@ -30,13 +29,9 @@ struct ign_list {
 	int icase;
 };
 
-static int has_glob(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
-			return 1;
-	return 0;
-}
+static struct glob *glob_new(const char *pattern, size_t len, int pathname, int icase);
+static void glob_free(struct glob *g);
+static int glob_match(const struct glob *g, const char *text, size_t len);
 
 static void add_pattern(struct ign_list *l, const char *p, size_t n)
 {
@@ -61,11 +56,9 @@ static void add_pattern(struct ign_list *l, const char *p, size_t n)
 	}
 	if (!n)
 		return;
-	if ((flags & PAT_NODIR) && p[0] == '*' && !has_glob(p + 1, n - 1))
-		flags |= PAT_ENDSWITH;
 	ALLOC_GROW(l->pats, l->n + 1, l->alloc);
-	l->pats[l->n].pat = xmemdup(p, n);
-	l->pats[l->n].len = n;
+	/* a basename pattern is matched without WM_PATHNAME, as git does */
+	l->pats[l->n].g = glob_new(p, n, !(flags & PAT_NODIR), l->icase);
 	l->pats[l->n].flags = flags;
 	l->n++;
 }
@@ -115,7 +108,7 @@ void ign_list_free(struct ign_list *l)
 	if (!l)
 		return;
 	for (size_t i = 0; i < l->n; i++)
-		free(l->pats[i].pat);
+		glob_free(l->pats[i].g);
 	free(l->pats);
 	free(l->base);
 	free(l);
@@ -126,9 +119,30 @@ size_t ign_list_count(const struct ign_list *l)
 	return l ? l->n : 0;
 }
 
-/* ---- wildmatch: git's algorithm (wildmatch.c), on NUL-terminated strings ----------------- */
-
-enum { WM_MATCH = 0, WM_NOMATCH = 1, WM_ABORT_ALL = -1, WM_ABORT_TO_STARSTAR = -2 };
+/* ---- globs: each pattern compiled once ---------------------------------------------------------
+ *
+ * A pattern is read once, at load, into tokens that each consume text: ONE (one byte from a set:
+ * a literal, '?', a bracket expression), STAR (any run of bytes from a set: '*', or "**" inside a
+ * component when matching paths) and DSTAR ("**" as a whole component: any run of bytes,
+ * slashes included; "**" + "/" may also match nothing at all). The sets are worked out for all
+ * 256 byte values at load, case folding included, so matching never looks at the pattern text.
+ *
+ * The common shapes get a plain comparison: a literal, "lit*", "*lit", "**" + "/lit", "lit/" + "**".
+ * Everything else runs as a position automaton: state k means "the first k tokens matched"; the
+ * set of live states is a bit vector, and each text byte moves all of them at once (shift for the
+ * ONE tokens, keep for the STAR loops, then the empty moves of the stars). That is one pass over
+ * the text whatever the pattern: no backtracking, so no star can make it exponential (the reason
+ * for the old matcher's memo, commit 5e26ceb).
+ *
+ * What a pattern means follows git (gitignore(5) and the wildmatch tests in git's t3070): with
+ * pathname set '*', '?' and brackets never match '/'; a bracket expression takes ranges, '!' or
+ * '^' negation, "[:class:]" names, backslash escapes, and a ']' first in it is literal; with case
+ * folding the text byte is folded to lower case before a bracket or an escaped character looks at
+ * it, and neither is folded itself (only a range also tries the upper-case form), so "[A]" and
+ * "\A" never match then; a pattern ending in a lone backslash, or holding a bracket expression
+ * that does not close or an unknown class name, matches nothing. In ignore files, stars that
+ * start at the pattern's first special character count as starting a component (tokenize).
+ */
 
 static int is_upper(int c)
 {
@@ -154,280 +168,457 @@ static int to_upper(int c)
 {
 	return is_lower(c) ? c - 32 : c;
 }
-static int is_glob_special(int c)
-{
-	return c == '*' || c == '?' || c == '[' || c == '\\';
-}
 
-static int cc_is(const unsigned char *s, int n, const char *name)
-{
-	return (int)strlen(name) == n && !memcmp(s, name, (size_t)n);
-}
+enum { T_ONE, T_STAR, T_DSTAR };
+enum { G_NEVER, G_LITERAL, G_PREFIX, G_SUFFIX, G_ANYDIR, G_AUTOMATON };
 
-/*
- * git's algorithm backtracks at every star over every text position: with several stars and
- * double stars in one pattern that is exponential in their number, and a hostile .gitignore
- * could hang the walk (found by fuzz/fuzz_ignore.c: 9 stars against a 150-byte path). A call's
- * outcome depends only on where it starts in the pattern and in the text, so the calls made from
- * a star's loop, when more stars follow, are remembered: each (pattern, text) position is then
- * tried once. Patterns with a single star never touch the table.
- */
-struct wm_memo {
-	const unsigned char *pat0, *text0;
-	uint64_t *slot; /* (pattern offset << 31 | text offset) << 2 | outcome code; 0 empty */
-	size_t mask, n;
-	uint64_t inl[64];
+struct byteset {
+	uint64_t w[4];
 };
 
-static int memo_code(int r)
+static void bs_add(struct byteset *s, int c)
 {
-	return r == WM_NOMATCH ? 1 : r == WM_ABORT_ALL ? 2 : 3;
+	s->w[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+static int bs_has(const struct byteset *s, int c)
+{
+	return (int)(s->w[c >> 6] >> (c & 63) & 1);
+}
+static void bs_fill(struct byteset *s, int all_but_slash)
+{
+	memset(s->w, 0xff, sizeof(s->w));
+	if (all_but_slash)
+		s->w['/' >> 6] &= ~((uint64_t)1 << ('/' & 63));
 }
 
-static uint64_t *memo_find(struct wm_memo *m, uint64_t key)
+struct tok {
+	uint8_t kind;
+	uint8_t lit;      /* T_ONE: a plain or escaped character (ch), not '?' or a bracket */
+	uint8_t zero_dir; /* T_DSTAR followed by '/': the pair may match nothing */
+	unsigned char ch; /* lit: the character */
+	struct byteset set;
+};
+
+struct glob {
+	uint8_t kind, pathname, icase;
+	uint8_t tail_any; /* G_PREFIX: what follows the literal may hold '/' */
+	char *lit;        /* G_LITERAL .. G_ANYDIR: the literal, folded when icase; G_AUTOMATON: the */
+	size_t litlen;    /* literal characters the pattern starts with, then (suflen) those it ends */
+	size_t suflen;    /* with: compared first, so that most texts are turned down at once */
+	/* G_AUTOMATON: states 0..ntok in nw words; per byte class: nw words of ONE targets, then nw
+	 * words of STAR loops; the states with an empty move to the next one and to the one after */
+	unsigned ntok, nw, nclass;
+	unsigned char cls[256];
+	uint64_t *step, *eps1, *eps2;
+};
+
+/* The bytes a literal pattern character ch matches: ch, and with case folding its other case. */
+static void lit_set(struct byteset *s, unsigned char ch, int icase)
 {
-	for (size_t i = (size_t)((key * 0x9e3779b97f4a7c15u) >> 40) & m->mask;; i = (i + 1) & m->mask)
-		if (!m->slot[i] || (m->slot[i] >> 2) == key)
-			return &m->slot[i];
+	memset(s, 0, sizeof(*s));
+	bs_add(s, ch);
+	if (icase && is_alpha(ch))
+		bs_add(s, is_upper(ch) ? to_lower(ch) : to_upper(ch));
 }
 
-static void memo_put(struct wm_memo *m, uint64_t key, int r)
+/* The bytes a character ch of a bracket expression matches: the text byte is folded, ch is not,
+ * so with case folding an upper-case ch matches nothing and a lower-case one both cases. */
+static void member_add(struct byteset *s, int ch, int icase)
 {
-	if (!m->slot) {
-		memset(m->inl, 0, sizeof(m->inl));
-		m->slot = m->inl;
-		m->mask = 63;
+	if (!icase) {
+		bs_add(s, ch);
+	} else if (is_lower(ch)) {
+		bs_add(s, ch);
+		bs_add(s, to_upper(ch));
+	} else if (!is_upper(ch)) {
+		bs_add(s, ch);
 	}
-	if ((m->n + 1) * 2 > m->mask + 1) {
-		uint64_t *old = m->slot;
-		size_t oldcap = m->mask + 1;
-		m->slot = xcalloc(oldcap * 2, sizeof(*m->slot));
-		m->mask = oldcap * 2 - 1;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i])
-				*memo_find(m, old[i] >> 2) = old[i];
-		if (old != m->inl)
-			free(old);
-	}
-	*memo_find(m, key) = key << 2 | (uint64_t)memo_code(r);
-	m->n++;
 }
 
-static int dowild(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m);
-
-/* dowild from a star's loop, remembered when the rest of the pattern has another star. */
-static int dowild_star(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m)
+static int class_has(const char *name, size_t n, int t, int icase)
 {
-	if (!strchr((const char *)p, '*'))
-		return dowild(p, text, pathname, icase, m);
-	uint64_t key = (uint64_t)(p - m->pat0) << 31 | (uint64_t)(text - m->text0);
-	if (m->slot) {
-		uint64_t v = *memo_find(m, key);
-		if (v)
-			return (v & 3) == 1 ? WM_NOMATCH : (v & 3) == 2 ? WM_ABORT_ALL : WM_ABORT_TO_STARSTAR;
-	}
-	int r = dowild(p, text, pathname, icase, m);
-	if (r != WM_MATCH)
-		memo_put(m, key, r);
-	return r;
+#define IS(s) (n == sizeof(s) - 1 && !memcmp(name, s, n))
+	if (IS("alnum"))
+		return is_alpha(t) || is_digit(t);
+	if (IS("alpha"))
+		return is_alpha(t);
+	if (IS("blank"))
+		return t == ' ' || t == '\t';
+	if (IS("cntrl"))
+		return t < 32 || t == 127;
+	if (IS("digit"))
+		return is_digit(t);
+	if (IS("graph"))
+		return t > 32 && t < 127;
+	if (IS("lower"))
+		return is_lower(t);
+	if (IS("print"))
+		return t >= 32 && t < 127;
+	if (IS("punct"))
+		return t > 32 && t < 127 && !is_alpha(t) && !is_digit(t);
+	if (IS("space"))
+		return t == ' ' || (t >= 9 && t <= 13);
+	if (IS("upper"))
+		return is_upper(t) || (icase && is_lower(t));
+	if (IS("xdigit"))
+		return is_digit(t) || (to_lower(t) >= 'a' && to_lower(t) <= 'f');
+#undef IS
+	return -1;
 }
 
-static int dowild(const unsigned char *p, const unsigned char *text, int pathname, int icase, struct wm_memo *m)
+/* The bracket expression at p[0] == '[': its byte set into *set, the offset just past its ']'
+ * into *end; -1 when it does not close or names an unknown class (the pattern matches nothing). */
+static int parse_bracket(const unsigned char *p, int pathname, int icase, struct byteset *set, size_t *end)
 {
-	const unsigned char *pattern = p;
-	unsigned char p_ch;
-	for (; (p_ch = *p) != '\0'; text++, p++) {
-		int matched, match_slash, negated;
-		unsigned char t_ch, prev_ch;
-		if ((t_ch = *text) == '\0' && p_ch != '*')
-			return WM_ABORT_ALL;
-		if (icase && is_upper(t_ch))
-			t_ch = (unsigned char)to_lower(t_ch);
-		if (icase && is_upper(p_ch))
-			p_ch = (unsigned char)to_lower(p_ch);
-		switch (p_ch) {
-		case '\\':
-			p_ch = *++p;
-			if (icase && is_upper(p_ch))
-				p_ch = (unsigned char)to_lower(p_ch);
-			if (t_ch != p_ch)
-				return WM_NOMATCH;
-			continue;
-		default:
-			if (t_ch != p_ch)
-				return WM_NOMATCH;
-			continue;
-		case '?':
-			if (pathname && t_ch == '/')
-				return WM_NOMATCH;
-			continue;
-		case '*':
-			if (*++p == '*') {
-				const unsigned char *prev_p = p - 2;
-				while (*++p == '*') {
-				}
-				if ((prev_p < pattern || *prev_p == '/') &&
-				    (*p == '\0' || *p == '/' || (p[0] == '\\' && p[1] == '/'))) {
-					/* "**" between slashes: may match no directory at all */
-					if (p[0] == '/' && dowild_star(p + 1, text, pathname, icase, m) == WM_MATCH)
-						return WM_MATCH;
-					match_slash = 1;
-				} else {
-					match_slash = !pathname;
-				}
+	struct byteset in;
+	memset(&in, 0, sizeof(in));
+	size_t q = 1;
+	int negated = p[q] == '!' || p[q] == '^';
+	if (negated)
+		q++;
+	int prev = 0; /* the last single character, which a '-' can start a range from */
+	do {
+		int ch = p[q];
+		if (!ch)
+			return -1;
+		if (ch == '\\') {
+			ch = p[++q];
+			if (!ch)
+				return -1;
+			member_add(&in, ch, icase);
+			prev = ch;
+		} else if (ch == '-' && prev && p[q + 1] && p[q + 1] != ']') {
+			int hi = p[++q];
+			if (hi == '\\') {
+				hi = p[++q];
+				if (!hi)
+					return -1;
+			}
+			for (int c = 0; c < 256; c++) {
+				int t = icase ? to_lower(c) : c;
+				if ((t >= prev && t <= hi) ||
+				    (icase && is_lower(t) && to_upper(t) >= prev && to_upper(t) <= hi))
+					bs_add(&in, c);
+			}
+			prev = 0;
+		} else if (ch == '[' && p[q + 1] == ':') {
+			size_t s = q + 2, e = s;
+			while (p[e] && p[e] != ']')
+				e++;
+			if (!p[e])
+				return -1;
+			if (e < s + 1 || p[e - 1] != ':') {
+				/* no ":]" before the ']': the '[' is an ordinary member */
+				member_add(&in, '[', icase);
+				prev = '[';
 			} else {
-				match_slash = !pathname;
+				size_t n = e - s - 1;
+				if (class_has((const char *)p + s, n, 'a', icase) < 0)
+					return -1;
+				for (int c = 0; c < 256; c++)
+					if (class_has((const char *)p + s, n, icase ? to_lower(c) : c, icase))
+						bs_add(&in, c);
+				prev = 0;
+				q = e;
 			}
-			if (*p == '\0') {
-				/* trailing "**" matches everything, trailing "*" only within one component */
-				if (!match_slash && strchr((const char *)text, '/'))
-					return WM_NOMATCH;
-				return WM_MATCH;
-			} else if (!match_slash && *p == '/') {
-				const char *slash = strchr((const char *)text, '/');
-				if (!slash)
-					return WM_NOMATCH;
-				text = (const unsigned char *)slash;
-				break; /* the loop consumes the slash */
+		} else {
+			member_add(&in, ch, icase);
+			prev = ch;
+		}
+	} while (p[++q] != ']');
+	memset(set, 0, sizeof(*set));
+	for (int c = 0; c < 256; c++)
+		if (bs_has(&in, c) != negated && !(pathname && c == '/'))
+			bs_add(set, c);
+	*end = q + 1;
+	return 0;
+}
+
+/* The tokens of pattern p; returns their number, or -1 when the pattern matches nothing.
+ * lead: a run of stars that starts at the pattern's first special character counts as starting
+ * a component, as git's ignore code has it (dir.c compares the literal part before that
+ * character itself and hands only the rest to its wildmatch, where the stars then come first:
+ * "foo**" + "/bar" matches "foobar" and "foox/y/bar"). */
+static long tokenize(const unsigned char *p, int pathname, int icase, int lead, struct tok **out)
+{
+	struct tok *t = NULL;
+	size_t n = 0, alloc = 0;
+	size_t plain = lead ? strcspn((const char *)p, "*?[\\") : 0;
+	for (size_t i = 0; p[i];) {
+		ALLOC_GROW(t, n + 1, alloc);
+		struct tok *k = &t[n++];
+		memset(k, 0, sizeof(*k));
+		if (p[i] == '*') {
+			size_t j = i;
+			while (p[j] == '*')
+				j++;
+			int whole = j - i >= 2 && (i == 0 || (lead && i == plain) || p[i - 1] == '/') &&
+				    (!p[j] || p[j] == '/' || (p[j] == '\\' && p[j + 1] == '/'));
+			k->kind = whole ? T_DSTAR : T_STAR;
+			k->zero_dir = whole && p[j] == '/';
+			bs_fill(&k->set, !whole && pathname);
+			i = j;
+		} else if (p[i] == '?') {
+			k->kind = T_ONE;
+			bs_fill(&k->set, pathname);
+			i++;
+		} else if (p[i] == '[') {
+			size_t len;
+			k->kind = T_ONE;
+			if (!p[i + 1] || parse_bracket(p + i, pathname, icase, &k->set, &len) < 0) {
+				free(t);
+				return -1;
 			}
-			for (;;) {
-				if (t_ch == '\0')
-					break;
-				if (!is_glob_special(*p)) {
-					p_ch = *p;
-					if (icase && is_upper(p_ch))
-						p_ch = (unsigned char)to_lower(p_ch);
-					while ((t_ch = *text) != '\0' && (match_slash || t_ch != '/')) {
-						if (icase && is_upper(t_ch))
-							t_ch = (unsigned char)to_lower(t_ch);
-						if (t_ch == p_ch)
-							break;
-						text++;
-					}
-					if (t_ch != p_ch)
-						return WM_NOMATCH;
-				}
-				if ((matched = dowild_star(p, text, pathname, icase, m)) != WM_NOMATCH) {
-					if (!match_slash || matched != WM_ABORT_TO_STARSTAR)
-						return matched;
-				} else if (!match_slash && t_ch == '/') {
-					return WM_ABORT_TO_STARSTAR;
-				}
-				t_ch = *++text;
+			i += len;
+		} else {
+			int escaped = p[i] == '\\';
+			/* a lone backslash at the end; with case folding an escaped upper-case letter, which
+			 * is compared unfolded with the folded text byte */
+			if (escaped && (!p[++i] || (icase && is_upper(p[i])))) {
+				free(t);
+				return -1;
 			}
-			return WM_ABORT_ALL;
-		case '[':
-			p_ch = *++p;
-			if (p_ch == '\0')
-				return WM_ABORT_ALL;
-			negated = p_ch == '!' || p_ch == '^';
-			if (negated)
-				p_ch = *++p;
-			prev_ch = 0;
-			matched = 0;
-			do {
-				if (!p_ch)
-					return WM_ABORT_ALL;
-				if (p_ch == '\\') {
-					p_ch = *++p;
-					if (!p_ch)
-						return WM_ABORT_ALL;
-					if (t_ch == p_ch)
-						matched = 1;
-				} else if (p_ch == '-' && prev_ch && p[1] && p[1] != ']') {
-					p_ch = *++p;
-					if (p_ch == '\\') {
-						p_ch = *++p;
-						if (!p_ch)
-							return WM_ABORT_ALL;
-					}
-					if (t_ch <= p_ch && t_ch >= prev_ch) {
-						matched = 1;
-					} else if (icase && is_lower(t_ch)) {
-						unsigned char up = (unsigned char)to_upper(t_ch);
-						if (up <= p_ch && up >= prev_ch)
-							matched = 1;
-					}
-					p_ch = 0; /* prev_ch becomes 0 */
-				} else if (p_ch == '[' && p[1] == ':') {
-					const unsigned char *s;
-					int i;
-					for (s = p += 2; (p_ch = *p) && p_ch != ']'; p++) {
-					}
-					if (!p_ch)
-						return WM_ABORT_ALL;
-					i = (int)(p - s - 1);
-					if (i < 0 || p[-1] != ':') {
-						/* no ":]": an ordinary '[' */
-						p = s - 2;
-						p_ch = '[';
-						if (t_ch == p_ch)
-							matched = 1;
-						continue;
-					}
-					if (cc_is(s, i, "alnum")) {
-						if (is_alpha(t_ch) || is_digit(t_ch))
-							matched = 1;
-					} else if (cc_is(s, i, "alpha")) {
-						if (is_alpha(t_ch))
-							matched = 1;
-					} else if (cc_is(s, i, "blank")) {
-						if (t_ch == ' ' || t_ch == '\t')
-							matched = 1;
-					} else if (cc_is(s, i, "cntrl")) {
-						if (t_ch < 32 || t_ch == 127)
-							matched = 1;
-					} else if (cc_is(s, i, "digit")) {
-						if (is_digit(t_ch))
-							matched = 1;
-					} else if (cc_is(s, i, "graph")) {
-						if (t_ch > 32 && t_ch < 127)
-							matched = 1;
-					} else if (cc_is(s, i, "lower")) {
-						if (is_lower(t_ch))
-							matched = 1;
-					} else if (cc_is(s, i, "print")) {
-						if (t_ch >= 32 && t_ch < 127)
-							matched = 1;
-					} else if (cc_is(s, i, "punct")) {
-						if (t_ch > 32 && t_ch < 127 && !is_alpha(t_ch) && !is_digit(t_ch))
-							matched = 1;
-					} else if (cc_is(s, i, "space")) {
-						if (t_ch == ' ' || (t_ch >= 9 && t_ch <= 13))
-							matched = 1;
-					} else if (cc_is(s, i, "upper")) {
-						if (is_upper(t_ch) || (icase && is_lower(t_ch)))
-							matched = 1;
-					} else if (cc_is(s, i, "xdigit")) {
-						if (is_digit(t_ch) || (to_lower(t_ch) >= 'a' && to_lower(t_ch) <= 'f'))
-							matched = 1;
-					} else {
-						return WM_ABORT_ALL; /* malformed [:class:] */
-					}
-					p_ch = 0;
-				} else if (t_ch == p_ch) {
-					matched = 1;
-				}
-			} while (prev_ch = p_ch, (p_ch = *++p) != ']');
-			if (matched == negated || (pathname && t_ch == '/'))
-				return WM_NOMATCH;
-			continue;
+			k->kind = T_ONE;
+			k->lit = 1; /* its set is filled only if an automaton needs it */
+			k->ch = p[i];
+			i++;
 		}
 	}
-	return *text ? WM_NOMATCH : WM_MATCH;
+	*out = t;
+	return (long)n;
+}
+
+static int all_lit(const struct tok *t, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (!t[i].lit)
+			return 0;
+	return 1;
+}
+
+/* g->lit: the characters of tokens [from, to), then those of [from2, to2) (suflen of them). */
+static void take_lit2(struct glob *g, const struct tok *t, size_t from, size_t to, size_t from2, size_t to2)
+{
+	g->litlen = to - from;
+	g->suflen = to2 - from2;
+	g->lit = xmalloc(g->litlen + g->suflen + 1);
+	char *o = g->lit;
+	for (size_t i = from; i < to; i++)
+		*o++ = (char)(g->icase ? to_lower(t[i].ch) : t[i].ch);
+	for (size_t i = from2; i < to2; i++)
+		*o++ = (char)(g->icase ? to_lower(t[i].ch) : t[i].ch);
+	*o = '\0';
+}
+
+static void take_lit(struct glob *g, const struct tok *t, size_t from, size_t to)
+{
+	take_lit2(g, t, from, to, 0, 0);
+}
+
+static void build_automaton(struct glob *g, struct tok *t, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (t[k].lit)
+			lit_set(&t[k].set, t[k].ch, g->icase);
+	size_t nw = (n + 1 + 63) / 64;
+	g->ntok = (unsigned)n;
+	g->nw = (unsigned)nw;
+	g->eps1 = xcalloc(2 * nw, sizeof(uint64_t));
+	g->eps2 = g->eps1 + nw;
+	for (size_t k = 0; k < n; k++) {
+		if (t[k].kind != T_ONE)
+			g->eps1[k / 64] |= (uint64_t)1 << (k % 64);
+		if (t[k].kind == T_DSTAR && t[k].zero_dir)
+			g->eps2[k / 64] |= (uint64_t)1 << (k % 64);
+	}
+	/* per byte: the states a ONE token moves to, the states a STAR loop keeps; equal rows share
+	 * a class (found through a small hash table: this runs once per pattern of every ignore file) */
+	size_t rw = 2 * nw;
+	uint64_t *rows = xcalloc(256 * rw, sizeof(uint64_t));
+	for (size_t k = 0; k < n; k++) {
+		size_t to = k + 1, off = (t[k].kind == T_ONE ? 0 : nw) + to / 64;
+		uint64_t bit = (uint64_t)1 << (to % 64);
+		for (int w = 0; w < 4; w++)
+			for (uint64_t m = t[k].set.w[w]; m; m &= m - 1)
+				rows[(size_t)(w * 64 + __builtin_ctzll(m)) * rw + off] |= bit;
+	}
+	short slot[512];
+	memset(slot, -1, sizeof(slot));
+	g->step = xmalloc(256 * rw * sizeof(uint64_t));
+	g->nclass = 0;
+	for (int c = 0; c < 256; c++) {
+		const uint64_t *r = rows + (size_t)c * rw;
+		uint64_t h = 0;
+		for (size_t w = 0; w < rw; w++)
+			h = (h ^ r[w]) * 0x9e3779b97f4a7c15u;
+		size_t i = (size_t)(h >> 55);
+		while (slot[i] >= 0 && memcmp(g->step + (size_t)slot[i] * rw, r, rw * sizeof(uint64_t)))
+			i = (i + 1) & 511;
+		if (slot[i] < 0) {
+			slot[i] = (short)g->nclass;
+			memcpy(g->step + (size_t)g->nclass++ * rw, r, rw * sizeof(uint64_t));
+		}
+		g->cls[c] = (unsigned char)slot[i];
+	}
+	g->step = xrealloc(g->step, (size_t)g->nclass * rw * sizeof(uint64_t));
+	free(rows);
+}
+
+/* Compile pattern for text matched with pathname and icase as given (lead: see tokenize); never
+ * fails. */
+static void glob_compile(struct glob *g, const char *pattern, int pathname, int icase, int lead)
+{
+	memset(g, 0, sizeof(*g));
+	g->pathname = (uint8_t)pathname;
+	g->icase = (uint8_t)icase;
+	struct tok *t = NULL;
+	long nt = tokenize((const unsigned char *)pattern, pathname, icase, lead, &t);
+	if (nt < 0) {
+		g->kind = G_NEVER;
+		return;
+	}
+	size_t n = (size_t)nt;
+	if (all_lit(t, 0, n)) {
+		g->kind = G_LITERAL;
+		take_lit(g, t, 0, n);
+	} else if (n && t[n - 1].kind != T_ONE && !t[n - 1].zero_dir && all_lit(t, 0, n - 1)) {
+		g->kind = G_PREFIX; /* "lit*", "lit/" + "**" */
+		g->tail_any = t[n - 1].kind == T_DSTAR || !pathname;
+		take_lit(g, t, 0, n - 1);
+	} else if (n && t[0].kind == T_STAR && all_lit(t, 1, n)) {
+		g->kind = G_SUFFIX; /* "*lit" */
+		take_lit(g, t, 1, n);
+	} else if (n >= 2 && t[0].kind == T_DSTAR && t[0].zero_dir && all_lit(t, 1, n)) {
+		g->kind = G_ANYDIR; /* "**" "/lit": lit, or anything ending in "/lit" */
+		take_lit(g, t, 2, n);
+	} else {
+		g->kind = G_AUTOMATON;
+		size_t pre = 0, post = 0;
+		while (t[pre].lit)
+			pre++;
+		/* not the '/' after a "**" that may match nothing with it */
+		while (t[n - 1 - post].lit && !(t[n - 2 - post].kind == T_DSTAR && t[n - 2 - post].zero_dir))
+			post++;
+		take_lit2(g, t, 0, pre, n - post, n);
+		build_automaton(g, t, n);
+	}
+	free(t);
+}
+
+static void glob_release(struct glob *g)
+{
+	free(g->lit);
+	free(g->step);
+	free(g->eps1);
+	memset(g, 0, sizeof(*g));
+}
+
+/* s[0..n) equals the literal's characters from off on, folded when icase */
+static int lit_eq_at(const struct glob *g, const char *s, size_t off, size_t n)
+{
+	if (!g->icase)
+		return !memcmp(s, g->lit + off, n);
+	for (size_t i = 0; i < n; i++)
+		if (to_lower((unsigned char)s[i]) != (unsigned char)g->lit[off + i])
+			return 0;
+	return 1;
+}
+
+static int lit_eq(const struct glob *g, const char *s)
+{
+	return lit_eq_at(g, s, 0, g->litlen);
+}
+
+/* Run from state `from` (the tokens before it are matched) over s[0..len). */
+static int run_automaton(const struct glob *g, size_t from, const unsigned char *s, size_t len)
+{
+	size_t nw = g->nw;
+	uint64_t small[8], *heap = nw > 4 ? xmalloc(2 * nw * sizeof(uint64_t)) : NULL;
+	uint64_t *cur = heap ? heap : small, *next = cur + nw;
+	memset(cur, 0, nw * sizeof(uint64_t));
+	cur[from / 64] = (uint64_t)1 << (from % 64);
+	int live = 1;
+	for (size_t i = 0;; i++) {
+		/* the empty moves: a star may match nothing, and so may "**" with its "/" */
+		for (int again = 1; again;) {
+			again = 0;
+			uint64_t c1 = 0, c2 = 0;
+			for (size_t w = 0; w < nw; w++) {
+				uint64_t a = cur[w] & g->eps1[w], b = cur[w] & g->eps2[w];
+				uint64_t add = a << 1 | c1 | b << 2 | c2;
+				c1 = a >> 63;
+				c2 = b >> 62;
+				if (add & ~cur[w]) {
+					cur[w] |= add;
+					again = 1;
+				}
+			}
+		}
+		if (i == len || !live)
+			break;
+		const uint64_t *st = g->step + (size_t)g->cls[s[i]] * 2 * nw;
+		uint64_t carry = 0;
+		live = 0;
+		for (size_t w = 0; w < nw; w++) {
+			next[w] = ((cur[w] << 1 | carry) & st[w]) | (cur[w] & st[nw + w]);
+			carry = cur[w] >> 63;
+			live |= next[w] != 0;
+		}
+		uint64_t *x = cur;
+		cur = next;
+		next = x;
+	}
+	int hit = live && (cur[g->ntok / 64] >> (g->ntok % 64) & 1);
+	free(heap);
+	return hit;
+}
+
+static int glob_match(const struct glob *g, const char *text, size_t len)
+{
+	switch (g->kind) {
+	case G_LITERAL:
+		return len == g->litlen && lit_eq(g, text);
+	case G_PREFIX:
+		return len >= g->litlen && lit_eq(g, text) &&
+		       (g->tail_any || !memchr(text + g->litlen, '/', len - g->litlen));
+	case G_SUFFIX:
+		return len >= g->litlen && lit_eq(g, text + len - g->litlen) &&
+		       !(g->pathname && memchr(text, '/', len - g->litlen));
+	case G_ANYDIR:
+		return (len == g->litlen && lit_eq(g, text)) ||
+		       (len > g->litlen && text[len - g->litlen - 1] == '/' && lit_eq(g, text + len - g->litlen));
+	case G_AUTOMATON:
+		/* the literal start (matched: the automaton starts after it) and end (a filter) */
+		return len >= g->litlen + g->suflen && lit_eq(g, text) &&
+		       lit_eq_at(g, text + len - g->suflen, g->litlen, g->suflen) &&
+		       run_automaton(g, g->litlen, (const unsigned char *)text + g->litlen, len - g->litlen);
+	}
+	return 0;
+}
+
+static struct glob *glob_new(const char *pattern, size_t len, int pathname, int icase)
+{
+	struct glob *g = xmalloc(sizeof(*g));
+	char *z = xmemdup(pattern, len);
+	glob_compile(g, z, pathname, icase, pathname);
+	free(z);
+	return g;
+}
+
+static void glob_free(struct glob *g)
+{
+	if (g)
+		glob_release(g);
+	free(g);
 }
 
 int ign_wildmatch(const char *pat, const char *text, int pathname, int icase)
 {
-	struct wm_memo m;
-	m.pat0 = (const unsigned char *)pat;
-	m.text0 = (const unsigned char *)text;
-	m.slot = NULL;
-	m.n = 0;
-	int r = dowild(m.pat0, m.text0, pathname, icase, &m);
-	if (m.slot && m.slot != m.inl)
-		free(m.slot);
-	return r == WM_MATCH;
+	struct glob g;
+	glob_compile(&g, pat, pathname, icase, 0);
+	int r = glob_match(&g, text, strlen(text));
+	glob_release(&g);
+	return r;
 }
 
 static int name_eq(const char *a, const char *b, size_t n, int icase)
@@ -442,24 +633,18 @@ static int name_eq(const char *a, const char *b, size_t n, int icase)
 
 int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_t base_off, int is_dir)
 {
-	const char *basename = path + base_off;
-	size_t blen = len - base_off;
 	for (size_t k = l->n; k-- > 0;) {
 		const struct ign_pat *p = &l->pats[k];
 		if ((p->flags & PAT_MUSTBEDIR) && !is_dir)
 			continue;
 		int hit;
 		if (p->flags & PAT_NODIR) {
-			if (p->flags & PAT_ENDSWITH)
-				hit = p->len - 1 <= blen &&
-				      name_eq(p->pat + 1, basename + blen - (p->len - 1), p->len - 1, l->icase);
-			else
-				hit = ign_wildmatch(p->pat, basename, 0, l->icase);
+			hit = glob_match(p->g, path + base_off, len - base_off);
 		} else {
 			/* relative to the directory of the ignore file */
 			if (len < l->base_len + 1 || !name_eq(path, l->base, l->base_len, l->icase))
 				continue;
-			hit = ign_wildmatch(p->pat, path + l->base_len, 1, l->icase);
+			hit = glob_match(p->g, path + l->base_len, len - l->base_len);
 		}
 		if (hit)
 			return (p->flags & PAT_NEGATE) ? 1 : -1;

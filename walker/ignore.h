@@ -34,7 +34,8 @@ struct ign_list *ign_list_read_in_tree(int dirfd, const char *name, const char *
 int ign_list_match(const struct ign_list *l, const char *path, size_t len, size_t base_off, int is_dir);
 size_t ign_list_count(const struct ign_list *l);
 
-/* git's wildmatch on NUL-terminated strings; with pathname set (WM_PATHNAME) '*', '?' and brackets
+/* One pattern against one NUL-terminated text, with git's wildmatch semantics (compiled for this
+ * call; lists compile each pattern once): with pathname set (WM_PATHNAME) '*', '?' and brackets
  * do not match '/', and "**" between slashes spans directories. Returns 1 on match. */
 int ign_wildmatch(const char *pat, const char *text, int pathname, int icase);
 

@@ -651,6 +651,13 @@ void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_span
 	lx.b = buf;
 	lx.len = len;
 	lx.upto = upto < len ? upto : len;
+	/* A token's prefix (r#", b', R"x() can sit just before upto with its quote after it; no prefix
+	 * spans a line, so lexing through the end of upto's line classifies every byte before upto as
+	 * a whole-file run does. */
+	if (lx.upto && lx.upto < len && buf[lx.upto - 1] != '\n') {
+		const char *nl = memchr(buf + lx.upto, '\n', len - lx.upto);
+		lx.upto = nl ? (size_t)(nl - buf) + 1 : len;
+	}
 	lx.fl = lang_flags[lang];
 	lx.out = out;
 	lx.ntmpl = 0;

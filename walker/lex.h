@@ -38,7 +38,8 @@ struct lex_spans {
 		NULL, 0, 0 \
 	}
 
-/* Lex buf[0..len) as language lang (enum rules_lang) into out (reset first).
+/* Lex buf[0..len) as language lang (enum rules_lang) into out (reset first), at least through
+ * upto (on to the end of its line): every byte before upto is classified as a full run would.
  * A language without a lexer (RL_OTHER) yields no span: all code. */
 void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_spans *out);
 

@@ -193,7 +193,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	struct rules *r;
-	if (run_rules(&o, &r)) {
+	struct sbuf warn = SBUF_INIT;
+	int bad = run_rules(&o, &r, &warn);
+	say_lines(&warn);
+	sbuf_release(&warn);
+	if (bad) {
 		say("%s", err_msg());
 		status = 2;
 	} else if (o.list_patterns) {

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,10 +31,26 @@ struct strset {
 	size_t n;
 };
 
+/* The directories that hold tracked paths, each once as (parent, last component): an index entry
+ * N components deep costs O(N) bytes, not the O(N^2) of all its prefixes as strings. An id is the
+ * entry's index + 1; 0 is the work tree itself. */
+struct dir_ent {
+	uint32_t parent, off, len;
+};
+struct dirset {
+	uint32_t *slots; /* id; 0 = empty */
+	size_t mask;
+	struct dir_ent *e;
+	size_t n, alloc;
+	struct sbuf names;
+};
+
 struct repo {
 	git_repository *git;
 	char *workdir;
-	char *gitdir; /* fast path: the .git directory, whose index read_index_file parses */
+	char *gitdir;    /* fast path: the .git directory (libgit2 not loaded) */
+	char *index_dir; /* the directory of the index file: gitdir, or libgit2's repository path */
+	char *index_err; /* why the index could not be read, set before loaded */
 	int icase;
 	struct ign_list *exclude, *global;
 	char *abs_root;
@@ -42,7 +59,8 @@ struct repo {
 	pthread_t thread;
 	int thread_started;
 	atomic_int loaded;
-	struct strset files, dirs;
+	struct strset files;
+	struct dirset dirs;
 };
 
 /*
@@ -59,8 +77,8 @@ struct repo {
 	X(git_libgit2_init) X(git_libgit2_shutdown) X(git_repository_open_ext) X(git_error_last) \
 	X(git_repository_is_bare) X(git_repository_workdir) X(git_repository_free) \
 	X(git_repository_config_snapshot) X(git_config_get_bool) X(git_config_get_path) X(git_buf_dispose) \
-	X(git_config_free) X(git_repository_commondir) X(git_repository_index) X(git_index_entrycount) \
-	X(git_index_get_byindex) X(git_index_free) X(git_revparse_single) X(git_object_peel) \
+	X(git_config_free) X(git_repository_commondir) X(git_repository_path) X(git_revparse_single) \
+	X(git_object_peel) \
 	X(git_object_free) X(git_diff_options_init) X(git_diff_tree_to_workdir_with_index) \
 	X(git_diff_num_deltas) X(git_diff_get_delta) X(git_diff_free)
 /* clang-format on */
@@ -199,6 +217,67 @@ static void strset_release(struct strset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static uint64_t dir_hash(uint32_t parent, const char *name, size_t len)
+{
+	return XXH3_64bits_withSeed(name, len, parent);
+}
+
+/* The slot of (parent, name), or of the empty slot where it would go. */
+static size_t dirset_slot(const struct dirset *d, uint32_t parent, const char *name, size_t len, uint64_t h)
+{
+	for (size_t i = (size_t)h & d->mask;; i = (i + 1) & d->mask) {
+		uint32_t id = d->slots[i];
+		if (!id)
+			return i;
+		const struct dir_ent *e = &d->e[id - 1];
+		if (e->parent == parent && e->len == len && !memcmp(d->names.buf + e->off, name, len))
+			return i;
+	}
+}
+
+/* The id of directory name in parent; 0 when it is not there. */
+static uint32_t dirset_find(const struct dirset *d, uint32_t parent, const char *name, size_t len)
+{
+	if (!d->slots)
+		return 0;
+	return d->slots[dirset_slot(d, parent, name, len, dir_hash(parent, name, len))];
+}
+
+/* The id of directory name in parent, added when new; 0 when the set is full (4 GiB of names). */
+static uint32_t dirset_add(struct dirset *d, uint32_t parent, const char *name, size_t len)
+{
+	if (!d->slots || (d->n + 1) * 2 > d->mask + 1) {
+		size_t cap = d->slots ? (d->mask + 1) * 2 : 1024;
+		free(d->slots);
+		d->slots = xcalloc(cap, sizeof(*d->slots));
+		d->mask = cap - 1;
+		for (size_t k = 0; k < d->n; k++) {
+			const struct dir_ent *e = &d->e[k];
+			const char *nm = d->names.buf + e->off;
+			d->slots[dirset_slot(d, e->parent, nm, e->len, dir_hash(e->parent, nm, e->len))] =
+				(uint32_t)k + 1;
+		}
+	}
+	size_t i = dirset_slot(d, parent, name, len, dir_hash(parent, name, len));
+	if (d->slots[i])
+		return d->slots[i];
+	if (d->names.len + len >= UINT32_MAX || d->n + 1 >= UINT32_MAX || d->names.len + len + 1 >= SBUF_MAX)
+		return 0;
+	ALLOC_GROW(d->e, d->n + 1, d->alloc);
+	d->e[d->n] = (struct dir_ent){ parent, (uint32_t)d->names.len, (uint32_t)len };
+	sbuf_add(&d->names, name, len);
+	d->slots[i] = (uint32_t)++d->n;
+	return d->slots[i];
+}
+
+static void dirset_release(struct dirset *d)
+{
+	free(d->slots);
+	free(d->e);
+	sbuf_release(&d->names);
+	memset(d, 0, sizeof(*d));
+}
+
 /* Does key occur in the (lowercased) config text with a value that could matter? Any occurrence
  * counts, except "ignorecase = false" (what git init and libgit2 write on case-sensitive file
  * systems), which is git's default. */
@@ -248,9 +327,9 @@ static int config_may_matter(const char *gitdir)
 		sbuf_addf(&p[2], "%s/.config/git/config", home);
 	sbuf_addstr(&p[3], "/etc/gitconfig");
 	int matters = 0;
-	/* objectformat (SHA-256 ids) and splitindex change the index format read_index_file knows */
-	static const char *const keys[] = { "excludesfile",   "ignorecase",   "include",
-					    "worktreeconfig", "objectformat", "splitindex" };
+	/* (the index reader knows SHA-256 ids and split indexes: objectformat and splitindex need
+	 * no libgit2) */
+	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "worktreeconfig" };
 	struct sbuf text = SBUF_INIT;
 	for (int i = 0; i < 4 && !matters; i++) {
 		if (!p[i].len)
@@ -295,8 +374,68 @@ static const char *git_message(void)
 	return ge && ge->message ? ge->message : "unknown error";
 }
 
+/* The files libgit2 opens in gitdir without O_NONBLOCK must be regular (or absent): a FIFO
+ * planted as .git/config, HEAD or index would hang the run. 0 or ERR_GIT. */
+static int files_ok(const char *gitdir)
+{
+	static const char *const names[] = { "config", "HEAD", "index", "commondir", "packed-refs" };
+	struct sbuf p = SBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !rc; i++) {
+		struct stat st;
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/%s", gitdir, names[i]);
+		if (stat(p.buf, &st) == 0 && !S_ISREG(st.st_mode))
+			rc = err_set(ERR_GIT,
+				     "'%s' is not a regular file: git cannot read it, and neither will the walker",
+				     p.buf);
+	}
+	sbuf_release(&p);
+	return rc;
+}
+
+/* Before libgit2 reads the repository around abs_root: its .git (a directory, or a file naming
+ * one) and the files files_ok checks, in GIT_DIR when set. */
+static int repo_files_ok(const char *abs_root)
+{
+	struct sbuf top = SBUF_INIT, gd = SBUF_INIT, text = SBUF_INIT;
+	const char *env = getenv("GIT_DIR");
+	int rc = 0;
+	struct stat st;
+	if (env && *env)
+		sbuf_addstr(&gd, env);
+	else if (repo_find_top(abs_root, &top))
+		sbuf_addf(&gd, "%s.git", top.buf);
+	if (gd.len && lstat(gd.buf, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* a linked worktree's .git file: "gitdir: PATH" */
+		if (sbuf_read_at(&text, AT_FDCWD, gd.buf, 4096) == 0 && text.len > 8 &&
+		    !memcmp(text.buf, "gitdir: ", 8)) {
+			size_t n = text.len;
+			while (n > 8 && (text.buf[n - 1] == '\n' || text.buf[n - 1] == '\r'))
+				n--;
+			sbuf_setlen(&text, n);
+			sbuf_reset(&gd);
+			if (text.buf[8] != '/')
+				sbuf_add(&gd, top.buf, top.len);
+			sbuf_addstr(&gd, text.buf + 8);
+			rc = files_ok(gd.buf);
+		}
+	} else if (gd.len && stat(gd.buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		rc = err_set(ERR_GIT, "'%s' is neither a directory nor a file naming one", gd.buf);
+	} else if (gd.len) {
+		rc = files_ok(gd.buf);
+	}
+	sbuf_release(&top);
+	sbuf_release(&gd);
+	sbuf_release(&text);
+	return rc;
+}
+
 static int open_git(struct repo *rp, const char *abs_root)
 {
+	int rc = repo_files_ok(abs_root);
+	if (rc)
+		return rc;
 	pthread_once(&lg_once, lg_load);
 	if (!lg_ok)
 		return err_set(
@@ -335,6 +474,7 @@ int repo_open(struct repo **out, const char *abs_root)
 		 * needed for the index, read when an ignore rule first excludes something */
 		rp->workdir = sbuf_detach(&top, NULL);
 		rp->gitdir = xmemdup(gd.buf, gd.len);
+		rp->index_dir = xmemdup(gd.buf, gd.len);
 		sbuf_addstr(&gd, "/info/exclude");
 		rp->exclude = ign_list_read(AT_FDCWD, gd.buf, "", 0);
 		rp->global = default_global_excludes(0);
@@ -391,11 +531,13 @@ void repo_free(struct repo *rp)
 		lg.git_repository_free(rp->git);
 	free(rp->workdir);
 	free(rp->gitdir);
+	free(rp->index_dir);
+	free(rp->index_err);
 	free(rp->abs_root);
 	ign_list_free(rp->exclude);
 	ign_list_free(rp->global);
 	strset_release(&rp->files);
-	strset_release(&rp->dirs);
+	dirset_release(&rp->dirs);
 	pthread_mutex_destroy(&rp->lock);
 	pthread_cond_destroy(&rp->ready);
 	free(rp);
@@ -420,130 +562,75 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
 static void add_tracked(struct repo *rp, const char *path, size_t len)
 {
 	strset_add(&rp->files, path, len);
-	for (size_t k = 0; k < len; k++)
-		if (path[k] == '/')
-			strset_add(&rp->dirs, path, k + 1);
+	uint32_t id = 0;
+	for (size_t k = 0, start = 0; k < len; k++) {
+		if (path[k] != '/')
+			continue;
+		id = dirset_add(&rp->dirs, id, path + start, k - start);
+		if (!id)
+			return; /* over 4 GiB of names: the rest counts as untracked */
+		start = k + 1;
+	}
 }
 
-static uint32_t be32(const unsigned char *p)
+/* A sparse index's directory entry "dir/" makes dir and its parents hold tracked files; what lies
+ * below it is outside the sparse checkout, and git ignores the work tree there: untracked. */
+static void on_index_path(void *ctx, const char *path, size_t len, int sparse)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	(void)sparse;
+	add_tracked(ctx, path, len);
+}
+
+static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
+{
+	struct repo *rp = ctx;
+	struct sbuf p = SBUF_INIT;
+	sbuf_addf(&p, "%s/sharedindex.%s", rp->index_dir, hex);
+	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
+	sbuf_release(&p);
+	return rc ? -1 : 0;
 }
 
 /*
- * The tracked paths from .git/index, read directly (Documentation/gitformat-index.txt, versions
- * 2 to 4): loading libgit2 and its TLS start-up costs more than a warm walk of a 5,000-file
- * repository. Returns -1 for anything unusual (another version, a split or sparse index, a
- * malformed entry), and the caller asks libgit2 instead; the checksum is not verified, since
- * every read is bounds-checked and a damaged index only changes what counts as tracked.
+ * The tracked paths, from the index read directly (walker/repo_index.c: versions 2 to 4, split and
+ * sparse): loading libgit2 and its TLS start-up costs more than a warm walk of a 5,000-file
+ * repository, and libgit2 reads neither a split nor a sparse index. An index that cannot be read
+ * leaves nothing tracked and its reason in rp->index_err, as git fails on it too.
  */
-static int read_index_file(struct repo *rp)
-{
-	struct sbuf ix = SBUF_INIT, path = SBUF_INIT;
-	struct sbuf p = SBUF_INIT;
-	sbuf_addf(&p, "%s/index", rp->gitdir);
-	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
-	sbuf_release(&p);
-	if (rc) {
-		sbuf_release(&ix);
-		return errno == ENOENT && rc == -1 ? 0 : -1; /* no index yet: nothing is tracked */
-	}
-	const unsigned char *b = (const unsigned char *)ix.buf, *end = b + ix.len;
-	rc = -1;
-	if (ix.len < 12 + 20 || memcmp(b, "DIRC", 4))
-		goto out;
-	uint32_t version = be32(b + 4), n = be32(b + 8);
-	if (version < 2 || version > 4)
-		goto out;
-	const unsigned char *q = b + 12;
-	end -= 20; /* the trailing checksum */
-	for (uint32_t i = 0; i < n; i++) {
-		const unsigned char *e = q;
-		if (end - q < 62)
-			goto out;
-		uint32_t mode = be32(q + 24);
-		unsigned flags = (unsigned)q[60] << 8 | q[61];
-		q += 62;
-		if (flags & 0x4000) { /* extended flags (version 3 and later) */
-			if (version < 3 || end - q < 2)
-				goto out;
-			q += 2;
-		}
-		if ((mode & 0170000) == 0040000)
-			goto out; /* a sparse index's directory entry */
-		if (version == 4) {
-			/* the number of bytes to drop from the previous path, git's offset varint */
-			size_t drop = 0;
-			unsigned char c;
-			if (q >= end)
-				goto out;
-			c = *q++;
-			drop = c & 127;
-			while (c & 128) {
-				if (q >= end || drop > (SIZE_MAX >> 8))
-					goto out;
-				c = *q++;
-				drop = ((drop + 1) << 7) | (c & 127);
-			}
-			if (drop > path.len)
-				goto out;
-			sbuf_setlen(&path, path.len - drop);
-		} else {
-			sbuf_reset(&path);
-		}
-		const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
-		if (!nul)
-			goto out;
-		sbuf_add(&path, q, (size_t)(nul - q));
-		q = nul + 1;
-		if (version < 4) { /* entries are NUL-padded to a multiple of 8 bytes */
-			size_t used = (size_t)(q - e);
-			size_t len = (used + 7) & ~(size_t)7;
-			if ((size_t)(end - e) < len)
-				goto out;
-			q = e + len;
-		}
-		if (!path.len)
-			goto out;
-		add_tracked(rp, path.buf, path.len);
-	}
-	/* extensions: a split index ("link") keeps entries in another file; sparse ("sdir") too */
-	while (end - q >= 8) {
-		uint32_t sz = be32(q + 4);
-		if (!memcmp(q, "link", 4) || !memcmp(q, "sdir", 4))
-			goto out;
-		if ((uint64_t)sz > (uint64_t)(end - q - 8))
-			goto out;
-		q += 8 + sz;
-	}
-	rc = 0;
-out:
-	sbuf_release(&ix);
-	sbuf_release(&path);
-	if (rc) {
-		strset_release(&rp->files);
-		strset_release(&rp->dirs);
-	}
-	return rc;
-}
-
 static void read_index(struct repo *rp)
 {
-	if (rp->gitdir && !rp->git && read_index_file(rp) == 0)
-		return;
-	if (!rp->git && open_git(rp, rp->abs_root))
-		return;
-	git_index *ix = NULL;
-	if (lg.git_repository_index(&ix, rp->git) == 0) {
-		size_t n = lg.git_index_entrycount(ix);
-		for (size_t i = 0; i < n; i++) {
-			const git_index_entry *e = lg.git_index_get_byindex(ix, i);
-			if (!e || !e->path)
-				continue;
-			add_tracked(rp, e->path, strlen(e->path));
-		}
-		lg.git_index_free(ix);
+	if (!rp->index_dir) {
+		const char *gp = lg.git_repository_path(rp->git); /* ends in '/' */
+		rp->index_dir = xmemdup(gp, strlen(gp) > 1 ? strlen(gp) - 1 : strlen(gp));
 	}
+	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
+	sbuf_addf(&p, "%s/index", rp->index_dir);
+	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
+	struct stat st;
+	if (rc == -1 && errno == ENOENT) {
+		rc = 0; /* no index yet: nothing is tracked */
+	} else if (rc == -1) {
+		rc = err_errno("unable to read the git index '%s'", p.buf);
+	} else if (rc == -2) {
+		rc = stat(p.buf, &st) == 0 && !S_ISREG(st.st_mode)
+			     ? err_set(ERR_GIT, "the git index '%s' is not a regular file", p.buf)
+			     : err_set(ERR_GIT, "the git index '%s' is larger than 1 GiB", p.buf);
+	} else {
+		struct repo_index_sink sink = { on_index_path, on_shared_index, rp };
+		rc = repo_index_parse(ix.buf, ix.len, &sink);
+		if (rc) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", err_msg()); /* err_set formats into err_msg's buffer */
+			rc = err_set(ERR_GIT, "unable to read the git index '%s': %s", p.buf, why);
+		}
+	}
+	if (rc) {
+		strset_release(&rp->files);
+		dirset_release(&rp->dirs);
+		rp->index_err = xstrdup(err_msg());
+	}
+	sbuf_release(&ix);
+	sbuf_release(&p);
 }
 
 static void *index_main(void *arg)
@@ -593,10 +680,24 @@ int repo_is_tracked(struct repo *rp, const char *path, size_t len)
 	return strset_has(&rp->files, path, len);
 }
 
+const char *repo_index_error(const struct repo *rp)
+{
+	return repo_index_ready(rp) ? rp->index_err : NULL;
+}
+
 int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
 {
 	load_index(rp);
-	return strset_has(&rp->dirs, dir, len);
+	uint32_t id = 0;
+	for (size_t k = 0, start = 0; k < len; k++) {
+		if (dir[k] != '/')
+			continue;
+		id = dirset_find(&rp->dirs, id, dir + start, k - start);
+		if (!id)
+			return 0;
+		start = k + 1;
+	}
+	return id != 0;
 }
 
 int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)
@@ -608,6 +709,11 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
 		return err_set(ERR_GIT, "--changed-since needs libgit2, and %s cannot be loaded: install libgit2",
 			       WALKER_LIBGIT2_SONAME);
 	git_repository *g = NULL;
+	if (repo_files_ok(abs_root)) {
+		char why[512];
+		snprintf(why, sizeof(why), "%s", err_msg()); /* err_set formats into err_msg's buffer */
+		return err_set(ERR_GIT, "--changed-since: %s", why);
+	}
 	int e = lg.git_repository_open_ext(&g, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (e == GIT_ENOTFOUND)
 		return err_set(ERR_GIT, "--changed-since: '%s' is not inside a git repository", abs_root);

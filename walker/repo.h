@@ -44,9 +44,10 @@ int repo_ignore_case(const struct repo *rp);
  * entries when absent. */
 void repo_excludes(const struct repo *rp, const struct ign_list *out[2]);
 
-/* Is path (a file) in the index? Is dir ("a/b/", with its slash) the prefix of
- * a tracked path? Thread-safe. A failure to read the index counts as "nothing
- * tracked". */
+/* Is path (a file) in the index? Is dir ("a/b/",
+ * with its slash) the prefix of a tracked path? Thread-safe. When the index cannot be read
+ * (corrupt, truncated, not a regular file, a format neither the reader below nor libgit2 knows),
+ * nothing counts as tracked and repo_index_error says why: the caller must not trust the walk. */
 int repo_is_tracked(struct repo *rp, const char *path, size_t len);
 /* Start reading the index in the background (the walk goes on meanwhile); ready: loaded yet? */
 void repo_index_prefetch(struct repo *rp);
@@ -55,6 +56,21 @@ int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len);
 /* A digest of the set of tracked paths (the index is read first): it changes when a path is added
  * to or removed from the index, not when only its stat data or content does (--watch). */
 uint64_t repo_tracked_digest(struct repo *rp);
+
+/* Why the index could not be read, once it was needed; NULL when it was read (or never needed). */
+const char *repo_index_error(const struct repo *rp);
+
+/* The index reader itself (walker/repo_index.c), exposed for the fuzzer: parse the bytes of an
+ * index (versions 2 to 4, split and sparse), giving each tracked path to add (sparse: a sparse
+ * index's directory entry "dir/", outside the sparse checkout) and asking shared for a split
+ * index's shared part ("sharedindex.HEX" beside it: 0 with its bytes appended to out, or -1).
+ * Returns 0, or ERR_FORMAT with the message (nothing was given to add then). */
+struct repo_index_sink {
+	void (*add)(void *ctx, const char *path, size_t len, int sparse);
+	int (*shared)(void *ctx, const char *hex, struct sbuf *out);
+	void *ctx;
+};
+int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *sink);
 
 /* The files that differ between the commit or tree ref and the work tree of the repository around
  * abs_root: modified, added, renamed (the new name), untracked but not ignored; not deleted ones.

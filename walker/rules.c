@@ -283,6 +283,22 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
+/* A config value that names one of a few settings. */
+struct word {
+	const char *name;
+	int value;
+};
+
+static int word_value(const struct word *w, size_t n, const char *val, int *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(w[i].name, val)) {
+			*out = w[i].value;
+			return 0;
+		}
+	return -1;
+}
+
 struct cfg_section {
 	struct rules_pattern *p; /* the pattern being edited */
 	unsigned line;
@@ -433,15 +449,10 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 		p->threshold = (unsigned)t;
 	} else if (!strcmp(key, "in")) {
 		ONCE(s->seen_place);
-		if (!strcmp(val, "code"))
-			p->place = RP_CODE;
-		else if (!strcmp(val, "comment"))
-			p->place = RP_COMMENT;
-		else if (!strcmp(val, "any"))
-			p->place = RP_ANY;
-		else if (!strcmp(val, "directive"))
-			p->place = RP_DIRECTIVE;
-		else
+		static const struct word places[] = {
+			{ "code", RP_CODE }, { "comment", RP_COMMENT }, { "directive", RP_DIRECTIVE }, { "any", RP_ANY }
+		};
+		if (word_value(places, sizeof(places) / sizeof(places[0]), val, &p->place))
 			return err_set(ERR_CONFIG, "%s:%u: in = '%s': use code, comment, directive or any", path, line,
 				       val);
 	} else if (!strcmp(key, "requires")) {
@@ -452,15 +463,10 @@ static int set_key(struct cfg_section *s, const char *key, const char *val, cons
 				       val);
 	} else if (!strcmp(key, "description")) {
 		ONCE(s->seen_desc);
-		if (!strcmp(val, "none"))
-			p->desc = RD_NONE;
-		else if (!strcmp(val, "--"))
-			p->desc = RD_DASHES;
-		else if (!strcmp(val, "//"))
-			p->desc = RD_SLASHES;
-		else if (!strcmp(val, "text"))
-			p->desc = RD_TEXT;
-		else
+		static const struct word descs[] = {
+			{ "none", RD_NONE }, { "--", RD_DASHES }, { "//", RD_SLASHES }, { "text", RD_TEXT }
+		};
+		if (word_value(descs, sizeof(descs) / sizeof(descs[0]), val, &p->desc))
 			return err_set(ERR_CONFIG, "%s:%u: description = '%s': use none, --, // or text", path, line,
 				       val);
 	} else if (!strcmp(key, "advice")) {
@@ -866,7 +872,8 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 		int ec;
 		PCRE2_SIZE eo;
 		p->code = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED,
-					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX,
+					PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX |
+						PCRE2_USE_OFFSET_LIMIT,
 					&ec, &eo, NULL);
 		if (!p->code) {
 			PCRE2_UCHAR msg[256];

@@ -101,7 +101,7 @@ int run_clear(const struct opts *o, struct run *run)
 	return st;
 }
 
-char *run_find_config(const char *path)
+char *run_find_config(const char *path, struct sbuf *warn)
 {
 	char *real = realpath(path, NULL);
 	if (!real)
@@ -119,7 +119,16 @@ char *run_find_config(const char *path)
 	for (;;) {
 		size_t keep = p.len;
 		sbuf_addstr(&p, "/" RULES_CONFIG_NAME);
-		if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode)) {
+		int found = lstat(p.buf, &st) == 0;
+		if (found && S_ISLNK(st.st_mode)) { /* a cloned tree must not make us read outside it */
+			if (warn)
+				sbuf_addf(warn,
+					  "walker: warning: '%s' is a symlink, not followed: the default patterns "
+					  "apply (--config FILE uses it)\n",
+					  p.buf);
+			break;
+		}
+		if (found && S_ISREG(st.st_mode)) {
 			hit = xstrdup(p.buf);
 			break;
 		}
@@ -136,7 +145,7 @@ char *run_find_config(const char *path)
 	return hit;
 }
 
-int run_rules(const struct opts *o, struct rules **out)
+int run_rules(const struct opts *o, struct rules **out, struct sbuf *warn)
 {
 	struct rules *r;
 	rules_new(&r, !o->no_defaults);
@@ -145,7 +154,7 @@ int run_rules(const struct opts *o, struct rules **out)
 	if (!o->no_defaults) {
 		if (o->config)
 			rc = rules_load_config(r, o->config);
-		else if ((found = run_find_config(o->paths[0])))
+		else if ((found = run_find_config(o->paths[0], warn)))
 			rc = rules_load_config(r, found);
 	}
 	for (size_t i = 0; !rc && i < o->npatterns; i++)

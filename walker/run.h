@@ -55,11 +55,13 @@ int run_clear(const struct opts *o, struct run *run);
 
 /* The effective rules: the defaults, the config (--config, else the nearest .walker.conf from
  * the first PATH), the -e patterns, compiled. Returns 0 with *out set, or an ERR_* with
- * err_msg() (*out NULL). */
-int run_rules(const struct opts *o, struct rules **out);
+ * err_msg() (*out NULL). Warnings (a symlinked .walker.conf) go to warn when not NULL. */
+int run_rules(const struct opts *o, struct rules **out, struct sbuf *warn);
 /* The nearest .walker.conf from path upward to the top of its repository; outside a repository
- * only path's own directory is looked at. Returns a malloc'd path or NULL. */
-char *run_find_config(const char *path);
+ * only path's own directory is looked at. Returns a malloc'd path or NULL. A symlink named
+ * .walker.conf ends the search unfollowed (a cloned tree must not make the walker read a file
+ * elsewhere), with a warning line in warn when not NULL. */
+char *run_find_config(const char *path, struct sbuf *warn);
 /* --list-patterns: one line per pattern, every field from a config quoted. */
 void run_list_patterns(struct sbuf *out, const struct rules *r);
 

@@ -532,6 +532,24 @@ static size_t group_end(struct cur *c, size_t open)
 	return c->len;
 }
 
+/* The token group of the macro call whose name ends just before j ("name !  {…}"), as [open,
+ * end) in *open and the return value; 0 when no group follows. */
+static size_t macro_group(struct cur *c, size_t j, size_t *open)
+{
+	const char *b = c->b;
+	size_t len = c->len;
+	while (j < len && (b[j] == ' ' || b[j] == '\t'))
+		j++;
+	if (j >= len || b[j] != '!')
+		return 0;
+	for (j++; j < len && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r'); j++)
+		;
+	if (j >= len || (b[j] != '{' && b[j] != '(' && b[j] != '['))
+		return 0;
+	*open = j;
+	return group_end(c, j);
+}
+
 void rust_template_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
 			   struct rust_regions *out)
 {
@@ -545,28 +563,44 @@ void rust_template_regions(const char *buf, size_t len, size_t limit, const stru
 		const char *h = memchr(buf + pos, 'q', limit - pos);
 		if (!h)
 			break;
-		size_t at = (size_t)(h - buf), j = at + 5;
+		size_t at = (size_t)(h - buf), j = at + 5, open, e;
 		pos = at + 1;
 		if (at + 5 > limit || memcmp(h, "quote", 5))
 			continue;
-		if (at > 0 && ident_byte((unsigned char)buf[at - 1]))
+		/* quote!, and a wrapper named NAME_quote! (syn's parse_quote!, a crate's own) */
+		if (at > 0 && ident_byte((unsigned char)buf[at - 1]) && buf[at - 1] != '_')
 			continue;
 		if (j + 8 <= len && !memcmp(buf + j, "_spanned", 8))
 			j += 8;
-		while (j < len && (buf[j] == ' ' || buf[j] == '\t'))
-			j++;
-		if (j >= len || buf[j] != '!')
-			continue;
 		cur_at(&c, at);
-		if (cur_span(&c))
+		if (cur_span(&c) || !(e = macro_group(&c, j, &open)))
 			continue;
-		j++;
-		while (j < len && (buf[j] == ' ' || buf[j] == '\t' || buf[j] == '\n' || buf[j] == '\r'))
+		add_region(out, open, e);
+		pos = e;
+	}
+}
+
+void rust_cfg_macro_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
+			    struct rust_regions *out)
+{
+	struct cur c = { buf, len, 0, SIZE_MAX, sp };
+	out->n = 0;
+	if (limit > len)
+		limit = len;
+	for (size_t pos = 0; pos + 4 < limit;) {
+		const char *h = memmem(buf + pos, limit - pos, "cfg_", 4);
+		if (!h)
+			break;
+		size_t at = (size_t)(h - buf), j = at + 4, open, e;
+		pos = at + 1;
+		if (at > 0 && ident_byte((unsigned char)buf[at - 1]))
+			continue;
+		while (j < len && ident_byte((unsigned char)buf[j]))
 			j++;
-		if (j >= len || (buf[j] != '{' && buf[j] != '(' && buf[j] != '['))
+		cur_at(&c, at);
+		if (cur_span(&c) || !(e = macro_group(&c, j, &open)))
 			continue;
-		size_t e = group_end(&c, j);
-		add_region(out, j, e);
+		add_region(out, open, e);
 		pos = e;
 	}
 }

@@ -68,10 +68,17 @@ int rust_attr_cfg_gated_unused(const char *buf, size_t len, size_t off, const st
  * not a TODO: an inner attribute's whole file, an outer attribute's item. */
 void rust_waivers(const char *buf, size_t len, size_t limit, const struct lex_spans *sp, struct rust_regions *out);
 
-/* The token groups of quote!{…} and quote_spanned!{…} that start before limit: code templates a
- * proc macro emits, not code of this crate (a comment inside cannot reach the output). */
+/* The token groups of quote!{…}, quote_spanned!{…} and NAME_quote!{…} (parse_quote!, a crate's
+ * wrapper of quote!) that start before limit: code templates a proc macro emits, not code of this
+ * crate (a comment inside cannot reach the output). */
 void rust_template_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
 			   struct rust_regions *out);
+
+/* The token groups of cfg_NAME!{…} calls (cfg_if!, tokio's cfg_rt!, mio's cfg_os_poll!) that
+ * start before limit: by convention such a macro puts a #[cfg] on every item inside. Outermost
+ * groups only. */
+void rust_cfg_macro_regions(const char *buf, size_t len, size_t limit, const struct lex_spans *sp,
+			    struct rust_regions *out);
 
 void rust_regions_release(struct rust_regions *rg);
 

@@ -4,8 +4,10 @@
 #include "scan.h"
 
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lex.h"
 #include "rust.h"
@@ -16,6 +18,12 @@
 #define DEPTH_LIMIT 100000u
 #define JIT_STACK_MAX (1u << 20)
 #define INSIDE_LINES 64 /* lines looked at for a marker comment first inside a block */
+/* The match limit is per start position: (?:a|a){1,20}c stays under it at each of a 4 KB line's
+ * starts and takes 30 s in all. So a search tries its start positions in chunks (an offset limit)
+ * and the time spent is checked between them; a chunk grows while it is fast. */
+#define CHUNK_FIRST 64
+#define CHUNK_FAST_NS 200000u
+#define OVER_BUDGET (-10000) /* from budget_match: the pattern's time budget is spent */
 
 struct hit {
 	size_t off;
@@ -38,6 +46,7 @@ struct scan_ctx {
 	struct rust_regions tests;
 	struct rust_regions waivers;   /* clippy::undocumented_unsafe_blocks allowed with a reason */
 	struct rust_regions templates; /* quote!{…}: code a proc macro emits */
+	struct rust_regions cfgmacs;   /* cfg_NAME!{…}: items the macro puts under a #[cfg] */
 	/* the unsafe blocks found justified, open around the hit being judged (linear: one cursor) */
 	struct cover {
 		size_t brace; /* the block's '{' */
@@ -54,15 +63,91 @@ struct scan_ctx {
 	size_t khint;    /* the last span looked up (lex_first_after_near) */
 	size_t above_ls; /* comment_above's last line and answer */
 	int above_res;
-	size_t cs_span, cs_text; /* comment_start's last comment and where its text starts */
-	size_t skip_off;         /* the directive being judged: its own text is no marker */
+	size_t cs_span, cs_text;          /* comment_start's last comment and where its text starts */
+	const struct rules_pattern *pats; /* the rule set's patterns, for a pattern's index */
+	size_t skip_off;                  /* the directive being judged: its own text is no marker */
+	size_t lo_ls, lo_pos;             /* leaves_open's line cursor */
+	long lo_prefix, lo_total;
+	size_t *in_le; /* per pattern: the line marked_inside answered last, and ... */
+	int *in_res;   /* ... its answer */
 	/* the file being scanned */
 	const char *buf;
 	size_t len;
 	struct scan_result *res;
 	int limited;
 	size_t limit_off;
+	/* the time budget of the pattern being searched */
+	struct scan_budget *budget;
+	uint64_t pat_ns;
+	size_t chunk;
 };
+
+struct scan_budget {
+	atomic_uchar stopped[RULES_MAX_PATTERNS];
+};
+
+struct scan_budget *scan_budget_new(void)
+{
+	struct scan_budget *b = xmalloc(sizeof(*b));
+	for (size_t i = 0; i < RULES_MAX_PATTERNS; i++)
+		atomic_init(&b->stopped[i], 0);
+	return b;
+}
+
+void scan_budget_free(struct scan_budget *b)
+{
+	free(b);
+}
+
+void scan_ctx_set_budget(struct scan_ctx *sc, struct scan_budget *b)
+{
+	sc->budget = b;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* pcre2_match of subject [0, len) from start, its start positions tried in chunks, with the
+ * pattern's time budget checked between them: pcre2_match's result, or OVER_BUDGET. */
+static int budget_match(struct scan_ctx *sc, const pcre2_code *code, size_t len, size_t start)
+{
+	for (;;) {
+		if (sc->pat_ns > SCAN_FILE_BUDGET_NS)
+			return OVER_BUDGET;
+		size_t lim = len - start > sc->chunk ? start + sc->chunk : len;
+		pcre2_set_offset_limit(sc->mc, lim < len ? lim : PCRE2_UNSET);
+		uint64_t t0 = mono_ns();
+		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, len, start, 0, sc->md, sc->mc);
+		uint64_t dt = mono_ns() - t0;
+		sc->pat_ns += dt;
+		if (rc != PCRE2_ERROR_NOMATCH || lim >= len)
+			return rc;
+		if (dt < CHUNK_FAST_NS && sc->chunk < (SIZE_MAX >> 3))
+			sc->chunk *= 4;
+		start = lim + 1; /* no match started at or before lim */
+		while (start < len && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
+			start++;
+	}
+}
+
+/* Record that pattern pi stopped at offset off: the first stop of the file is the one reported. */
+static void stop_at(struct scan_ctx *sc, uint16_t pi, size_t off, int timed)
+{
+	if (!sc->limited) {
+		sc->limited = 1;
+		sc->limit_off = off;
+		sc->res->limit_pat = pi;
+	}
+	if (timed) {
+		sc->res->timed = 1;
+		if (sc->budget) /* and for the rest of the run */
+			atomic_store_explicit(&sc->budget->stopped[pi], 1, memory_order_relaxed);
+	}
+}
 
 struct scan_ctx *scan_ctx_new(void)
 {
@@ -74,6 +159,8 @@ struct scan_ctx *scan_ctx_new(void)
 	sc->memo_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_res));
 	sc->desc_k = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_k));
 	sc->desc_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_res));
+	sc->in_le = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_le));
+	sc->in_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_res));
 	if (!sc->md || !sc->mc)
 		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
 	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
@@ -96,11 +183,14 @@ void scan_ctx_free(struct scan_ctx *sc)
 	rust_regions_release(&sc->tests);
 	rust_regions_release(&sc->waivers);
 	rust_regions_release(&sc->templates);
+	rust_regions_release(&sc->cfgmacs);
 	free(sc->covers);
 	free(sc->memo_ls);
 	free(sc->memo_res);
 	free(sc->desc_k);
 	free(sc->desc_res);
+	free(sc->in_le);
+	free(sc->in_res);
 	free(sc);
 }
 
@@ -181,20 +271,17 @@ static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, 
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	size_t start = ls, prev_end = SIZE_MAX;
 	if (traits & RX_LOOKBEHIND) { /* the line on its own first: its lookbehind sees no line above */
+		pcre2_set_offset_limit(sc->mc, PCRE2_UNSET);
 		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf + ls, le - ls, 0, 0, sc->md, sc->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 	}
 	for (;;) {
-		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, le, start, 0, sc->md, sc->mc);
+		int rc = budget_match(sc, code, le, start);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
-			if (!sc->limited) {
-				sc->limited = 1;
-				sc->limit_off = start;
-				sc->res->limit_pat = pi;
-			}
+			stop_at(sc, pi, start, rc == OVER_BUDGET);
 			return -1;
 		}
 		/* an empty match at the end of a last line without a newline: rg does not count it */
@@ -220,6 +307,12 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	const char *buf = sc->buf;
 	size_t len = sc->len, pos = 0;
 	unsigned traits = regex_traits(p->regex);
+	sc->pat_ns = 0;
+	sc->chunk = CHUNK_FIRST;
+	if (sc->budget && atomic_load_explicit(&sc->budget->stopped[pi], memory_order_relaxed)) {
+		stop_at(sc, pi, 0, 1); /* over its budget in an earlier file: stopped for the run */
+		return;
+	}
 	if (p->lit) {
 		size_t rare = p->rare, misses = 0, floor = 0; /* floor: a line start at or before pos */
 		unsigned char rc = (unsigned char)p->lit[rare];
@@ -263,15 +356,11 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	}
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
 	while (pos < len) {
-		int rc = pcre2_match(p->code, (PCRE2_SPTR)buf, len, pos, 0, sc->md, sc->mc);
+		int rc = budget_match(sc, p->code, len, pos);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return;
 		if (rc < 0) {
-			if (!sc->limited) {
-				sc->limited = 1;
-				sc->limit_off = pos;
-				sc->res->limit_pat = pi;
-			}
+			stop_at(sc, pi, pos, rc == OVER_BUDGET);
 			return;
 		}
 		/* the leftmost line-bounded match cannot start before the leftmost unbounded one (but
@@ -371,6 +460,59 @@ static size_t line_first(const char *b, size_t ls, size_t le)
 	return ls;
 }
 
+/* A match of p starts within the first bytes of the comment at cs (before e): the comment is one
+ * of p's directives. The hits are sorted: a binary search, then the few at its start. */
+static int a_directive(const struct scan_ctx *sc, const struct rules_pattern *p, size_t cs, size_t e)
+{
+	if (p->place != RP_COMMENT && p->place != RP_DIRECTIVE)
+		return 0;
+	size_t lo = 0, hi = sc->nhits;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->hits[mid].off < cs)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t pi = (size_t)(p - sc->pats), lim = cs + 8 < e ? cs + 8 : e; /* leader and blanks */
+	for (; lo < sc->nhits && sc->hits[lo].off < lim; lo++)
+		if (sc->hits[lo].pat == pi)
+			return 1;
+	return 0;
+}
+
+#define SIGNATURE_MAX 4096 /* bytes looked back for the start of a wrapped fn signature */
+
+/* The line [ls, …) whose code runs from first to last ('{') opens the body of an unsafe fn: it
+ * holds "unsafe fn", or it closes with ')' a parameter list that rustfmt wrapped from a line that
+ * does ("unsafe fn reregister(" / "    &mut self," / ") {"). */
+static int unsafe_fn_opens(struct scan_ctx *sc, size_t ls, size_t first, size_t last)
+{
+	const char *b = sc->buf;
+	if (memmem(b + first, last - first, "unsafe fn", 9))
+		return 1;
+	if (b[first] != ')')
+		return 0;
+	long depth = 0;
+	size_t lim = first > SIGNATURE_MAX ? first - SIGNATURE_MAX : 0;
+	const struct lex_spans *sp = &sc->spans;
+	size_t k = lex_first_after(sp, first); /* walks back with i: the first span ending after i */
+	for (size_t i = first + 1; i-- > lim;) {
+		while (k > 0 && sp->v[k - 1].end > i)
+			k--;
+		if (k < sp->n && sp->v[k].start <= i)
+			continue; /* in a comment or string */
+		if (b[i] == ')')
+			depth++;
+		else if (b[i] == '(' && --depth == 0) {
+			size_t s0 = line_start(b, 0, i);
+			(void)ls;
+			return memmem(b + s0, i - s0, "unsafe fn", 9) != NULL;
+		}
+	}
+	return 0;
+}
+
 /* What a line is to the upward search. */
 enum { LINE_BLANK, LINE_COMMENT, LINE_SKIP, LINE_CODE };
 
@@ -393,9 +535,14 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 			} else {
 				comment = 1;
 				int own = s->start <= sc->skip_off && sc->skip_off < s->end;
-				if (!*marked && p)
-					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls,
-							    own ? b + sc->skip_off : NULL);
+				if (!*marked && p) {
+					/* a comment that is a directive of this pattern is none of its markers:
+					 * "//nolint:errcheck" above "//nolint" does not justify it */
+					const char *skip = own                               ? b + sc->skip_off
+							   : a_directive(sc, p, s->start, e) ? b + s->start
+											     : NULL;
+					*marked = marker_at(p, b + i, b + e, s->start == i && i >= ls, skip);
+				}
 			}
 			i = e;
 			if (s->end <= le)
@@ -418,7 +565,7 @@ static int line_kind(struct scan_ctx *sc, const struct rules_pattern *p, size_t 
 		return LINE_SKIP; /* the statement goes on below: rustfmt wrapped it */
 	if (wraps && b[last] == '{' && assigns(b, first, last))
 		return LINE_SKIP; /* "let x = Inner {", "let y = match v {": an expression goes on */
-	if (sc->lang == RL_RUST && b[last] == '{' && memmem(b + first, last - first, "unsafe fn", 9))
+	if (sc->lang == RL_RUST && b[last] == '{' && unsafe_fn_opens(sc, ls, first, last))
 		return LINE_SKIP; /* a SAFETY comment above an unsafe fn covers the blocks of its body */
 	return LINE_CODE;
 }
@@ -475,65 +622,99 @@ static int comment_after(struct scan_ctx *sc, size_t off, size_t le)
 	return 0;
 }
 
-/* The line above the one starting at ls holds only a plain comment (not a doc comment, which
- * documents the item rather than the attribute): the reason written above an attribute. */
-static int comment_above(struct scan_ctx *sc, const struct rules_pattern *p, size_t off, size_t ls)
+/* The line [ps, pe) is a #[cfg(…)] attribute (its path is cfg, whatever its text says). */
+static int cfg_attribute(const char *b, size_t ps, size_t pe)
+{
+	size_t i = line_first(b, ps, pe);
+	if (i >= pe || b[i++] != '#')
+		return 0;
+	while (i < pe && is_space(b[i]))
+		i++;
+	if (i >= pe || b[i++] != '[')
+		return 0;
+	while (i < pe && is_space(b[i]))
+		i++;
+	if (pe - i < 3 || memcmp(b + i, "cfg", 3))
+		return 0;
+	for (i += 3; i < pe && is_space(b[i]); i++)
+		;
+	return i < pe && b[i] == '(';
+}
+
+/* An attribute's reason written above it: a plain comment (not a doc comment, which documents the
+ * item) directly above, through the item's doc comment and other attributes (a blank line ends
+ * it); or a #[cfg(…)] on the item when the attribute at off allows only unused-code lints, the
+ * condition being why the code is unused. */
+static int comment_above(struct scan_ctx *sc, size_t off, size_t ls)
 {
 	if (sc->above_ls == ls) /* once per line: a line of many attributes looks up once */
 		return sc->above_res;
 	int res = 0;
-	/* up through the item's doc comment and its other attributes */
 	for (size_t l = ls, n = 0; l > 0 && n < INSIDE_LINES && !res; n++) {
 		size_t pe = l - 1, ps = line_start(sc->buf, 0, pe);
 		int marked, kind = line_kind(sc, NULL, ps, pe, &marked);
 		size_t k = lex_first_after_near(&sc->spans, ps, &sc->khint);
 		int doc = k < sc->spans.n && sc->spans.v[k].start < pe && sc->spans.v[k].kind == LK_DOC;
-		if (kind == LINE_COMMENT && !doc) {
-			res = 1; /* a plain comment: the attribute's reason */
-		} else if (kind == LINE_SKIP && sc->buf[line_first(sc->buf, ps, pe)] == '#') {
-			/* #[cfg(…)] on the item: the condition is why its code is unused */
-			res = memmem(sc->buf + ps, pe - ps, "cfg(", 4) &&
-			      rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 1);
-		} else if (kind != LINE_COMMENT && kind != LINE_BLANK) {
+		if (kind == LINE_COMMENT && !doc)
+			res = 1;
+		else if (kind == LINE_SKIP && cfg_attribute(sc->buf, ps, pe))
+			res = rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 1);
+		else if (kind != LINE_COMMENT && !(kind == LINE_SKIP && sc->buf[line_first(sc->buf, ps, pe)] == '#'))
 			break;
-		}
 		l = ps;
 	}
-	(void)p;
 	sc->above_ls = ls;
 	sc->above_res = res;
 	return res;
 }
 
-/* The first lines inside the block opened on the hit's line: a marker comment there justifies the
- * block ("unsafe {" / "    // SAFETY: …"). */
-/* A block opened on the line [ls, le) is still open at its end (code braces only). */
-static int leaves_open(struct scan_ctx *sc, size_t ls, size_t le)
+/* Brace depth of the code bytes in [a, b). */
+static long depth_in(struct scan_ctx *sc, size_t a, size_t b)
 {
 	long depth = 0;
-	size_t k = lex_first_after_near(&sc->spans, ls, &sc->khint);
-	for (size_t i = ls; i < le; i++) {
+	size_t k = lex_first_after_near(&sc->spans, a, &sc->khint);
+	for (size_t i = a; i < b; i++) {
 		if (k < sc->spans.n && sc->spans.v[k].start <= i) {
 			i = sc->spans.v[k++].end - 1;
 			continue;
 		}
 		depth += sc->buf[i] == '{' ? 1 : sc->buf[i] == '}' ? -1 : 0;
 	}
-	return depth > 0;
+	return depth;
 }
 
-static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, size_t hit_ls, size_t le)
+/* The block the match at off opens is still open at the end of its line [ls, le): the braces
+ * from off to le leave some open. One cursor per line, so a line of many matches costs its
+ * length once. */
+static int leaves_open(struct scan_ctx *sc, size_t off, size_t ls, size_t le)
 {
+	if (sc->lo_ls != ls || off < sc->lo_pos) {
+		sc->lo_ls = ls;
+		sc->lo_pos = ls;
+		sc->lo_prefix = 0;
+		sc->lo_total = depth_in(sc, ls, le);
+	}
+	sc->lo_prefix += depth_in(sc, sc->lo_pos, off);
+	sc->lo_pos = off;
+	return sc->lo_total - sc->lo_prefix > 0;
+}
+
+/* The lines after the match's line [.., le) start with a comment holding the marker (once per
+ * line and pattern: the answer is the same for every match on it). */
+static int marked_inside(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi, size_t le)
+{
+	if (sc->in_le[pi] == le)
+		return sc->in_res[pi];
+	sc->in_le[pi] = le;
+	sc->in_res[pi] = 0;
 	int marked;
-	if (!leaves_open(sc, hit_ls, le))
-		return 0; /* "unsafe { *p };": a comment below is after the block, not in it */
 	for (size_t ls = le + 1, n = 0; ls < sc->len && n < INSIDE_LINES; n++) {
 		size_t e = line_end(sc->buf, sc->len, ls);
 		int kind = line_kind(sc, p, ls, e, &marked);
 		if (kind != LINE_BLANK && kind != LINE_COMMENT)
 			return 0;
 		if (marked)
-			return 1;
+			return sc->in_res[pi] = 1;
 		ls = e + 1;
 	}
 	return 0;
@@ -558,8 +739,9 @@ static int rust_justified(struct scan_ctx *sc, const struct rules_pattern *p, si
 {
 	if (sc->buf[off] == '#')
 		return rust_attr_has_reason(sc->buf, sc->len, off, &sc->spans, &sc->khint) ||
-		       comment_after(sc, off, le) || comment_above(sc, p, off, ls) ||
-		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint, 0);
+		       comment_after(sc, off, le) || comment_above(sc, off, ls) ||
+		       rust_attr_cfg_gated_unused(sc->buf, sc->len, off, &sc->spans, &sc->khint,
+						  sc->cfgmacs.n && in_regions(&sc->cfgmacs, off));
 	return sc->waivers.n && p->safety && in_regions(&sc->waivers, off);
 }
 
@@ -592,8 +774,6 @@ static int line_justified(struct scan_ctx *sc, const struct rules_pattern *p, ui
 			ls = ps;
 		}
 	}
-	if (!res && p->opens_block)
-		res = marked_inside(sc, p, hit_ls, le);
 	sc->memo_ls[pi] = hit_ls;
 	sc->memo_res[pi] = res;
 	return res;
@@ -609,6 +789,9 @@ static int justified(struct scan_ctx *sc, const struct rules_pattern *p, uint16_
 		return 1;
 	sc->skip_off = directive ? off : SIZE_MAX;
 	int res = line_justified(sc, p, pi, ls, le);
+	/* "unsafe {" / "    // SAFETY: …": the first thing inside a block still open after the match */
+	if (!res && p->opens_block && leaves_open(sc, off, ls, le))
+		res = marked_inside(sc, p, pi, le);
 	sc->skip_off = SIZE_MAX;
 	return res;
 }
@@ -756,12 +939,15 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 	sc->tests.n = 0;
 	sc->waivers.n = 0;
 	sc->templates.n = 0;
+	sc->cfgmacs.n = 0;
 	int rust = c->lang == RL_RUST;
 	size_t upto = 0;
 	if (sc->nhits && (nd->places || nd->judge || rust)) {
 		upto = sc->hits[sc->nhits - 1].off;
 		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
 			upto = line_end(sc->buf, sc->len, upto) + 1;
+		if (upto > sc->len)
+			upto = sc->len; /* the last line has no newline */
 	}
 	size_t mods = rust ? rust_mod_extent(sc->buf, sc->len) : 0;
 	size_t reach = mods > upto ? mods : upto; /* test attributes matter for hits and declarations */
@@ -781,6 +967,8 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		rust_waivers(sc->buf, sc->len, upto, &sc->spans, &sc->waivers);
 	if (nd->places)
 		rust_template_regions(sc->buf, sc->len, upto, &sc->spans, &sc->templates);
+	if (nd->judge)
+		rust_cfg_macro_regions(sc->buf, sc->len, upto, &sc->spans, &sc->cfgmacs);
 	/* test code is whole lines: from the attribute's line to the closing line */
 	for (size_t i = 0; i < sc->tests.n; i++) {
 		struct rust_region *g = &sc->tests.v[i];
@@ -812,14 +1000,17 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->nhits = 0;
 	sc->limited = 0;
 	sc->lang = c->lang;
+	sc->pats = r->pats;
 	sc->khint = 0;
 	sc->above_ls = SIZE_MAX;
 	sc->cs_span = SIZE_MAX;
 	sc->skip_off = SIZE_MAX;
+	sc->lo_ls = SIZE_MAX;
 	for (size_t i = 0; i < nidx; i++) {
 		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;
 		sc->desc_k[idx[i]] = SIZE_MAX;
+		sc->in_le[idx[i]] = SIZE_MAX;
 	}
 	int sorted = 1; /* one pattern's hits come in order: no sort (300,000 of them cost 30 ms) */
 	for (size_t i = 1; i < sc->nhits && sorted; i++)

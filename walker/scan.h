@@ -50,16 +50,27 @@ struct scan_result {
 	uint16_t limit_pat;  /* SS_LIMIT: the pattern that hit PCRE2's match limit */
 	uint32_t limit_line; /* ... and on which line; its other matches are still
                           reported */
+	int timed;           /* SS_LIMIT from a time budget: depends on the machine, not to be cached */
 };
-#define SCAN_RESULT_INIT                           \
-	{                                          \
-		NULL, 0, 0, SBUF_INIT, SS_OK, 0, 0 \
+#define SCAN_RESULT_INIT                              \
+	{                                             \
+		NULL, 0, 0, SBUF_INIT, SS_OK, 0, 0, 0 \
 	}
 
 struct scan_ctx;
 
 struct scan_ctx *scan_ctx_new(void);
 void scan_ctx_free(struct scan_ctx *sc);
+
+/* A run's regex budget, shared by the contexts of its threads (docs/patterns.md): a pattern that
+ * spends more than SCAN_FILE_BUDGET_NS matching one file is stopped there (SS_LIMIT) and for the
+ * rest of the run (SS_LIMIT from line 1 in every later file it applies to). Thread-safe. */
+#define SCAN_FILE_BUDGET_NS 500000000ull
+struct scan_budget;
+struct scan_budget *scan_budget_new(void);
+void scan_budget_free(struct scan_budget *b);
+/* Use b (owned by the caller, outliving sc's scans); NULL: the file budget only. */
+void scan_ctx_set_budget(struct scan_ctx *sc, struct scan_budget *b);
 
 /* Scan buf[0..len) with the patterns idx[0..nidx). Resets res first. Never
  * fails: the PCRE2 match limit is reported through res->status. */
@@ -73,6 +84,7 @@ static inline void scan_result_reset(struct scan_result *res)
 	res->status = SS_OK;
 	res->limit_pat = 0;
 	res->limit_line = 0;
+	res->timed = 0;
 }
 void scan_result_release(struct scan_result *res);
 

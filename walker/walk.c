@@ -16,9 +16,11 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
+#include <linux/openat2.h>
 
 #include "bytes.h"
 #include "cache.h"
@@ -46,7 +48,8 @@ struct fent {
 	uint16_t name_len;
 	uint8_t type; /* DT_* */
 	uint8_t lang, test;
-	uint8_t tools; /* rules_tool bits configured for its directory */
+	uint8_t tools;  /* rules_tool bits configured for its directory */
+	uint8_t shadow; /* --shard: a Rust file of another shard, read only for the modules it declares */
 };
 
 struct dnode {
@@ -55,13 +58,17 @@ struct dnode {
 	atomic_int fd_users;
 	int fd;
 	char *rel; /* relative to the ignore root, ending in '/' ("" for the ignore
-                root itself) */
+                root itself); freed with the descriptor once nothing lists the
+                directory any more, so a deep chain of open nodes holds one path, not
+                one per level (memory linear in depth) */
 	size_t rellen;
 	size_t name_off;         /* rel[name_off .. rellen - 1) is this directory's name */
 	struct ign_list *ign[2]; /* .ignore, .gitignore */
 	int excluded;            /* ignored, entered only for the tracked files below it */
 	int via_link;            /* reached through a followed symlink */
 	unsigned depth;
+	/* the nearest node at or above this one with an ignore list: matching skips the others */
+	const struct dnode *ign_up;
 	dev_t dev;
 	ino_t ino;
 	unsigned tools; /* rules_tool bits configured here or above (eslint.config.js, biome.json ...) */
@@ -111,6 +118,7 @@ struct worker {
 	size_t ncrec, acrec;
 	struct walk_stats st;
 	uint16_t idx[RULES_MAX_PATTERNS];
+	int in_shadow; /* handling another shard's file (fent.shadow): what it adds is dropped */
 	/* the batch do_files is in: a big file hands the rest of it to other threads */
 	struct dnode *batch_d;
 	uint32_t batch_next, batch_end;
@@ -136,6 +144,8 @@ struct walk {
 	dev_t rootdev;
 	atomic_int fds_open;
 	int fd_budget;
+	/* the run's regex time budget, shared by the workers */
+	struct scan_budget *budget;
 	struct deferred *def; /* under lock */
 	size_t ndef, adef;
 	atomic_size_t ndef_hint;
@@ -187,16 +197,22 @@ static void node_unref(struct walk *w, struct dnode *d)
 	}
 }
 
+/* The last user of d's listing is done: its descriptor, names and path go (its children have
+ * their own paths; its ignore lists stay for them). */
 static void fd_release(struct walk *w, struct dnode *d)
 {
-	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1 && d->fd >= 0) {
-		close(d->fd);
-		d->fd = -1;
-		atomic_fetch_sub(&w->fds_open, 1);
+	if (atomic_fetch_sub_explicit(&d->fd_users, 1, memory_order_acq_rel) == 1) {
+		if (d->fd >= 0) {
+			close(d->fd);
+			d->fd = -1;
+			atomic_fetch_sub(&w->fds_open, 1);
+		}
 		free(d->names);
 		free(d->files);
+		free(d->rel);
 		d->names = NULL;
 		d->files = NULL;
+		d->rel = NULL;
 	}
 }
 
@@ -214,7 +230,15 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	d->name_off = name_off;
 	d->depth = parent ? parent->depth + 1 : 0;
 	d->tools = parent ? parent->tools : 0;
+	d->ign_up = parent ? parent->ign_up : NULL;
 	return d;
+}
+
+/* Call after reading d's ignore files. */
+static void node_set_ignores(struct dnode *d)
+{
+	if (d->ign[0] || d->ign[1])
+		d->ign_up = d;
 }
 
 /* ---- deques ---------------------------------------------------------------------------------- */
@@ -336,6 +360,7 @@ static struct walk_file *add_out(struct worker *me, const struct dnode *d, const
 	}
 	sbuf_add(&p, name, nlen);
 	f->path = sbuf_detach(&p, &f->pathlen);
+	f->shadow = me->in_shadow; /* another shard's: dropped once its modules have served */
 	return f;
 }
 
@@ -356,6 +381,28 @@ static void report_errno(struct worker *me, const struct dnode *d, const char *n
 	struct walk_file *f = add_out(me, d, name, nlen);
 	f->status = WF_UNREADABLE;
 	f->is_dir = is_dir;
+	struct sbuf r = SBUF_INIT;
+	sbuf_addf(&r, "%s: %s", what, strerror(e));
+	f->reason = sbuf_detach(&r, NULL);
+	me->st.unreadable++;
+}
+
+/* An entry for directory d itself: its own path, so that its parent's (freed once listed) is
+ * not needed. */
+static struct walk_file *add_out_dir(struct worker *me, const struct dnode *d)
+{
+	struct walk *w = me->w;
+	size_t from = d->rellen < w->prefix_len ? d->rellen : w->prefix_len;
+	size_t end = d->rellen > from && d->rel[d->rellen - 1] == '/' ? d->rellen - 1 : d->rellen;
+	struct walk_file *f = add_out(me, NULL, d->rel + from, end - from);
+	f->is_dir = 1;
+	return f;
+}
+
+static void report_dir_errno(struct worker *me, const struct dnode *d, const char *what, int e)
+{
+	struct walk_file *f = add_out_dir(me, d);
+	f->status = WF_UNREADABLE;
 	struct sbuf r = SBUF_INIT;
 	sbuf_addf(&r, "%s: %s", what, strerror(e));
 	f->reason = sbuf_detach(&r, NULL);
@@ -385,7 +432,15 @@ static void record(struct worker *me, const struct dnode *d, const char *name, s
 		me->st.skipped_large++;
 	if (status == WF_OK && !me->res.n && !me->res.mods.len)
 		return;
+	if (me->in_shadow && !me->res.mods.len)
+		return;
 	struct walk_file *f = add_out(me, d, name, nlen);
+	if (me->in_shadow) { /* the modules it declares, for mark_test_modules; its results are another shard's */
+		f->lang = fe->lang;
+		f->mods = xmemdup(me->res.mods.buf, me->res.mods.len);
+		f->modslen = me->res.mods.len;
+		return;
+	}
 	f->status = status;
 	f->lang = fe->lang;
 	f->test = fe->test;
@@ -507,7 +562,9 @@ static void content(struct worker *me, const struct dnode *d, const char *name, 
 		return;
 	}
 	me->st.cache_misses++;
-	cache_record(me, cf, fe, scan_now(me, d, name, nlen, buf, len, fe, nidx), h);
+	int status = scan_now(me, d, name, nlen, buf, len, fe, nidx);
+	if (!me->res.timed) /* a time budget's verdict depends on the machine: looked at again next run */
+		cache_record(me, cf, fe, status, h);
 }
 
 static void start_workers(struct walk *w);
@@ -593,8 +650,12 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			if (cf.e && !cache_same_class(cf.e, script ? -1 : fe->lang, fe->test | fe->tools << 1))
 				cf.e = NULL; /* classified differently now: judged anew */
 			if (cf.e && cache_fresh(o->cache, cf.e, &cf.st)) {
-				me->st.cache_hits_stat++;
-				reuse(me, d, name, nlen, fe, cf.e);
+				if (script && cache_entry_lang(cf.e) == RL_OTHER) {
+					me->st.no_pattern++; /* no script: a cold run does not scan it either */
+				} else {
+					me->st.cache_hits_stat++;
+					reuse(me, d, name, nlen, fe, cf.e);
+				}
 				cache_seen(o->cache, cf.e);
 				return;
 			}
@@ -732,7 +793,15 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 		sbuf_reset(&me->path);
 		sbuf_add(&me->path, d->rel, d->rellen);
 		sbuf_add(&me->path, name, fe->name_len);
-		do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+		if (fe->shadow) { /* counted by its own shard: nothing of it shows here but its modules */
+			struct walk_stats keep = me->st;
+			me->in_shadow = 1;
+			do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+			me->in_shadow = 0;
+			me->st = keep;
+		} else {
+			do_file(me, d, d->fd, name, fe->name_len, fe, me->path.buf, me->path.len, d->rellen);
+		}
 	}
 	me->batch_d = NULL;
 }
@@ -744,7 +813,7 @@ static void do_files(struct worker *me, struct dnode *d, uint32_t start, uint32_
 static int ignored(const struct walk *w, const struct dnode *d, const char *path, size_t len, size_t base_off,
 		   int is_dir)
 {
-	for (const struct dnode *n = d; n; n = n->parent)
+	for (const struct dnode *n = d->ign_up; n; n = n->parent ? n->parent->ign_up : NULL)
 		for (int k = 0; k < 2; k++)
 			if (n->ign[k]) {
 				int v = ign_list_match(n->ign[k], path, len, base_off, is_dir);
@@ -760,33 +829,53 @@ static int ignored(const struct walk *w, const struct dnode *d, const char *path
 	return 0;
 }
 
-/* Open a directory whose parent descriptor is gone (over the descriptor
- * budget): component by component from the root, never following a symlink
- * unless --follow. */
-static int open_by_path(struct walk *w, const struct dnode *d)
+/* Open the directory p[0..n) ("a/b/", relative to dirfd, NUL-terminated at or after n) beneath
+ * dirfd without following a symlink in any component (unless follow): openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS where the kernel has it (Linux 5.6), else one component at
+ * a time with O_NOFOLLOW. A component that is a symlink fails with ELOOP, one that climbs out
+ * with EXDEV: a directory swapped for a link during the run is never entered. */
+static int open_beneath(int dirfd, const char *p, size_t n, int follow)
 {
-	const char *p = d->rel + w->prefix_len, *end = d->rel + d->rellen;
-	int fd = dup(w->rootfd);
-	int nf = w->o->follow ? 0 : O_NOFOLLOW;
+	static atomic_int no_openat2;
+	const char *end = p + n;
+	if (!follow && n && p[n] == '\0' && !atomic_load_explicit(&no_openat2, memory_order_relaxed)) {
+		struct open_how how;
+		memset(&how, 0, sizeof(how));
+		how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+		long fd = syscall(SYS_openat2, dirfd, p, &how, sizeof(how));
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+			return (int)fd;
+		atomic_store_explicit(&no_openat2, 1, memory_order_relaxed); /* an old kernel or a filter */
+	}
+	int fd = dup(dirfd);
+	int nf = follow ? 0 : O_NOFOLLOW;
 	while (fd >= 0 && p < end) {
 		const char *s = memchr(p, '/', (size_t)(end - p));
 		char nm[NAME_MAX + 1];
-		size_t n = (size_t)(s - p);
-		if (n > NAME_MAX) {
+		size_t k = s ? (size_t)(s - p) : (size_t)(end - p);
+		if (k > NAME_MAX || (k == 2 && p[0] == '.' && p[1] == '.')) {
 			close(fd);
-			errno = ENAMETOOLONG;
+			errno = k > NAME_MAX ? ENAMETOOLONG : EXDEV;
 			return -1;
 		}
-		memcpy(nm, p, n);
-		nm[n] = '\0';
-		int nfd = openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
+		memcpy(nm, p, k);
+		nm[k] = '\0';
+		int nfd = k ? openat(fd, nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf) : dup(fd);
 		int e = errno;
 		close(fd);
 		errno = e;
 		fd = nfd;
-		p = s + 1;
+		p += k + 1;
 	}
 	return fd;
+}
+
+/* Open a directory whose parent descriptor is gone (over the descriptor budget): from the root,
+ * never following a symlink unless --follow. */
+static int open_by_path(struct walk *w, const struct dnode *d)
+{
+	return open_beneath(w->rootfd, d->rel + w->prefix_len, d->rellen - w->prefix_len, w->o->follow);
 }
 
 /* Which of the walker's own caches does directory rel (relative to the walk root, len bytes, ""
@@ -911,7 +1000,7 @@ static int resolve_deferred(struct worker *me, int block)
 			if (!repo_is_tracked(w->repo, me->path.buf, me->path.len)) {
 				me->st.ignored++;
 			} else if (in_shard(w, me->path.buf, me->path.len)) {
-				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools };
+				struct fent fe = { 0, (uint16_t)df->nlen, DT_REG, df->lang, df->test, df->tools, 0 };
 				count_file(me, me->path.buf, me->path.len, d->rellen);
 				size_t len = me->path.len;
 				char *rel = xmemdup(me->path.buf, len);
@@ -1024,14 +1113,18 @@ static int decide(struct worker *me, struct dnode *d, int fd, struct fent *fe, c
 		*sub = c;
 		return ENT_DIR;
 	}
-	if (!in_shard(w, me->path.buf, me->path.len))
-		return ENT_SKIP;
-	count_file(me, me->path.buf, me->path.len, d->rellen);
 	struct rules_class cls;
 	rules_classify(me->w->r, me->path.buf, me->path.len, d->rellen, &cls);
+	/* another shard's file: skipped, but a Rust file may declare this shard's test modules */
+	int shadow = !in_shard(w, me->path.buf, me->path.len);
+	if (shadow && (cls.lang != RL_RUST || w->o->list_files))
+		return ENT_SKIP;
+	if (!shadow)
+		count_file(me, me->path.buf, me->path.len, d->rellen);
 	fe->lang = cls.lang;
 	fe->test = cls.test;
 	fe->tools = (uint8_t)d->tools;
+	fe->shadow = (uint8_t)shadow;
 	return ENT_FILE;
 }
 
@@ -1056,7 +1149,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	fd_release(w, pd);
 	if (fd < 0) {
 		if (!(e == ELOOP && !o->follow))
-			report_errno(me, pd, nm, nlen, 1, "unable to open directory", e);
+			report_dir_errno(me, d, "unable to open directory", e);
 		goto done;
 	}
 	if (o->one_fs || o->follow) {
@@ -1064,7 +1157,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		if (fstat(fd, &st)) {
 			e = errno;
 			close(fd);
-			report_errno(me, pd, nm, nlen, 1, "unable to stat directory", e);
+			report_dir_errno(me, d, "unable to stat directory", e);
 			goto done;
 		}
 		d->dev = st.st_dev;
@@ -1075,7 +1168,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 		if (o->follow && is_loop(d)) {
 			close(fd);
-			struct walk_file *f = add_out(me, pd, nm, nlen);
+			struct walk_file *f = add_out_dir(me, d);
 			f->status = WF_LINK_LOOP;
 			f->is_dir = 1;
 			goto done;
@@ -1122,12 +1215,13 @@ static void do_dir(struct worker *me, struct dnode *d)
 		}
 	}
 	if (list_err)
-		report_errno(me, pd, nm, nlen, 1, "unable to list directory", list_err);
+		report_dir_errno(me, d, "unable to list directory", list_err);
 	if (!o->no_ignore && !d->excluded) {
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);
 		if (has_gitignore)
 			d->ign[1] = ign_list_read_in_tree(fd, ".gitignore", d->rel, w->icase);
+		node_set_ignores(d);
 	}
 
 	/* decide each entry */
@@ -1137,8 +1231,14 @@ static void do_dir(struct worker *me, struct dnode *d)
 	/* --max-depth N: the files of directories down to depth N; only their subdirectories stop */
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 	/* first the tools configured here, so that every file and subdirectory below knows them */
-	for (size_t i = 0; i < me->nents && w->r->tools_used; i++)
-		d->tools |= rules_tool_of_name(me->names.buf + me->ents[i].name_off, me->ents[i].name_len);
+	for (size_t i = 0; i < me->nents && w->r->tools_used; i++) {
+		const char *tn = me->names.buf + me->ents[i].name_off;
+		unsigned tool = rules_tool_of_name(tn, me->ents[i].name_len);
+		struct stat tst; /* a configuration is a file: a directory of that name configures nothing */
+		if (tool && (me->ents[i].type == DT_REG ||
+			     (me->ents[i].type == DT_UNKNOWN && !fstatat(fd, tn, &tst, 0) && S_ISREG(tst.st_mode))))
+			d->tools |= tool;
+	}
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
 	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];
@@ -1279,6 +1379,7 @@ static void worker_init(struct worker *me, struct walk *w, int id)
 	pthread_mutex_init(&me->lock, NULL);
 	atomic_init(&me->avail, 0);
 	me->sc = scan_ctx_new();
+	scan_ctx_set_budget(me->sc, w->budget);
 	me->dents = xmalloc(DENTS_BUF);
 	sbuf_init(&me->path, 256);
 	sbuf_init(&me->names, 4096);
@@ -1356,6 +1457,7 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 				a->ign[1] = ign_list_read_in_tree(dfd, ".gitignore", a->rel, w->icase);
 				if (w->r->tools_used)
 					a->tools |= rules_tools_in_dir(dfd);
+				node_set_ignores(a);
 				close(dfd);
 			}
 		}
@@ -1398,6 +1500,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	w.r = r;
 	w.disp = (struct sbuf)SBUF_INIT;
 	struct worker me;
+	w.budget = scan_budget_new();
 	worker_init(&me, &w, 0);
 	const char *base = strrchr(root, '/');
 	base = base ? base + 1 : root;
@@ -1432,6 +1535,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	add_stats(&out->stats, &me.st);
 	out->stats.threads_used = 1;
 	worker_release(&me);
+	scan_budget_free(w.budget);
 	return 0;
 }
 
@@ -1471,10 +1575,14 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 		sbuf_add(&rel, rootn->rel, rootn->rellen);
 		sbuf_add(&rel, p, base);
 		struct dnode *dn = node_new(rootn, rel.buf, rel.len, rootn->rellen);
-		int dfd = base ? openat(w->rootfd, dn->rel + rootn->rellen, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-			       : w->rootfd;
+		/* git listed it, but a directory on the way may have been swapped for a symlink since:
+		 * resolved beneath the root, never through a link (even with -L: git lists no path
+		 * below a symlink) */
+		int dfd = base ? open_beneath(w->rootfd, dn->rel + rootn->rellen, base, 0) : w->rootfd;
 		struct stat st;
-		if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (dfd < 0 && (errno == ELOOP || errno == EXDEV)) {
+			me->st.symlinks++;
+		} else if (dfd < 0 || fstatat(dfd, p + base, &st, AT_SYMLINK_NOFOLLOW)) {
 			report_errno(me, dn, p + base, len - base, 0, "unable to stat", errno);
 		} else if (S_ISLNK(st.st_mode)) {
 			me->st.symlinks++;
@@ -1486,7 +1594,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 				unsigned tools = rootn->tools;
 				if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
 					tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
-				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools };
+				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools, 0 };
 				me->st.files++;
 				do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
 			}
@@ -1601,7 +1709,7 @@ static void walk_rewalk(struct worker *me, struct dnode *rootn)
 				lost = 1;
 				break;
 			}
-			struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0 };
+			struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0, 0 };
 			struct dnode *c = NULL;
 			int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 			unsigned self_here =
@@ -1637,7 +1745,7 @@ static void walk_rewalk(struct worker *me, struct dnode *rootn)
 				report_errno(me, d, name, nl, 0, "unable to stat", errno);
 			continue;
 		}
-		struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0 };
+		struct fent fe = { 0, (uint16_t)nl, dtype_of(st.st_mode), 0, 0, 0, 0 };
 		struct dnode *c = NULL;
 		int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 		unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
@@ -1844,7 +1952,7 @@ static void mark_test_modules(struct walk_result *out, const struct rules *r)
 		free(f->mods);
 		f->mods = NULL;
 		f->modslen = 0;
-		if (f->status == WF_OK && !f->n && !f->is_dir && !f->reason) {
+		if ((f->status == WF_OK && !f->n && !f->is_dir && !f->reason) || f->shadow) {
 			free(f->path);
 			free(f->m);
 			continue;
@@ -1899,7 +2007,12 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 
 	struct rlimit rl;
 	long lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 1024;
-	long budget = lim - 16 - 2L * o->jobs;
+	/* each worker holds up to two descriptors of its own (a file, a directory being opened):
+	 * no more workers than the limit leaves room for beside 16 spare and 4 directories, or
+	 * -j 256 under ulimit -n 64 fails files with EMFILE whenever the threads open at once */
+	long maxjobs = (lim - 16 - 4) / 2;
+	int jobs = o->jobs < 1 ? 1 : maxjobs < 1 ? 1 : o->jobs > maxjobs ? (int)maxjobs : o->jobs;
+	long budget = lim - 16 - 2L * jobs;
 	w.fd_budget = budget < 4 ? 4 : budget > 100000 ? 100000 : (int)budget;
 
 	if (strcmp(root, ".") && strcmp(root, "./")) {
@@ -1959,7 +2072,8 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	sbuf_release(&pre);
 	w.rootfd = dup(rootfd);
 
-	w.nwk = o->mode == WM_SEQUENTIAL || o->jobs < 1 ? 1 : o->jobs;
+	w.budget = scan_budget_new();
+	w.nwk = o->mode == WM_SEQUENTIAL ? 1 : jobs;
 	w.wk = xcalloc((size_t)w.nwk, sizeof(*w.wk));
 	for (int i = 0; i < w.nwk; i++)
 		worker_init(&w.wk[i], &w, i);
@@ -2004,15 +2118,22 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	free(w.def);
 	if (w.rootfd >= 0)
 		close(w.rootfd);
+	int rc = 0;
+	if (w.repo && repo_index_error(w.repo)) { /* what is tracked is unknown: the walk cannot be right */
+		rc = err_set(ERR_GIT, "%s (git fails on it too); repair it, or walk with --no-ignore",
+			     repo_index_error(w.repo));
+		walk_result_release(out);
+	}
 	repo_free(w.repo);
 	pthread_mutex_destroy(&w.lock);
 	pthread_cond_destroy(&w.cond);
+	scan_budget_free(w.budget);
 	sbuf_release(&w.disp);
 	if (!o->list_files && !o->raw_modules)
 		mark_test_modules(out, r);
 	if (!o->unsorted && out->n > 1)
 		qsort(out->files, out->n, sizeof(*out->files), cmp_file);
-	return 0;
+	return rc;
 }
 
 void walk_result_release(struct walk_result *res)

@@ -115,6 +115,7 @@ struct walk_file {
 	char *reason; /* WF_UNREADABLE: what failed and why */
 	char *mods;   /* Rust: the module files it declares (rust.h); used by the walk, then freed */
 	size_t modslen;
+	int shadow; /* --shard: another shard's file, kept only for its modules until the walk ends */
 };
 
 struct walk_stats {

@@ -957,7 +957,7 @@ static int cycle(struct watch *w, const struct watch_sink *sink)
 		return -1;
 	if (w->reload) {
 		struct rules *nr;
-		if (run_rules(o, &nr)) {
+		if (run_rules(o, &nr, &w->warn)) {
 			sbuf_addf(&w->warn, "walker: warning: %s; the previous patterns stay in use\n", err_msg());
 		} else if (!memcmp(nr->digest, w->r->digest, 16)) {
 			rules_free(nr);
@@ -1362,7 +1362,7 @@ int watch_new(struct watch **out, const struct opts *o)
 		R->wo.hooks = &R->hooks;
 		run_self_find(&R->wo, R->real, o->cache_file, &R->self);
 	}
-	if (!rc && run_rules(o, &w->r))
+	if (!rc && run_rules(o, &w->r, &w->warn))
 		rc = -1;
 	if (!rc) {
 		w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);

@@ -21,7 +21,8 @@ printf 'fn t() { a.unwrap(); }\n' >"$(printf '%s/src/cr\r.rs' "$R")"
 printf 'fn t() { a.unwrap(); }\n' >"$R/tests/it.rs"
 mkdir -p "$R/clean" && printf 'fn ok() {}\n' >"$R/clean/ok.rs"
 printf '// TODO one\n// TODO two\n' >"$R/src/todo.rs"
-printf '[pattern todo]\nregex = \\bTODO\\b\naction = count\nthreshold = 1\nlangs = rust\nadvice = 100%% sure: file, issues\n' >"$R/.walker.conf"
+# unwrap only counts by default: forbidden here, for violations in file names that need escaping
+printf '[pattern todo]\nregex = \\bTODO\\b\naction = count\nthreshold = 1\nlangs = rust\nadvice = 100%% sure: file, issues\n[pattern unwrap]\naction = forbid\n' >"$R/.walker.conf"
 
 # --- github ------------------------------------------------------------------------------------
 g=$(cd "$R" && "$W" --format github .)

@@ -120,7 +120,7 @@ check_eq "stress-monorepo: git check-ignore agrees with the manifest's ignored l
 check_eq "stress-monorepo: ignored_files count" "$(echo "$want" | wc -l)" "$(mf "$m" .counts.ignored_files)"
 
 # --- ground truth against an independent count (grep -P) -----------------------------------
-# Written from docs/fixtures.md, independent of the generator: a file's language comes from its
+# Written from docs/patterns.md, independent of the generator: a file's language comes from its
 # extension, or for a name without one from the interpreter its shebang names. Every hit of a
 # pattern's regex in a scanned file of its language is in the manifest once, as a match or a decoy.
 classify() { # stdin: paths; stdout: "LANG PATH" for the files of a known language
@@ -141,10 +141,11 @@ classify() { # stdin: paths; stdout: "LANG PATH" for the files of a known langua
 		[ -n "$l" ] && printf '%s %s\n' "$l" "$p"
 	done
 }
-# language, pattern, PCRE (no spaces in a regex: the fields are split on them)
+# language, pattern, PCRE: the built-in set of walker --list-patterns (the regex is the rest of the
+# line, spaces included)
 RULES='rust unsafe unsafe\s*\{
 rust unsafe_impl unsafe\s+impl\b
-rust transmute mem::transmute
+rust transmute (?<![\w.])(?<!fn )transmute\s*(?:::\s*<[^;{]*?>\s*)?\(
 rust unwrap \.unwrap\(\)
 rust expect \.expect\(
 rust allow #!?\[(?:allow|expect)\s*\(
@@ -205,16 +206,30 @@ missing=$(printf '%s\n' "$RULES" | while read -r lang name re; do
 	jq -e --arg p "$name" 'any(.matches[]; .pattern == $p) and any(.decoys[]; .pattern == $p)' "$m" >/dev/null || echo "$name"
 done)
 check_eq "stress-patterns: every default pattern has matches and decoys" "" "$missing"
-# declared test modules (#[cfg(test)] mod name;) and test paths are all test code; spec/support is not
+# declared test modules (#[cfg(test)] mod name;) and test paths are all test code (test inputs:
+# testdata, test_cases, fixtures; Rust's examples), but for the patterns judged in tests too;
+# spec/support and Go's examples are not
 for p in rust/src/checks.rs rust/src/helpers/mod.rs rust/src/helpers/fixtures.rs rust/src/parser/tests.rs \
-	rust/benches/throughput.rs rust/src/codec_test.rs rust/src/codec_tests.rs ts/src/view.test.tsx ts/src/util_test.ts; do
+	rust/benches/throughput.rs rust/src/codec_test.rs rust/src/codec_tests.rs ts/src/view.test.tsx ts/src/util_test.ts \
+	go/testdata/golden.go py/test_cases/case_01.py c/fixtures/input.c rust/examples/demo.rs; do
 	check_eq "stress-patterns: $p is test code" "test" \
-		"$(jq -r --arg p "$p" '[.matches[] | select(.file == $p) | .outcome] | unique | join(" ")' "$m")"
+		"$(jq -r --arg p "$p" '[.matches[] | select(.file == $p and (.pattern | test("^(breakpoint|pdb|binding_pry|byebug|debugger)$") | not)) | .outcome] | unique | join(" ")' "$m")"
 done
-for p in rb/spec/support/helper.rb py/pkg/testing.py go/testdata/golden.go; do
+for p in rb/spec/support/helper.rb py/pkg/testing.py go/examples/basic.go; do
 	check_eq "stress-patterns: $p is source code" "0" \
 		"$(jq --arg p "$p" '[.matches[] | select(.file == $p and .outcome == "test")] | length' "$m")"
 done
+# eslint_disable and biome_ignore apply only below an ESLint or Biome configuration: ts/ has both,
+# js/lib/ ESLint only, js/__tests__/ and js/bin/ neither
+for c in "ts/src eslint_disable 1" "ts/src biome_ignore 1" "js/lib eslint_disable 1" "js/lib biome_ignore 0" \
+	"js/__tests__ eslint_disable 0" "js/bin biome_ignore 0"; do
+	set -- $c
+	check_eq "stress-patterns: $2 under $1/ is judged: $3" "$3" \
+		"$(jq --arg d "$1/" --arg p "$2" '[.matches[] | select(.pattern == $p and (.file | startswith($d)))] | length > 0 | if . then 1 else 0 end' "$m")"
+done
+# a crate root's documented waiver covers it and the modules it declares; a TODO reason covers nothing
+check_eq "stress-patterns: no SAFETY violation in the waived crate rust/ffi, some in rust/debt" "0 1" \
+	"$(jq '[.matches[] | select((.file | startswith("rust/ffi/")) and .outcome == "violation" and (.pattern | test("^(unsafe|unsafe_impl|transmute)$")))] | length' "$m") $(jq '[.matches[] | select((.file | startswith("rust/debt/")) and .outcome == "violation" and (.pattern | test("^(unsafe|unsafe_impl|transmute)$")))] | length > 0 | if . then 1 else 0 end' "$m")"
 
 # --- --seed: decimal or 0x-hex only ------------------------------------------------------------
 S=$T/seeds; mkdir -p "$S"

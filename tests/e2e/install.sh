@@ -29,7 +29,7 @@ if command -v mandoc >/dev/null 2>&1; then
 		# the sibling page is not in the system's manual database: that one STYLE note is expected
 		lint=$(mandoc -T lint "$m" 2>&1 | grep -v 'outdated mandoc.db' | grep -v 'referenced manual not found: Xr \(walker\|genfixtures\) 1')
 		check_eq "$prog.1: mandoc -T lint is clean" "" "$lint"
-		check_eq "$prog.1: the same options as $prog --help" "$(help_opts "build/$prog")" "$(man_opts "$m")"
+		check_eq "$prog.1: the same options as $prog --help" "$(help_opts "$B/$prog")" "$(man_opts "$m")"
 	done
 	check "walker.1: at least 30 options found (the extraction works)" test "$(man_opts "$D$P/share/man/man1/walker.1" | wc -l)" -ge 30
 else
@@ -46,7 +46,7 @@ if command -v bash >/dev/null 2>&1; then
 		"$(PATH=$D$P/bin:$PATH bash -c '. "$1"; COMP_WORDS=(genfixtures stress-h); COMP_CWORD=1; _genfixtures; echo "${COMPREPLY[*]}"' sh \
 			"$D$P/share/bash-completion/completions/genfixtures")"
 	for prog in walker genfixtures; do
-		missing=$(help_opts "build/$prog" | while read -r o; do
+		missing=$(help_opts "$B/$prog" | while read -r o; do
 			bash -c '. "$1"; COMP_WORDS=("$2" "$3"); COMP_CWORD=1; _$2; printf "%s\n" "${COMPREPLY[@]}"' sh "$C" $prog "$o" |
 				grep -qx -- "$o" || echo "$o"; done)
 		check_eq "completion: $prog completes every option of --help" "" "$missing"

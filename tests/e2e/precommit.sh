@@ -23,8 +23,8 @@ sleep 2.1 # past the cache's racy window
 check_eq "named files: a second run is answered by the cache (hits by stat, no miss)" "$(wc -l <"$T/files.txt") 0" \
 	"$(cd "$T/fx/stress-patterns" && xargs -d '\n' "$W" --cache "$T/c" --stats --format json <"$T/files.txt" |
 		jq -r '"\(.stats.cache.hits_stat + .stats.files_without_patterns) \(.stats.cache.misses)"')"
-printf 'fn f() { x.unwrap(); }\n' >"$T/fx/stress-patterns/.hidden.rs"
-check_eq "a hidden file named on the command line is checked" ".hidden.rs:1:11: unwrap" \
+printf 'fn f() { unsafe { x() } }\n' >"$T/fx/stress-patterns/.hidden.rs"
+check_eq "a hidden file named on the command line is checked" ".hidden.rs:1:10: unsafe" \
 	"$(cd "$T/fx/stress-patterns" && "$W" ./.hidden.rs | head -n 1 | cut -d: -f1-4)"
 
 if ! command -v pre-commit >/dev/null 2>&1; then

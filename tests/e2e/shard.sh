@@ -35,10 +35,10 @@ done
 # the split is a fixed function of the path (XXH3-64 of the path relative to the root): the same
 # on every machine and from any working directory
 check_eq "stress-patterns: files per shard of 4, pinned" "$(cat <<'EOF2'
-1 22
+1 23
 2 28
-3 16
-4 34
+3 23
+4 37
 EOF2
 )" "$(cd "$T/stress-patterns" && for i in 1 2 3 4; do printf '%s %s\n' $i "$("$W" --files --shard $i/4 . | wc -l)"; done)"
 check_eq "the shard of a file does not depend on the working directory" \

@@ -3,7 +3,8 @@
 # counts, hostile trees, config errors, exit statuses.
 set -u
 . "$(dirname "$0")/lib.sh"
-W=$B/walker
+# absolute: the tests cd into trees, and B may be relative or absolute
+W=$(cd "$(dirname "$B/walker")" && pwd)/walker
 GEN=$B/genfixtures
 T=$TMPROOT/walk
 rm -rf "$T"; mkdir -p "$T"
@@ -24,13 +25,13 @@ got() {
 for f in stress-patterns stress-monorepo stress-large-file stress-hostile stress-nested scale-300; do
 	w=$(want "$T/$f.manifest.json")
 	for mode in "--mode sequential" "--mode parallel -j 2" "--mode parallel -j 7" "--mode auto --spawn-threshold 1 --spawn-delay 0 -j 3" ""; do
-		g=$(cd "$T/$f" && "$OLDPWD/$W" --format json $mode . 2>/dev/null | got)
+		g=$(cd "$T/$f" && "$W" --format json $mode . 2>/dev/null | got)
 		check_eq "$f ${mode:---mode auto}: every planted match, right outcome, nothing else" "$w" "$g"
 	done
 done
 check_eq "stress-large-file: the 11 MB file is skipped as too large" "stress-large-file/oversize_11mb.rs too large" \
-	"$(cd "$T" && "$OLDPWD/$W" --format json stress-large-file | jq -r '.skipped[] | "\(.file) \(.reason)"')"
-g=$(cd "$T/git/stress-monorepo" && "$OLDPWD/$W" --format json . | got)
+	"$(cd "$T" && "$W" --format json stress-large-file | jq -r '.skipped[] | "\(.file) \(.reason)"')"
+g=$(cd "$T/git/stress-monorepo" && "$W" --format json . | got)
 check_eq "stress-monorepo --git: ground truth from inside the repository" "$(want "$T/git/stress-monorepo.manifest.json")" "$g"
 
 # --- docs/patterns.md's table of built-in patterns is the walker's own ---------------------------
@@ -42,31 +43,65 @@ check_eq "docs/patterns.md lists exactly the built-in patterns (tools/patterns-t
 R=$T/git/stress-monorepo
 check_eq "stress-monorepo: walked files == git ls-files -co --exclude-standard" \
 	"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
-	"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 # tracked files are never ignored, even inside an ignored directory; a subdirectory walk sees the
 # ignore files above it
 ign=$(jq -r '.ignored[0]' "$T/git/stress-monorepo.manifest.json")
 (cd "$R" && git add -f "$ign" && printf 'x\n' >>.git/info/exclude) || fail "force-add an ignored file"
 check_eq "a force-added ignored file is walked, as git lists it" \
 	"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
-	"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 sub=crates/auth
 check_eq "from a subdirectory: the same files as git" \
 	"$(cd "$R/$sub" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
-	"$(cd "$R/$sub" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$R/$sub" && "$W" --files --hidden . | LC_ALL=C sort)"
 printf 'zz-ceiling.rs\n' >>"$R/.git/info/exclude"; : >"$R/$sub/zz-ceiling.rs"
-check_eq ".git/info/exclude applies inside the repository" "" "$(cd "$R/$sub" && "$OLDPWD/$W" --files . | grep zz-ceiling)"
+check_eq ".git/info/exclude applies inside the repository" "" "$(cd "$R/$sub" && "$W" --files . | grep zz-ceiling)"
 check_eq "GIT_CEILING_DIRECTORIES stops the search for the repository (and so its exclude file)" "zz-ceiling.rs" \
-	"$(cd "$R/$sub" && GIT_CEILING_DIRECTORIES=$R/crates "$OLDPWD/$W" --files . | grep zz-ceiling)"
+	"$(cd "$R/$sub" && GIT_CEILING_DIRECTORIES=$R/crates "$W" --files . | grep zz-ceiling)"
 rm -f "$R/$sub/zz-ceiling.rs"
 # the index is read without libgit2, in each of its versions (4 compresses paths)
 for v in 2 3 4; do
 	git -C "$R" update-index --index-version $v
 	check_eq "index $v: walked files == git ls-files -co --exclude-standard" \
 		"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
-		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+		"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# an index the walker cannot read must never mean "nothing tracked" (the force-added file under an
+# ignored directory silently gone, PASS): split and sparse indexes are read as git reads them; a
+# truncated one, a wrong entry count, a missing shared index or a FIFO end the run with exit 2
+gitfiles() { (cd "$1" && git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done | LC_ALL=C sort); }
+wfiles() { (cd "$1" && timeout 20 "$W" --no-cache --files --hidden . | LC_ALL=C sort); }
+X=$T/index-split; rm -rf "$X"; cp -a "$R" "$X"
+git -C "$X" update-index --split-index && printf 'fn new() {}\n' >"$X/split-new.rs" && git -C "$X" add split-new.rs &&
+	git -C "$X" rm -q --cached "$(git -C "$X" ls-files | grep '\.rs$' | head -n 1)"
+check_eq "a split index: walked files == git's (with the force-added ignored file)" "$(gitfiles "$X") 1" \
+	"$(wfiles "$X") $(ls "$X/.git" | grep -c '^sharedindex\.' | sed 's/^[1-9][0-9]*$/1/')"
+rm -f "$X"/.git/sharedindex.*
+(cd "$X" && timeout 20 "$W" --no-cache --files . >/dev/null 2>"$T/err"); rc=$?
+check_eq "a split index without its shared index: exit 2 naming it (git fails too)" "2 1 1" \
+	"$rc $(grep -c 'sharedindex' "$T/err") $(git -C "$X" status >/dev/null 2>&1 || echo 1)"
+X=$T/index-sparse; rm -rf "$X"; cp -a "$R" "$X"
+git -C "$X" sparse-checkout set --cone --sparse-index crates/auth "$(dirname "$ign")" >/dev/null 2>&1
+check_eq "a sparse index: walked files == git's (those in the work tree)" "$(gitfiles "$X")" "$(wfiles "$X")"
+for damage in truncated count+1 count-1 fifo; do
+	X=$T/index-$damage; rm -rf "$X"; cp -a "$R" "$X"
+	sz=$(stat -c %s "$X/.git/index"); n=$(od -An -tu1 -j8 -N4 "$X/.git/index" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	case $damage in
+	truncated) truncate -s $((sz / 2)) "$X/.git/index" ;;
+	count+1) printf "$(printf '\\%03o\\%03o' $(((n + 1) / 256 % 256)) $(((n + 1) % 256)))" |
+		dd of="$X/.git/index" bs=1 seek=10 conv=notrunc status=none ;;
+	count-1) printf "$(printf '\\%03o\\%03o' $(((n - 1) / 256 % 256)) $(((n - 1) % 256)))" |
+		dd of="$X/.git/index" bs=1 seek=10 conv=notrunc status=none ;;
+	fifo) rm "$X/.git/index"; mkfifo "$X/.git/index" ;;
+	esac
+	(cd "$X" && timeout 20 "$W" --no-cache --files . >/dev/null 2>"$T/err"); rc=$?
+	check_eq "an index $damage: exit 2 at once with one line, never 'nothing tracked'" "2 1" "$rc $(grep -c 'git index' "$T/err")"
+done
+X=$T/index-fifo-config; rm -rf "$X"; cp -a "$R" "$X"; rm "$X/.git/config"; mkfifo "$X/.git/config"
+(cd "$X" && timeout 20 "$W" --no-cache --changed-since HEAD --files . >/dev/null 2>"$T/err"); rc=$?
+check_eq "--changed-since with a FIFO as .git/config: exit 2, no hang" "2 1" "$rc $(grep -c 'not a regular file' "$T/err")"
 # .gitignore files as git reads them: a symlinked one is not followed (git: "unable to access
 # '.gitignore': Too many levels of symbolic links"), one over 4 MiB is applied (git's limit is
 # 100 MiB), in the walked directories and above the walk root alike
@@ -76,15 +111,15 @@ ln -s "$T/outside-ignore" "$I/.gitignore"; ln -s "$T/outside-ignore" "$I/sub/.gi
 : >"$I/a.log"; : >"$I/sub/b.log"; : >"$I/sub/deep/c.log"; : >"$I/sub/deep/keep.rs"
 gitls() { (cd "$1" && git ls-files -co --exclude-standard 2>/dev/null | while read -r f; do [ -L "$f" ] || echo "$f"; done | LC_ALL=C sort); }
 check_eq "a symlinked .gitignore is not followed, as git" "$(gitls "$I")" \
-	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$I" && "$W" --files --hidden . | LC_ALL=C sort)"
 check_eq "a symlinked .gitignore above the walk root is not followed either" "$(gitls "$I/sub/deep")" \
-	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$I/sub/deep" && "$W" --files --hidden . | LC_ALL=C sort)"
 rm "$I/.gitignore" "$I/sub/.gitignore"
 { printf '*.log\n'; head -c 5000000 /dev/zero | tr '\0' '#'; printf '\n*.rs\n'; } >"$I/sub/.gitignore"
 check_eq "a 5 MB .gitignore is applied, as git" "$(gitls "$I")" \
-	"$(cd "$I" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$I" && "$W" --files --hidden . | LC_ALL=C sort)"
 check_eq "a 5 MB .gitignore above the walk root is applied" "$(gitls "$I/sub/deep")" \
-	"$(cd "$I/sub/deep" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+	"$(cd "$I/sub/deep" && "$W" --files --hidden . | LC_ALL=C sort)"
 # core.ignoreCase: "false" (as libgit2 and git init write it) keeps the fast path; "true" makes
 # *.log match BUILD.LOG, as git does
 mkdir -p "$R/CaseDir"; : >"$R/CaseDir/BUILD.LOG"; : >"$R/CaseDir/Main.rs"
@@ -92,25 +127,26 @@ for v in false true; do
 	git -C "$R" config core.ignorecase $v
 	check_eq "core.ignoreCase $v: walked files == git ls-files -co --exclude-standard" \
 		"$(cd "$R" && git ls-files -co --exclude-standard | LC_ALL=C sort)" \
-		"$(cd "$R" && "$OLDPWD/$W" --files --hidden . | LC_ALL=C sort)"
+		"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" config core.ignorecase false
 rm -rf "$R/CaseDir"
 
 # --- per-pattern counts agree with ripgrep -----------------------------------------------------
 if command -v rg >/dev/null 2>&1; then
+	"$W" --list-patterns | cut -f3 >"$T/regexes" # one a line: a regex may hold a space
 	for f in stress-patterns stress-monorepo; do
 		bad=""
-		for re in $("$W" --list-patterns | cut -f3 | tr '\n' ' '); do
+		while IFS= read -r re; do
 			a=$(cd "$T" && rg -P --count-matches --no-require-git --max-filesize 10M -e "$re" "$f" | LC_ALL=C sort)
-			b=$(cd "$T" && "$OLDPWD/$W" --no-defaults -e "p=$re" --format json "$f" |
+			b=$(cd "$T" && "$W" --no-defaults -e "p=$re" --format json "$f" |
 				jq -r '[.counted[], .test[]] | group_by(.file)[] | "\(.[0].file):\(length)"' | LC_ALL=C sort)
-			[ "$a" = "$b" ] || bad="$bad $re"
-		done
+			[ -n "$a" ] && [ "$a" = "$b" ] || bad="$bad $re"
+		done <"$T/regexes"
 		check_eq "$f: every default regex counts per file exactly as rg -P --count-matches" "" "$bad"
 	done
 	a=$(cd "$T" && rg -P -c --count-matches --no-require-git --max-filesize 10M 'unsafe\s*\{' stress-large-file | LC_ALL=C sort)
-	b=$(cd "$T" && "$OLDPWD/$W" --no-defaults -e 'u=unsafe\s*\{' --format json stress-large-file |
+	b=$(cd "$T" && "$W" --no-defaults -e 'u=unsafe\s*\{' --format json stress-large-file |
 		jq -r '[.counted[], .test[]] | group_by(.file)[] | "\(.[0].file):\(length)"' | LC_ALL=C sort)
 	check_eq "stress-large-file (mapped files): counts as rg" "$a" "$b"
 else
@@ -119,7 +155,7 @@ fi
 
 # --- hostile trees -----------------------------------------------------------------------------
 H=$T/stress-hostile
-out=$(cd "$T" && timeout 60 "$OLDPWD/$W" --format json stress-hostile 2>/dev/null); rc=$?
+out=$(cd "$T" && timeout 60 "$W" --format json stress-hostile 2>/dev/null); rc=$?
 check_eq "stress-hostile: exit 1 (violations), no crash" 1 $rc
 check_eq "stress-hostile: binary file and FIFO are skipped with their reason" \
 	"stress-hostile/binary.rs binary|stress-hostile/fifo fifo" \
@@ -128,19 +164,26 @@ check_eq "stress-hostile: no path leaves the tree through a link" 0 \
 	"$(printf '%s' "$out" | jq -r '.. | .file? // empty' | grep -c -e outside -e loop -e etc/)"
 n=$(printf '%s' "$out" | grep -c -F 'stress-hostile/bad-\udcff\udcfe-utf8.rs')
 check "stress-hostile: invalid UTF-8 names come out as \\udcXX in JSON" test "$n" -gt 0
-txt=$(cd "$T" && "$OLDPWD/$W" --all stress-hostile 2>/dev/null)
+txt=$(cd "$T" && "$W" --all stress-hostile 2>/dev/null)
 check "text output quotes a name with a newline" sh -c "printf '%s' '$(printf '%s' "$txt" | grep -c '^"stress-hostile/new\\nline.rs":')' | grep -qv '^0$'"
-err=$(cd "$T" && timeout 60 "$OLDPWD/$W" -L stress-hostile 2>&1 >/dev/null); rc=$?
+err=$(cd "$T" && timeout 60 "$W" -L stress-hostile 2>&1 >/dev/null); rc=$?
 check_eq "--follow: finishes (loops detected), exit 1" 1 $rc
 check "--follow: the loop is reported" sh -c "printf '%s' '$err' | grep -q 'loop-self: symlink loop'"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+# as another user: from a copy of the walker that user can reach, since the checkout may lie
+# under a 0700 directory (a clone in a mktemp -d): here the walker is first put in one, so that
+# the check proves it; run through env, as a shell would
+H=$(mktemp -d /tmp/walker-0700.XXXXXX) && cp "$W" "$H/walker"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && UW=$(unpriv_copy "$H/walker"); then
 	chmod o+rx "$TMPROOT" "$T"
-	out=$(cd "$T" && setpriv --reuid=65534 --regid=65534 --clear-groups "$OLDPWD/$W" --format json stress-hostile 2>/dev/null)
-	check_eq "unprivileged: the mode-000 file and directory are reported unreadable with the reason" \
+	out=$(cd "$T" && setpriv --reuid=65534 --regid=65534 --clear-groups env XDG_CACHE_HOME=/nonexistent "$UW" --format json stress-hostile 2>/dev/null)
+	check_eq "unprivileged, the walker's build under a 0700 directory: the mode-000 file and directory are reported unreadable" \
 		"stress-hostile/locked unable to open directory: Permission denied|stress-hostile/secret.rs unable to open: Permission denied" \
 		"$(printf '%s' "$out" | jq -r '[.unreadable[] | "\(.file) \(.reason)"] | join("|")')"
+else
+	echo "  skip unprivileged: the mode-000 file and directory: needs root and setpriv to run as another user"
 fi
-out=$(cd "$T" && ulimit -n 24 && "$OLDPWD/$W" -j 4 --format json stress-nested 2>&1 | jq '.violations | length')
+rm -rf "$H"
+out=$(cd "$T" && ulimit -n 24 && "$W" -j 4 --format json stress-nested 2>&1 | jq '.violations | length')
 check_eq "stress-nested: 180 levels deep with only 24 descriptors" "$(jq '[.matches[] | select(.outcome == "violation")] | length' "$T/stress-nested.manifest.json")" "$out"
 # --max-depth N (docs/walker.md): the files of the directories down to N levels below PATH; 0 is
 # the root's own files. --changed-since applies it the same way.
@@ -150,13 +193,13 @@ git init -q "$M" && git -C "$M" commit -q --allow-empty -m empty
 for n in 0 1 2; do
 	want=$(cd "$M" && find . -mindepth 1 -maxdepth $((n + 1)) -name f.rs | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
 	check_eq "--max-depth $n: the files down to depth $n" "$want" \
-		"$(cd "$M" && "$OLDPWD/$W" --files --max-depth $n . | LC_ALL=C sort | tr '\n' ' ')"
+		"$(cd "$M" && "$W" --files --max-depth $n . | LC_ALL=C sort | tr '\n' ' ')"
 	check_eq "--max-depth $n with --changed-since: the same files" "$want" \
-		"$(cd "$M" && "$OLDPWD/$W" --changed-since HEAD --files --max-depth $n . 2>&1 | LC_ALL=C sort | tr '\n' ' ')"
+		"$(cd "$M" && "$W" --changed-since HEAD --files --max-depth $n . 2>&1 | LC_ALL=C sort | tr '\n' ' ')"
 done
 check_eq "--max-depth 0 on stress-nested: only the root's own files" \
 	"$(cd "$T/stress-nested" && find . -maxdepth 1 -type f ! -name '.*' | sed 's|^\./|stress-nested/|' | LC_ALL=C sort)" \
-	"$(cd "$T" && "$OLDPWD/$W" --files --max-depth 0 stress-nested | LC_ALL=C sort)"
+	"$(cd "$T" && "$W" --files --max-depth 0 stress-nested | LC_ALL=C sort)"
 
 # --- terminal injection: text from the tree or a config never reaches the terminal raw ----------
 # ESC (CSI, OSC), BEL, the 8-bit CSI U+009B and the right-to-left override U+202E, wherever they
@@ -168,8 +211,8 @@ Q=$T/inject; mkdir -p "$Q"; git init -q "$Q"
 c1=$(printf 'c1-\302\23331m.rs'); bidi=$(printf 'bidi-\342\200\256sr.rs'); iso=$(printf 'iso-\342\201\246x.rs')
 for f in a.rs "$c1" "$bidi" "$iso"; do printf 'fn f() { x.unwrap(); } // TODO\n' >"$Q/$f"; done
 mkfifo "$Q/$(printf 'fifo-\302\233')"
-printf '[pattern unwrap]\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
-out=$(cd "$Q" && "$OLDPWD/$W" --no-cache --all . 2>&1)
+printf '[pattern unwrap]\naction = forbid\nadvice = fine\033[8m\033]0;title\007\n[pattern todo2]\nregex = TODO\033\\[2J\naction = comment\ncomment = //\033[2J OK\nlangs = rust\n' >"$Q/.walker.conf"
+out=$(cd "$Q" && "$W" --no-cache --all . 2>&1)
 check_eq "advice and comment markers from .walker.conf and C1/bidi file names: no raw control in text output" 0 \
 	"$(printf '%s' "$out" | raw)"
 check "advice from .walker.conf: ESC and BEL written as \\033 and \\a" sh -c "printf '%s\n' '$(printf '%s' "$out" | grep '^a.rs' | head -n 1)' | grep -qF 'fine\\033[8m\\033]0;title\\a'"
@@ -182,11 +225,11 @@ check_eq "a name with U+2066 (left-to-right isolate) is C-quoted: \\342\\201\\24
 check_eq "a warning about a special file with U+009B in its name: quoted" 1 \
 	"$(printf '%s\n' "$out" | grep -cF 'warning: "fifo-\302\233": skipped, a fifo')"
 check_eq "--files: C1 and bidi names quoted" "0 3" \
-	"$(cd "$Q" && "$OLDPWD/$W" --files . | raw) $(cd "$Q" && "$OLDPWD/$W" --files . | grep -c '^"')"
+	"$(cd "$Q" && "$W" --files . | raw) $(cd "$Q" && "$W" --files . | grep -c '^"')"
 check_eq "--list-patterns: regex and markers from .walker.conf quoted" 0 \
-	"$(cd "$Q" && "$OLDPWD/$W" --list-patterns | raw)"
+	"$(cd "$Q" && "$W" --list-patterns | raw)"
 check_eq "--format json: C1 and bidi controls as \\uXXXX" "0 1 1" \
-	"$(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | raw) $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'c1-\\u009b31m.rs') $(cd "$Q" && "$OLDPWD/$W" --no-cache --format json . 2>/dev/null | grep -c 'bidi-\\u202esr.rs')"
+	"$(cd "$Q" && "$W" --no-cache --format json . 2>/dev/null | raw) $(cd "$Q" && "$W" --no-cache --format json . 2>/dev/null | grep -c 'c1-\\u009b31m.rs') $(cd "$Q" && "$W" --no-cache --format json . 2>/dev/null | grep -c 'bidi-\\u202esr.rs')"
 printf '[pattern x]\nregex = a\n\033[2J\033]0;t\007key = 1\n' >"$Q/bad.conf"
 err=$("$W" --config "$Q/bad.conf" "$Q" 2>&1); rc=$?
 check_eq "a config error naming a key with ESC: exit 2, the key escaped" "2 0 1" \
@@ -200,9 +243,17 @@ check_eq "a missing PATH with ESC in its name: exit 2, the name escaped" "2 0" "
 C=$T/conf; mkdir -p "$C/src"; git init -q "$C"
 printf 'fn main() { let v = x.unwrap(); }\n// TODO one\n' >"$C/src/a.rs"
 printf '# no unwrap check here\n[pattern unwrap]\ndisable = true\n\n[pattern todo]\nregex = \\bTODO\\b\naction = count\nthreshold = 0\nlangs = rust\nadvice = file an issue\n' >"$C/.walker.conf"
-out=$(cd "$C" && "$OLDPWD/$W" --format json src); rc=$?
+out=$(cd "$C" && "$W" --format json src); rc=$?
 check_eq "config found upward from PATH: unwrap disabled, todo counted" "1 0 1" \
 	"$rc $(printf '%s' "$out" | jq '.counts.source.unwrap // 0') $(printf '%s' "$out" | jq '.threshold_violations[0].count')"
+# a .walker.conf that is a symlink (to a file outside the tree) is not followed: a cloned tree
+# must not make the walker read files elsewhere (their lines would come back in error messages)
+SL=$T/conf-link; mkdir -p "$SL"; git init -q "$SL"
+printf 'fn main() { unsafe { x() } }\n' >"$SL/a.rs"
+printf '[pattern unsafe]\ndisable = true\n' >"$T/outside.conf"; ln -s "$T/outside.conf" "$SL/.walker.conf"
+out=$(cd "$SL" && "$W" --no-cache --format json . 2>"$T/err"); rc=$?
+check_eq "a symlinked .walker.conf is not followed: defaults apply, one warning" "1 1 1" \
+	"$rc $(printf '%s' "$out" | jq '.counts.source.unsafe') $(grep -c 'symlink, not followed' "$T/err")"
 printf '[pattern bad]\nregex = a(b\naction = forbid\nlangs = all\n' >"$C/bad.conf"
 err=$("$W" --config "$C/bad.conf" "$C" 2>&1); rc=$?
 check_eq "bad regex: exit 2, FILE:LINE and the PCRE2 offset" "2 walker: $C/bad.conf:2: pattern 'bad': regex error at offset 3: missing closing parenthesis" "$rc $err"
@@ -244,7 +295,7 @@ bad=""
 for re in 'foo\z' '[fo]+\z' '[fo]+\Z' '(?-m)o$' 'x*$' 'x*' '$' '\z' '(?<=\n)f' '(?<=x)f' 'o(?!\n)' '(?m)$' \
 	'f(?!o)' 'x?' '\b' 'a*+' '(?>x|xa)' '\w*' 'o\s' '[^x]o$'; do
 	a=$(cd "$L" && rg -P --count-matches --sort path -e "$re" . | sed 's|^\./||')
-	b=$(cd "$L" && "$OLDPWD/$W" --no-cache --no-defaults -e "p=$re" --format json . |
+	b=$(cd "$L" && "$W" --no-cache --no-defaults -e "p=$re" --format json . |
 		jq -r '.counted | group_by(.file)[] | "\(.[0].file):\(length)"')
 	[ "$a" = "$b" ] || bad="$bad $re"
 done

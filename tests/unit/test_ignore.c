@@ -1,5 +1,6 @@
 /* ignore: git's wildmatch and gitignore semantics, including an oracle against git itself. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -209,6 +210,36 @@ static void many_stars_finish_with_gits_answer(void **state)
 	 * the rest) */
 	assert_true(ign_wildmatch("**/*/**/x", "a/b/x", 1, 0));
 	assert_false(ign_wildmatch("**/*/**/x", "x", 1, 0));
+	/* one pass over the text whatever the pattern: 301 tokens (five words of states) */
+	char longpat[400] = "", text[400] = "";
+	for (int i = 0; i < 150; i++)
+		strcat(longpat, "a*");
+	strcat(longpat, "b");
+	for (int i = 0; i < 300; i++)
+		strcat(text, "a");
+	assert_false(ign_wildmatch(longpat, text, 1, 0));
+	strcat(text, "b");
+	assert_true(ign_wildmatch(longpat, text, 1, 0));
+	text[150] = '/'; /* a star does not cross it */
+	assert_false(ign_wildmatch(longpat, text, 1, 0));
+	assert_true(ign_wildmatch(longpat, text, 0, 0));
+}
+
+/* Case folding as git does it: the text byte is folded, an escaped character or a bracket's own
+ * characters are not (git check-ignore with core.ignorecase=true agrees). */
+static void case_folding_as_git(void **state)
+{
+	(void)state;
+	assert_true(ign_wildmatch("ABC", "abc", 0, 1));
+	assert_true(ign_wildmatch("\\a", "A", 0, 1));
+	assert_false(ign_wildmatch("\\A", "a", 0, 1));
+	assert_false(ign_wildmatch("\\A", "A", 0, 1));
+	assert_true(ign_wildmatch("\\A", "A", 0, 0));
+	assert_false(ign_wildmatch("[A]", "A", 0, 1));
+	assert_true(ign_wildmatch("[a]", "A", 0, 1));
+	assert_true(ign_wildmatch("[A-C]", "b", 0, 1));
+	assert_true(ign_wildmatch("[[:upper:]]", "b", 0, 1));
+	assert_false(ign_wildmatch("[[:upper:]]", "b", 0, 0));
 }
 
 static void gitignore_line_syntax(void **state)
@@ -234,6 +265,12 @@ static void gitignore_line_syntax(void **state)
 	assert_int_equal(match("docs/**/*.tmp\n", "docs/a/b/x.tmp", 0), -1);
 	assert_int_equal(match("docs/**/*.tmp\n", "x.tmp", 0), 0);
 	assert_int_equal(match("abc/**\n", "abc/x/y", 0), -1);
+	/* git compares the literal part before the first wildcard apart, so stars right after it
+	 * start a component: "foo**" + "/bar" excludes these three (git ls-files agrees) */
+	assert_int_equal(match("foo**/bar\n", "foobar", 0), -1);
+	assert_int_equal(match("foo**/bar\n", "foox/y/bar", 0), -1);
+	assert_int_equal(match("foo**/bar\n", "foo/bar", 0), -1);
+	assert_int_equal(match("a?**/b\n", "ax/y/b", 0), 0); /* not after a '?' */
 	assert_int_equal(match("\n\n", "x", 0), 0);
 	assert_null(ign_list_parse("# only\n\n", 8, "", "x", 0));
 }
@@ -440,13 +477,168 @@ static void agrees_with_git_on_random_trees(void **state)
 	assert_int_equal(disagreements, 0);
 }
 
+/* ---- differential: random patterns, each alone in an ignore file, against `git check-ignore` ---
+ * Pattern i sits in d<i>/.gitignore; every query is a file path below d<i>, of one
+ * `git check-ignore --no-index --stdin` per case mode. git also reports a path whose leading
+ * directory the pattern excludes, so ours asks each leading directory too (as a directory: that
+ * is how directory-only patterns are exercised; a query with a trailing '/' would be matched by
+ * check-ignore with the slash, which no walk does). IGN_DIFF_PATTERNS=N runs longer. */
+static const char *const pat_atoms[] = { "a",     "b",     "A",    "/",           "*",           "**",
+					 "?",     "[a-c]", "[!a]", "[[:alpha:]]", "[[:upper:]]", "[]a]",
+					 "[A-C]", "\\*",   "\\[",  ".",           "x",           "-",
+					 "[a-]",  "**/",   "/**",  "[[:x:]]",     "[ab",         "\\",
+					 "B",     "[^b]",  "*a",   "a*",          "[[:]",        "[\\]]" };
+static const char *const path_atoms[] = { "a", "b", "A", "B", "x", "ab", "a.b", "[", "]", "*", "-", "aa", "ba", "Ab" };
+
+static void random_path(struct prng *r, struct sbuf *out)
+{
+	unsigned n = 1 + prng_below(r, 3);
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			sbuf_addch(out, '/');
+		unsigned k = 1 + prng_below(r, 2);
+		for (unsigned j = 0; j < k; j++)
+			sbuf_addstr(out, path_atoms[prng_below(r, sizeof(path_atoms) / sizeof(path_atoms[0]))]);
+	}
+}
+
+/* Ours for base/path: excluded when the pattern excludes a leading directory or the path itself. */
+static int ours_excluded(const struct ign_list *l, const char *path, int is_dir)
+{
+	size_t len = strlen(path), start = strchr(path, '/') - path + 1; /* past "d<i>/" */
+	for (size_t i = start; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		size_t boff = i;
+		while (boff > start && path[boff - 1] != '/')
+			boff--;
+		char sub[512];
+		memcpy(sub, path, i);
+		sub[i] = '\0';
+		if (ign_list_match(l, sub, i, boff, i < len ? 1 : is_dir) < 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void agrees_with_git_check_ignore_on_random_patterns(void **state)
+{
+	(void)state;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	char tmpl[] = "/tmp/ign-diff.XXXXXX";
+	char *root = mkdtemp(tmpl);
+	assert_non_null(root);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("HOME", root, 1);
+	setenv("XDG_CONFIG_HOME", root, 1);
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "cd '%s' && git init -q .", root);
+	assert_int_equal(system(cmd), 0);
+	struct prng r;
+	prng_init(&r, 20261124);
+	unsigned npat = getenv("IGN_DIFF_PATTERNS") ? (unsigned)atoi(getenv("IGN_DIFF_PATTERNS")) : 3000;
+	const unsigned per = 24;
+	char **lines = xcalloc(npat, sizeof(*lines));
+	struct sbuf in = SBUF_INIT;
+	char **queries = NULL;
+	size_t nq = 0, aq = 0;
+	for (unsigned i = 0; i < npat; i++) {
+		struct sbuf line = SBUF_INIT;
+		unsigned n = 1 + prng_below(&r, 5);
+		for (unsigned k = 0; k < n; k++)
+			sbuf_addstr(&line, pat_atoms[prng_below(&r, sizeof(pat_atoms) / sizeof(pat_atoms[0]))]);
+		if (line.buf[0] == '!' || line.buf[0] == '#') /* not a negation, not a comment */
+			sbuf_addch(&line, 'x'), line.buf[0] = 'x';
+		lines[i] = sbuf_detach(&line, NULL);
+		char dir[600], gi[700];
+		snprintf(dir, sizeof(dir), "%s/d%u", root, i);
+		mkdir(dir, 0755);
+		snprintf(gi, sizeof(gi), "%s/.gitignore", dir);
+		FILE *f = fopen(gi, "wb");
+		assert_non_null(f);
+		fprintf(f, "%s\n", lines[i]);
+		fclose(f);
+		for (unsigned q = 0; q < per; q++) {
+			struct sbuf path = SBUF_INIT;
+			sbuf_addf(&path, "d%u/", i);
+			random_path(&r, &path);
+			ALLOC_GROW(queries, nq + 1, aq);
+			queries[nq++] = xstrdup(path.buf);
+			sbuf_add(&in, path.buf, path.len + 1);
+			sbuf_release(&path);
+		}
+	}
+	char inpath[600];
+	snprintf(inpath, sizeof(inpath), "%s/queries", root);
+	FILE *f = fopen(inpath, "wb");
+	assert_non_null(f);
+	fwrite(in.buf, 1, in.len, f);
+	fclose(f);
+	size_t disagreements = 0;
+	for (int icase = 0; icase < 2; icase++) {
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && git -c core.ignorecase=%s check-ignore --no-index -z -v -n --stdin <queries "
+			 ">answers",
+			 root, icase ? "true" : "false");
+		assert_true(system(cmd) >= 0);
+		char apath[600];
+		snprintf(apath, sizeof(apath), "%s/answers", root);
+		struct sbuf ans = SBUF_INIT;
+		assert_int_equal(sbuf_read_at(&ans, AT_FDCWD, apath, 1u << 28), 0);
+		struct ign_list **lists = xcalloc(npat, sizeof(*lists));
+		for (unsigned i = 0; i < npat; i++) {
+			char base[32];
+			snprintf(base, sizeof(base), "d%u/", i);
+			lists[i] = ign_list_parse(lines[i], strlen(lines[i]), base, "diff", icase);
+		}
+		/* four NUL-terminated fields per query: source, line number, pattern, path */
+		size_t off = 0;
+		for (size_t q = 0; q < nq; q++) {
+			const char *fld[4];
+			for (int k = 0; k < 4; k++) {
+				assert_true(off < ans.len);
+				fld[k] = ans.buf + off;
+				off += strlen(ans.buf + off) + 1;
+			}
+			int git = fld[0][0] && fld[2][0] != '!';
+			unsigned i = (unsigned)atoi(queries[q] + 1);
+			int ours = lists[i] && ours_excluded(lists[i], queries[q], 0);
+			if (git != ours && disagreements++ < 10)
+				fprintf(stderr, "check-ignore: pattern '%s' path '%s' icase %d: git %d, ours %d\n",
+					lines[i], queries[q], icase, git, ours);
+		}
+		for (unsigned i = 0; i < npat; i++)
+			ign_list_free(lists[i]);
+		free(lists);
+		sbuf_release(&ans);
+	}
+	fprintf(stderr,
+		"ignore vs git check-ignore: %u random patterns, %zu queries x 2 case modes, %zu disagreements\n", npat,
+		nq, disagreements);
+	for (size_t q = 0; q < nq; q++)
+		free(queries[q]);
+	free(queries);
+	for (unsigned i = 0; i < npat; i++)
+		free(lines[i]);
+	free(lines);
+	sbuf_release(&in);
+	if (!disagreements) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_int_equal(disagreements, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wildmatch_agrees_with_gits_table),
 		cmocka_unit_test(many_stars_finish_with_gits_answer),
+		cmocka_unit_test(case_folding_as_git),
 		cmocka_unit_test(gitignore_line_syntax),
 		cmocka_unit_test(agrees_with_git_on_random_trees),
+		cmocka_unit_test(agrees_with_git_check_ignore_on_random_patterns),
 	};
 	return cmocka_run_group_tests_name("ignore", tests, NULL, NULL);
 }

@@ -206,6 +206,16 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"FFI\")]\nunsafe { a }", "aa");
 	outcomes_are("a.rs", "#![allow(clippy::undocumented_unsafe_blocks, reason = \"TODO\")]\nunsafe { a }", "av");
 	outcomes_are("a.ts", "// @ts-ignore\n// @ts-ignore: types lag\n", "va");
+	/* from the review of the generator: the block is the match's, a cfg attribute is cfg's, a blank
+	 * line parts a comment from an attribute, a directive above is no marker */
+	outcomes_are("a.rs", "g(|| {\n    x\n}); let v = unsafe {\n    // SAFETY: valid\n    *p\n};", "a");
+	outcomes_are("a.rs", "#[doc = \"cfg(unix) only\"]\n#[allow(dead_code)]\nfn b() {}", "v");
+	outcomes_are("a.rs", "// x\n\n#[allow(dead_code)]\nfn c() {}", "v");
+	outcomes_are("a.go", "//nolint:errcheck\nx := compute() //nolint\n", "vv");
+	outcomes_are("a.rs",
+		     "/// # Safety\n/// held lock\nunsafe fn r(\n    a: u8,\n) {\n    unsafe { x() }\n}\nfn s(\n    a: "
+		     "u8,\n) {\n    unsafe { y() }\n}",
+		     "av");
 	outcomes_are("a.rs",
 		     "// the fields are read in Drop\n#[allow(dead_code)]\nfn a() {}\n/// docs\n#[allow(dead_code)]",
 		     "av");
@@ -221,6 +231,13 @@ static void rust_reasons_waivers_and_covering_blocks(void **state)
 	outcomes_are("a.rs", "// # Safety\n// the pointer is valid\nunsafe { a }", "a");
 	outcomes_are("a.rs", "// SAFETY: x\nlet g = Guard {\n    v: unsafe { a },\n};\nfn f() {\n    unsafe { b }",
 		     "av");
+	/* from the review of tokio: a cfg_NAME! macro puts a #[cfg] on each item inside it */
+	outcomes_are("a.rs",
+		     "cfg_rt! {\n    cfg_fs! {\n        #[allow(unused_imports)]\n        use a::b;\n    }\n}\n"
+		     "cfg_if::cfg_if! { if #[cfg(unix)] { #[allow(dead_code)] fn f() {} } }\n"
+		     "cfg_rt! {\n    #[allow(clippy::x)]\n    fn g() {}\n}\n#[allow(unused)]\nfn h() {}\n"
+		     "my_cfg_rt! {\n    #[allow(unused)]\n    fn i() {}\n}",
+		     "aavvv");
 }
 
 static void places_keep_patterns_to_code_or_comments(void **state)
@@ -233,6 +250,9 @@ static void places_keep_patterns_to_code_or_comments(void **state)
 	outcomes_are("a.py", "s = '# type: ignore'\nx = 1  # type: ignore\n", "v");
 	outcomes_are("a.go", "var s = `//go:linkname x y`\n//go:linkname a b\n", "v");
 	outcomes_are("a.py", "import pdb\n", "v");
+	/* from the review of deno: a crate's own wrapper of quote! is a template too */
+	outcomes_are("a.rs", "gs_quote!(s => (let x = unsafe { f(#a) };))\nparse_quote! { unsafe { g() } }\n", "");
+	outcomes_are("a.rs", "misquote!(unsafe { f() })\nquoted!(unsafe { g() })\n", "vv");
 }
 
 static void rust_test_items_from_real_attributes(void **state)

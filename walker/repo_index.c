@@ -1,0 +1,302 @@
+/* repo: the .git/index reader (git's Documentation/gitformat-index.txt), versions 2 to 4, split
+ * and sparse indexes included. Pure: the bytes come in, the tracked paths go out through the
+ * sink; a split index's shared part is asked for through it too. */
+#include "repo.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "sbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* the paths of one index file may not take more than this (a version-4 index compresses them) */
+#define NAMES_MAX (512u << 20)
+
+struct ent {
+	uint32_t off, len;
+	uint8_t sparse;
+};
+
+struct list {
+	struct sbuf names;
+	struct ent *e;
+	size_t n, alloc;
+	const unsigned char *link; /* the split index's "link" extension, or NULL */
+	size_t linklen;
+};
+
+static void list_release(struct list *l)
+{
+	sbuf_release(&l->names);
+	free(l->e);
+	memset(l, 0, sizeof(*l));
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int corrupt(const char *what)
+{
+	return err_set(ERR_FORMAT, "index file corrupt: %s", what);
+}
+
+/* Parse one index file (checksum hashlen bytes) into l. split: a split index, whose entries that
+ * replace shared ones have no name. */
+static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int split, struct list *l)
+{
+	if (len < 12 + hashlen || memcmp(b, "DIRC", 4))
+		return corrupt("no index signature");
+	uint32_t version = be32(b + 4), n = be32(b + 8);
+	if (version < 2 || version > 4)
+		return err_set(ERR_FORMAT, "index file has version %u, which git does not write", version);
+	const unsigned char *q = b + 12, *end = b + len - hashlen;
+	struct sbuf path = SBUF_INIT;
+	int rc = 0;
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		const unsigned char *e = q;
+		if (end - q < 62) {
+			rc = corrupt("fewer entries than its header says");
+			break;
+		}
+		uint32_t mode = be32(q + 24);
+		unsigned flags = (unsigned)q[60] << 8 | q[61];
+		q += 62;
+		if (flags & 0x4000) { /* extended flags (version 3 and later) */
+			if (version < 3 || end - q < 2) {
+				rc = corrupt("extended flags in a version 2 entry");
+				break;
+			}
+			q += 2;
+		}
+		if (version == 4) {
+			/* the number of bytes to drop from the previous path, git's offset varint */
+			size_t drop;
+			unsigned char c;
+			if (q >= end) {
+				rc = corrupt("truncated entry");
+				break;
+			}
+			c = *q++;
+			drop = c & 127;
+			while (c & 128) {
+				if (q >= end || drop > (SIZE_MAX >> 8)) {
+					rc = corrupt("truncated entry");
+					break;
+				}
+				c = *q++;
+				drop = ((drop + 1) << 7) | (c & 127);
+			}
+			if (rc)
+				break;
+			if (drop > path.len) {
+				rc = corrupt("a path drops more than the previous one holds");
+				break;
+			}
+			sbuf_setlen(&path, path.len - drop);
+		} else {
+			sbuf_reset(&path);
+		}
+		const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
+		if (!nul) {
+			rc = corrupt("truncated entry");
+			break;
+		}
+		if (path.len + (size_t)(nul - q) + l->names.len >= NAMES_MAX) {
+			rc = err_set(ERR_FORMAT, "index file holds more than %u MiB of paths", NAMES_MAX >> 20);
+			break;
+		}
+		sbuf_add(&path, q, (size_t)(nul - q));
+		q = nul + 1;
+		if (version < 4) { /* entries are NUL-padded to a multiple of 8 bytes */
+			size_t used = (size_t)(q - e);
+			size_t pad = (used + 7) & ~(size_t)7;
+			if ((size_t)(end - e) < pad) {
+				rc = corrupt("truncated entry");
+				break;
+			}
+			q = e + pad;
+		}
+		int sparse = (mode & 0170000) == 0040000; /* a sparse index's directory entry */
+		if (!path.len && !split) {
+			rc = corrupt("an entry without a path");
+			break;
+		}
+		if (sparse && (!path.len || path.buf[path.len - 1] != '/')) {
+			rc = corrupt("a directory entry without its '/'");
+			break;
+		}
+		ALLOC_GROW(l->e, l->n + 1, l->alloc);
+		l->e[l->n++] = (struct ent){ (uint32_t)l->names.len, (uint32_t)path.len, (uint8_t)sparse };
+		sbuf_add(&l->names, path.buf, path.len);
+	}
+	sbuf_release(&path);
+	/* extensions: optional ones (an upper-case first letter) are skipped, as git does */
+	while (!rc && q < end) {
+		if (end - q < 8) {
+			rc = corrupt("truncated extension");
+			break;
+		}
+		uint32_t sz = be32(q + 4);
+		if ((uint64_t)sz > (uint64_t)(end - q - 8)) {
+			rc = corrupt("an extension runs past the end (a wrong entry count?)");
+			break;
+		}
+		if (!memcmp(q, "link", 4)) {
+			if (!split) {
+				rc = corrupt("a shared index with a link extension");
+				break;
+			}
+			l->link = q + 8;
+			l->linklen = sz;
+		} else if (memcmp(q, "sdir", 4) && !(q[0] >= 'A' && q[0] <= 'Z')) {
+			rc = err_set(ERR_FORMAT,
+				     "index uses the extension '%.4s', which the walker does not understand",
+				     (const char *)q);
+			break;
+		}
+		q += 8 + sz;
+	}
+	return rc;
+}
+
+/* git's EWAH bitmap (ewah/ewah_io.c): the set positions, in order, to fn. Returns the bytes used,
+ * or 0 when malformed or fn refused a position. */
+static size_t ewah_each(const unsigned char *p, size_t len, int (*fn)(void *, uint64_t), void *ctx)
+{
+	if (len < 8)
+		return 0;
+	uint32_t nwords = be32(p + 4);
+	if ((uint64_t)nwords * 8 + 12 > len)
+		return 0;
+	const unsigned char *w = p + 8;
+	uint64_t pos = 0;
+	for (uint32_t i = 0; i < nwords;) {
+		uint64_t rlw = (uint64_t)be32(w + 8 * (size_t)i) << 32 | be32(w + 8 * (size_t)i + 4);
+		uint64_t run = (rlw >> 1) & 0xffffffffu, lits = rlw >> 33;
+		i++;
+		if (rlw & 1) {
+			for (uint64_t k = 0; k < run * 64; k++)
+				if (fn(ctx, pos + k))
+					return 0;
+		}
+		pos += run * 64;
+		if (lits > nwords - i || pos > ((uint64_t)1 << 40)) /* no index holds 2^40 entries */
+			return 0;
+		for (uint64_t k = 0; k < lits; k++, i++) {
+			uint64_t word = (uint64_t)be32(w + 8 * (size_t)i) << 32 | be32(w + 8 * (size_t)i + 4);
+			for (int b = 0; b < 64; b++)
+				if (((word >> b) & 1) && fn(ctx, pos + (uint64_t)b))
+					return 0;
+			pos += 64;
+		}
+	}
+	return (size_t)nwords * 8 + 12;
+}
+
+struct marks {
+	uint8_t *bits; /* per shared entry: 1 deleted, 2 replaced */
+	size_t n, replaced;
+	uint8_t mark;
+};
+
+static int mark(void *ctx, uint64_t pos)
+{
+	struct marks *m = ctx;
+	if (pos >= m->n || m->bits[pos])
+		return -1; /* past the shared index, or both deleted and replaced */
+	m->bits[pos] = m->mark;
+	m->replaced += m->mark == 2;
+	return 0;
+}
+
+static void emit(const struct list *l, size_t i, const struct repo_index_sink *sink)
+{
+	sink->add(sink->ctx, l->names.buf + l->e[i].off, l->e[i].len, l->e[i].sparse);
+}
+
+/* A split index: the shared index's entries less the deleted ones, and the split index's own. */
+static int merge_split(const struct list *sl, size_t hashlen, const struct repo_index_sink *sink)
+{
+	static const char hexd[] = "0123456789abcdef";
+	if (sl->linklen < hashlen)
+		return corrupt("a short link extension");
+	char hex[65];
+	int null_id = 1;
+	for (size_t i = 0; i < hashlen; i++) {
+		hex[2 * i] = hexd[sl->link[i] >> 4];
+		hex[2 * i + 1] = hexd[sl->link[i] & 15];
+		null_id &= !sl->link[i];
+	}
+	hex[2 * hashlen] = '\0';
+	struct list shared;
+	memset(&shared, 0, sizeof(shared));
+	struct sbuf bytes = SBUF_INIT;
+	int rc = 0;
+	if (!null_id) {
+		if (sink->shared(sink->ctx, hex, &bytes))
+			rc = err_set(ERR_FORMAT, "split index: unable to read its shared index 'sharedindex.%s'", hex);
+		else
+			rc = parse_file((const unsigned char *)bytes.buf, bytes.len, hashlen, 0, &shared);
+	}
+	struct marks m = { xcalloc(shared.n + 1, 1), shared.n, 0, 1 };
+	const unsigned char *p = sl->link + hashlen, *end = sl->link + sl->linklen;
+	size_t used = 0;
+	if (!rc && p < end && !(used = ewah_each(p, (size_t)(end - p), mark, &m)))
+		rc = corrupt("a bad deletion bitmap in the link extension");
+	p += used;
+	m.mark = 2;
+	if (!rc && p < end && !(used = ewah_each(p, (size_t)(end - p), mark, &m)))
+		rc = corrupt("a bad replacement bitmap in the link extension");
+	if (!rc && m.replaced > sl->n)
+		rc = corrupt("more replacements than split entries");
+	for (size_t i = 0; !rc && i < sl->n; i++)
+		if ((i < m.replaced) != (sl->e[i].len == 0))
+			rc = corrupt("a split entry with the wrong name length");
+	for (size_t i = 0; !rc && i < shared.n; i++)
+		if (m.bits[i] != 1)
+			emit(&shared, i, sink);
+	for (size_t i = m.replaced; !rc && i < sl->n; i++)
+		emit(sl, i, sink);
+	free(m.bits);
+	list_release(&shared);
+	sbuf_release(&bytes);
+	return rc;
+}
+
+int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *sink)
+{
+	/* SHA-1 checksums, else SHA-256 ones (extensions.objectFormat = sha256); the first
+	 * attempt's complaint is the one reported */
+	int rc = 0, first = 0;
+	char msg[256] = "";
+	for (size_t hashlen = 20; hashlen <= 32; hashlen += 12) {
+		struct list l;
+		memset(&l, 0, sizeof(l));
+		rc = parse_file(buf, len, hashlen, 1, &l);
+		if (!rc && l.link) {
+			rc = merge_split(&l, hashlen, sink);
+		} else if (!rc) {
+			for (size_t i = 0; i < l.n; i++)
+				if (!l.e[i].len) {
+					rc = corrupt("an entry without a path");
+					break;
+				}
+			for (size_t i = 0; !rc && i < l.n; i++)
+				emit(&l, i, sink);
+		}
+		list_release(&l);
+		if (!rc)
+			return 0;
+		if (!first) {
+			first = rc;
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+		}
+	}
+	return err_set(first, "%s", msg);
+}
