@@ -22,10 +22,25 @@ export XDG_CACHE_HOME
 status=0
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# Every test program runs under timeout(1): a test that hangs is a failure with its name, never a
+# CI job that runs out of time with nothing said. The limits are some ten times what each takes on
+# a 2-core machine under AddressSanitizer.
+UNIT_LIMIT=${UNIT_LIMIT:-900}
+E2E_LIMIT=${E2E_LIMIT:-1800}
+stopped() { # stopped NAME RC LIMIT: when RC says timeout(1) stopped NAME (or SIGKILL did), says so
+	case $2 in
+	124) echo "  FAIL $1: still running after $3 s, stopped" ;;
+	137) echo "  FAIL $1: killed (SIGKILL: out of memory, or still running $3 s + 10 s after SIGTERM)" ;;
+	*) return 1 ;;
+	esac
+}
+
 run_unit() { # run_unit BUILD_DIR
 	for t in "$1"/tests/test_*; do
 		[ -x "$t" ] || continue
-		out=$("$t" 2>&1); rc=$?
+		out=$(timeout -k 10 "$UNIT_LIMIT" "$t" 2>&1); rc=$?
+		why=$(stopped "$(basename "$t")" $rc "$UNIT_LIMIT") && out="$out
+$why"
 		p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
 		f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | head -n1)
 		echo "${p:-0} ${f:-0}" >>"$RESULTS"
@@ -54,7 +69,11 @@ run_flavour() { # run_flavour LABEL MAKEVARS...
 		n=$(basename "$s" .sh)
 		[ "$n" = lib ] && continue
 		case " ${E2E:-$n} " in *" $n "*) ;; *) continue ;; esac
-		B=$b sh "$s" || status=1
+		t0=$(date +%s)
+		B=$b timeout -k 10 "$E2E_LIMIT" sh "$s"; rc=$?
+		stopped "$n" $rc "$E2E_LIMIT" && echo "0 1" >>"$RESULTS"
+		[ $rc -eq 0 ] || status=1
+		echo "  ($n: $(($(date +%s) - t0)) s)"
 	done
 }
 
@@ -79,7 +98,7 @@ if [ $quick -eq 0 ]; then
 	fi
 	# the benchmark harness, as a smoke test (not a timing gate): results and report produced
 	echo "== bench-quick (harness smoke test)"
-	if sh bench/stress.sh --quick >/tmp/walker-bench.$$ 2>&1 &&
+	if timeout -k 10 "$E2E_LIMIT" sh bench/stress.sh --quick >/tmp/walker-bench.$$ 2>&1 &&
 		jq -e '.targets | length > 10' bench/results/latest-quick.json >/dev/null &&
 		[ -s reports/benchmark-quick.md ] && grep -q '<svg' reports/benchmark-quick.html; then
 		echo "  ok   bench-quick: results JSON, markdown and HTML report with charts"

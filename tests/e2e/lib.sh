@@ -32,5 +32,21 @@ finish() {
 	[ -n "${RESULTS:-}" ] && echo "$PASS $FAIL" >>"$RESULTS"
 	[ "$FAIL" -eq 0 ]
 }
+# reap PID SECS: PID's exit status once it has ended, or 124 after SECS seconds (then it is killed
+# with SIGKILL): a test that waits for a process it signalled never hangs the suite. A child that
+# has ended but is not yet waited for is a zombie (state Z): kill -0 would still find it.
+reap() {
+	n=0
+	while r_st=$(sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null) && [ "$r_st" != Z ]; do
+		n=$((n + 1))
+		if [ $n -gt $(($2 * 50)) ]; then
+			kill -9 "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			return 124
+		fi
+		sleep 0.02
+	done
+	wait "$1"
+}
 # manifest field reader (jq)
 mf() { jq -r "$2" "$1"; }

@@ -50,7 +50,7 @@ start() { # start [ARGS...]: a JSON watcher on ., its first document awaited
 stop() {
 	[ -n "$WPID" ] || return 0
 	kill -INT "$WPID" 2>/dev/null
-	wait "$WPID"
+	reap "$WPID" 30
 	st=$?
 	WPID=""
 	return $st
@@ -236,21 +236,32 @@ EDIT=$(git ls-files 'crates/*.rs' | while read -r x; do [ -f "$x" ] && echo "$x"
 (i=0; while [ -f "$T/editing" ]; do i=$((i + 1)); x=$(echo "$EDIT" | sed -n "$((i % 12 + 1))p"); cp "$x" "$x.t"; printf '// %s\n' $i >>"$x.t"; mv "$x.t" "$x"; sleep 0.01; done) &
 EPID=$!
 bad=""
+# A signal sent before the watcher takes SIGINT over is not part of this test: started from a
+# shell whose SIGINT is ignored (a CI runner's may be), the watcher inherits that, and a SIGINT
+# then is lost (the fate of any program, before its first instruction). So the random moment
+# counts from the watcher's SIGINT blocked (SigBlk, bit 2 of /proc/PID/status), then exit 0.
+int_blocked() {
+	m=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 2)) -ne 0 ]
+}
 for k in 1 2 3 4 5 6 7 8 9 10; do
 	"$W" --watch --debounce 5 . >/dev/null 2>"$T/int.err" &
 	pid=$!
+	WPID=$pid
+	poll "int_blocked $pid" 30 || bad="$bad run $k: SIGINT never blocked;"
+	WPID=""
 	ms=$(( $(od -An -N2 -tu2 /dev/urandom) % 400 ))
 	sleep "$(printf '0.%03d' "$ms")"
 	kill -INT $pid
-	wait $pid
+	reap $pid 30
 	st=$?
-	[ $st -eq 0 ] || [ $st -eq 130 ] || bad="$bad run $k: exit $st;"
+	[ $st -eq 0 ] || bad="$bad run $k: exit $st;"
 done
 rm -f "$T/editing"; wait $EPID; EPID=""
 tmp=$(ls -a "$XDG_CACHE_HOME/walker" | grep -c '\.tmp\.')
 "$W" --format json . 2>"$T/int.err" | jq -S 'del(.stats)' >"$T/warm.json"
 "$W" --no-cache --format json . | jq -S 'del(.stats)' >"$T/cold.json"
-check_eq "SIGINT at 10 random moments of a busy watch: exit 0 (130 before the loop began), no temporary, the cache valid" \
+check_eq "SIGINT at 10 random moments of a busy watch: exit 0, no temporary, the cache valid" \
 	" 0  same" "$bad $tmp $(grep -i 'cache' "$T/int.err") $(cmp -s "$T/warm.json" "$T/cold.json" && echo same)"
 
 # --- the watch limit: fewer watches than directories ----------------------------------------
@@ -278,14 +289,14 @@ mkdir -p "$T/small/a"; printf '%s\n' "$V" >"$T/small/a/x.rs"
 WPID=$!
 poll "grep -q '^FAIL: ' '$OUT'" 30
 rm -rf "$T/small"
-wait "$WPID"; st=$?; WPID=""
+reap "$WPID" 30; st=$?; WPID=""
 check_eq "the watched root removed: exit 2 and a message" "2 1" "$st $(grep -c "was removed" "$ERR")"
 mkdir -p "$T/small2/a"; printf '%s\n' "$V" >"$T/small2/a/x.rs"
 "$W" --watch "$T/small2" >"$OUT" 2>"$ERR" &
 WPID=$!
 poll "grep -q '^FAIL: ' '$OUT'" 30
 mv "$T/small2" "$T/small3"
-wait "$WPID"; st=$?; WPID=""
+reap "$WPID" 30; st=$?; WPID=""
 check_eq "the watched root moved: exit 2 and a message" "2 1" "$st $(grep -c "was moved" "$ERR")"
 check_eq "--watch with a file or --changed-since: a usage error" "2 2" \
 	"$("$W" --watch "$T/small3/a/x.rs" >/dev/null 2>&1; echo $?) $("$W" --watch --changed-since HEAD . >/dev/null 2>&1; echo $?)"
