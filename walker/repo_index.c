@@ -59,14 +59,15 @@ static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int sp
 	struct sbuf path = SBUF_INIT;
 	int rc = 0;
 	for (uint32_t i = 0; i < n && !rc; i++) {
+		/* stat data (40 bytes), the blob's id (hashlen bytes: SHA-1 or SHA-256), flags (2) */
 		const unsigned char *e = q;
-		if (end - q < 62) {
+		if ((size_t)(end - q) < 42 + hashlen) {
 			rc = corrupt("fewer entries than its header says");
 			break;
 		}
 		uint32_t mode = be32(q + 24);
-		unsigned flags = (unsigned)q[60] << 8 | q[61];
-		q += 62;
+		unsigned flags = (unsigned)q[40 + hashlen] << 8 | q[41 + hashlen];
+		q += 42 + hashlen;
 		if (flags & 0x4000) { /* extended flags (version 3 and later) */
 			if (version < 3 || end - q < 2) {
 				rc = corrupt("extended flags in a version 2 entry");

@@ -60,6 +60,8 @@ check_eq ".git/info/exclude applies inside the repository" "" "$(cd "$R/$sub" &&
 check_eq "GIT_CEILING_DIRECTORIES stops the search for the repository (and so its exclude file)" "zz-ceiling.rs" \
 	"$(cd "$R/$sub" && GIT_CEILING_DIRECTORIES=$R/crates "$W" --files . | grep zz-ceiling)"
 rm -f "$R/$sub/zz-ceiling.rs"
+gitfiles() { (cd "$1" && git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done | LC_ALL=C sort); }
+wfiles() { (cd "$1" && timeout 20 "$W" --no-cache --files --hidden . | LC_ALL=C sort); }
 # the index is read without libgit2, in each of its versions (4 compresses paths)
 for v in 2 3 4; do
 	git -C "$R" update-index --index-version $v
@@ -68,11 +70,25 @@ for v in 2 3 4; do
 		"$(cd "$R" && "$W" --files --hidden . | LC_ALL=C sort)"
 done
 git -C "$R" update-index --index-version 2
+# a SHA-256 repository: its index entries hold 32-byte ids (flags, extended flags and paths lie
+# after them), and its checksum is 32 bytes
+X=$T/sha256
+if rm -rf "$X" && git init -q --object-format=sha256 "$X" 2>/dev/null; then
+	mkdir -p "$X/src" "$X/out" && printf 'out/\n' >"$X/.gitignore" &&
+		printf 'fn f() { x.unwrap(); }\n' >"$X/src/a.rs" && cp "$X/src/a.rs" "$X/out/kept.rs" &&
+		git -C "$X" add -f . && git -C "$X" update-index --index-version 3 &&
+		git -C "$X" update-index --skip-worktree src/a.rs && : >"$X/out/not-kept.rs"
+	for v in 3 4; do
+		git -C "$X" update-index --index-version $v
+		check_eq "a SHA-256 repository, index $v: walked files == git's (a tracked file in an ignored directory)" \
+			"$(gitfiles "$X")" "$(wfiles "$X")"
+	done
+else
+	echo "  skip SHA-256 repository: git init --object-format=sha256 is not supported here"
+fi
 # an index the walker cannot read must never mean "nothing tracked" (the force-added file under an
 # ignored directory silently gone, PASS): split and sparse indexes are read as git reads them; a
 # truncated one, a wrong entry count, a missing shared index or a FIFO end the run with exit 2
-gitfiles() { (cd "$1" && git ls-files -co --exclude-standard | while read -r f; do [ -e "$f" ] && echo "$f"; done | LC_ALL=C sort); }
-wfiles() { (cd "$1" && timeout 20 "$W" --no-cache --files --hidden . | LC_ALL=C sort); }
 X=$T/index-split; rm -rf "$X"; cp -a "$R" "$X"
 git -C "$X" update-index --split-index && printf 'fn new() {}\n' >"$X/split-new.rs" && git -C "$X" add split-new.rs &&
 	git -C "$X" rm -q --cached "$(git -C "$X" ls-files | grep '\.rs$' | head -n 1)"
