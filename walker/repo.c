@@ -26,6 +26,7 @@
 /* An open-addressing set of strings kept in one block. */
 struct strset {
 	uint32_t *slots; /* offset + 1 into text; 0 = empty */
+	uint32_t *val;   /* per slot, a value kept with the string (NULL: none kept) */
 	size_t mask;
 	struct sbuf text; /* each string followed by NUL */
 	size_t n;
@@ -59,8 +60,19 @@ struct repo {
 	pthread_t thread;
 	int thread_started;
 	atomic_int loaded;
-	struct strset files;
+	struct strset files; /* with keep_stat, each path's value is its entry in ist, plus 1 */
 	struct dirset dirs;
+	int keep_stat; /* --changed-since: each entry's stat data is kept (repo_keep_stat) */
+	struct ientry *ist;
+	size_t nist, aist;
+	uint32_t imt_s, imt_ns; /* the index file's mtime: an entry as new as it is racily clean */
+};
+
+/* An index entry's stat data, for repo_judge. */
+struct ientry {
+	struct repo_index_stat st;
+	uint8_t known;    /* the stat data was given (not a split index's replaced entry) */
+	uint8_t conflict; /* more than one stage: an unresolved merge */
 };
 
 /*
@@ -80,7 +92,10 @@ struct repo {
 	X(git_config_free) X(git_repository_commondir) X(git_repository_path) X(git_revparse_single) \
 	X(git_object_peel) \
 	X(git_object_free) X(git_diff_options_init) X(git_diff_tree_to_workdir_with_index) \
-	X(git_diff_num_deltas) X(git_diff_get_delta) X(git_diff_free)
+	X(git_diff_num_deltas) X(git_diff_get_delta) X(git_diff_free) \
+	X(git_diff_tree_to_index) X(git_repository_hashfile) X(git_object_id) X(git_tree_lookup) \
+	X(git_tree_free) X(git_tree_entrycount) X(git_tree_entry_byindex) X(git_tree_entry_byname) \
+	X(git_tree_entry_name) X(git_tree_entry_id) X(git_tree_entry_filemode)
 /* clang-format on */
 
 static struct {
@@ -170,7 +185,8 @@ static size_t strset_find(const struct strset *s, const char *p, size_t len, uin
 	}
 }
 
-static void strset_add(struct strset *s, const char *p, size_t len)
+/* Add p (with the value v when values are kept); an existing p keeps its value. */
+static void strset_add(struct strset *s, const char *p, size_t len, uint32_t v)
 {
 	if (!s->slots || (s->n + 1) * 2 > s->mask + 1)
 		strset_grow(s);
@@ -181,6 +197,8 @@ static void strset_add(struct strset *s, const char *p, size_t len)
 	if (s->text.len + len + 1 >= UINT32_MAX)
 		return; /* over 4 GiB of paths: the rest count as untracked */
 	s->slots[i] = (uint32_t)s->text.len + 1;
+	if (s->val)
+		s->val[i] = v;
 	sbuf_add(&s->text, p, len);
 	sbuf_addch(&s->text, '\0');
 	s->n++;
@@ -189,18 +207,23 @@ static void strset_add(struct strset *s, const char *p, size_t len)
 static void strset_grow(struct strset *s)
 {
 	size_t cap = s->slots ? (s->mask + 1) * 2 : 1024;
-	uint32_t *old = s->slots;
+	uint32_t *old = s->slots, *oldv = s->val;
 	size_t oldcap = old ? s->mask + 1 : 0;
 	s->slots = xcalloc(cap, sizeof(*s->slots));
+	s->val = oldv || !old ? xcalloc(cap, sizeof(*s->val)) : NULL;
 	s->mask = cap - 1;
 	for (size_t i = 0; i < oldcap; i++) {
 		if (!old[i])
 			continue;
 		const char *t = s->text.buf + old[i] - 1;
 		size_t len = strlen(t);
-		s->slots[strset_find(s, t, len, XXH3_64bits(t, len))] = old[i];
+		size_t k = strset_find(s, t, len, XXH3_64bits(t, len));
+		s->slots[k] = old[i];
+		if (oldv)
+			s->val[k] = oldv[i];
 	}
 	free(old);
+	free(oldv);
 }
 
 static int strset_has(const struct strset *s, const char *p, size_t len)
@@ -210,9 +233,19 @@ static int strset_has(const struct strset *s, const char *p, size_t len)
 	return s->slots[strset_find(s, p, len, XXH3_64bits(p, len))] != 0;
 }
 
+/* The value kept with p; 0 when p is absent or no values are kept. */
+static uint32_t strset_val(const struct strset *s, const char *p, size_t len)
+{
+	if (!s->slots || !s->val)
+		return 0;
+	size_t i = strset_find(s, p, len, XXH3_64bits(p, len));
+	return s->slots[i] ? s->val[i] : 0;
+}
+
 static void strset_release(struct strset *s)
 {
 	free(s->slots);
+	free(s->val);
 	sbuf_release(&s->text);
 	memset(s, 0, sizeof(*s));
 }
@@ -538,6 +571,7 @@ void repo_free(struct repo *rp)
 	ign_list_free(rp->global);
 	strset_release(&rp->files);
 	dirset_release(&rp->dirs);
+	free(rp->ist);
 	pthread_mutex_destroy(&rp->lock);
 	pthread_cond_destroy(&rp->ready);
 	free(rp);
@@ -559,9 +593,9 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
 	out[1] = rp->global;
 }
 
-static void add_tracked(struct repo *rp, const char *path, size_t len)
+static void add_tracked(struct repo *rp, const char *path, size_t len, uint32_t v)
 {
-	strset_add(&rp->files, path, len);
+	strset_add(&rp->files, path, len, v);
 	uint32_t id = 0;
 	for (size_t k = 0, start = 0; k < len; k++) {
 		if (path[k] != '/')
@@ -575,10 +609,27 @@ static void add_tracked(struct repo *rp, const char *path, size_t len)
 
 /* A sparse index's directory entry "dir/" makes dir and its parents hold tracked files; what lies
  * below it is outside the sparse checkout, and git ignores the work tree there: untracked. */
-static void on_index_path(void *ctx, const char *path, size_t len, int sparse)
+static void on_index_path(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
 {
-	(void)sparse;
-	add_tracked(ctx, path, len);
+	struct repo *rp = ctx;
+	uint32_t v = 0;
+	if (rp->keep_stat && !sparse) {
+		uint32_t had = strset_val(&rp->files, path, len);
+		if (had) { /* another stage of the same path */
+			rp->ist[had - 1].conflict = 1;
+			return;
+		}
+		ALLOC_GROW(rp->ist, rp->nist + 1, rp->aist);
+		struct ientry *e = &rp->ist[rp->nist++];
+		memset(e, 0, sizeof(*e));
+		if (st) {
+			e->st = *st;
+			e->known = 1;
+			e->conflict = (st->flags & 0x3000) != 0;
+		}
+		v = (uint32_t)rp->nist;
+	}
+	add_tracked(rp, path, len, v);
 }
 
 static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
@@ -605,8 +656,12 @@ static void read_index(struct repo *rp)
 	}
 	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
 	sbuf_addf(&p, "%s/index", rp->index_dir);
-	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
 	struct stat st;
+	if (rp->keep_stat && stat(p.buf, &st) == 0) { /* before reading: an entry as new is racy */
+		rp->imt_s = (uint32_t)st.st_mtim.tv_sec;
+		rp->imt_ns = (uint32_t)st.st_mtim.tv_nsec;
+	}
+	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
 	if (rc == -1 && errno == ENOENT) {
 		rc = 0; /* no index yet: nothing is tracked */
 	} else if (rc == -1) {
@@ -616,7 +671,7 @@ static void read_index(struct repo *rp)
 			     ? err_set(ERR_GIT, "the git index '%s' is not a regular file", p.buf)
 			     : err_set(ERR_GIT, "the git index '%s' is larger than 1 GiB", p.buf);
 	} else {
-		struct repo_index_sink sink = { on_index_path, on_shared_index, rp };
+		struct repo_index_sink sink = { on_index_path, on_shared_index, NULL, rp };
 		rc = repo_index_parse(ix.buf, ix.len, &sink);
 		if (rc) {
 			char why[512];
@@ -627,6 +682,9 @@ static void read_index(struct repo *rp)
 	if (rc) {
 		strset_release(&rp->files);
 		dirset_release(&rp->dirs);
+		free(rp->ist);
+		rp->ist = NULL;
+		rp->nist = 0;
 		rp->index_err = xstrdup(err_msg());
 	}
 	sbuf_release(&ix);
@@ -680,6 +738,46 @@ int repo_is_tracked(struct repo *rp, const char *path, size_t len)
 	return strset_has(&rp->files, path, len);
 }
 
+void repo_keep_stat(struct repo *rp)
+{
+	pthread_mutex_lock(&rp->lock);
+	if (!rp->thread_started && !atomic_load(&rp->loaded))
+		rp->keep_stat = 1;
+	pthread_mutex_unlock(&rp->lock);
+}
+
+int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20])
+{
+	load_index(rp);
+	if (!rp->keep_stat || rp->index_err)
+		return REPO_UNKNOWN;
+	uint32_t v = strset_val(&rp->files, path, len);
+	if (!v)
+		return strset_has(&rp->files, path, len) ? REPO_UNKNOWN : REPO_UNTRACKED;
+	const struct ientry *e = &rp->ist[v - 1];
+	const struct repo_index_stat *x = &e->st;
+	if (!e->known)
+		return REPO_UNKNOWN;
+	if (e->conflict || (x->xflags & 0x2000)) /* unmerged, or added with --intent-to-add */
+		return REPO_CHANGED;
+	if ((x->flags & 0x8000) || (x->xflags & 0x4000)) /* assume-unchanged, skip-worktree: git's word */
+		return REPO_CLEAN;
+	/* a symbolic link or a submodule in the index, a file here; the executable bit changed */
+	if ((x->mode & 0170000) != 0100000 || !(x->mode & 0100) != !(st->st_mode & 0100))
+		return REPO_CHANGED;
+	memcpy(oid, x->oid, sizeof(x->oid));
+	/* git's own test (read-cache.c, ie_match_stat): the index keeps 32 bits of each */
+	if (x->mtime_s != (uint32_t)st->st_mtim.tv_sec || x->mtime_ns != (uint32_t)st->st_mtim.tv_nsec ||
+	    x->ctime_s != (uint32_t)st->st_ctim.tv_sec || x->ctime_ns != (uint32_t)st->st_ctim.tv_nsec ||
+	    x->ino != (uint32_t)st->st_ino || x->uid != (uint32_t)st->st_uid || x->gid != (uint32_t)st->st_gid ||
+	    x->size != (uint32_t)st->st_size)
+		return REPO_DIRTY;
+	/* racily clean: written in the same instant as the index, it may have changed since unseen */
+	if (x->mtime_s > rp->imt_s || (x->mtime_s == rp->imt_s && x->mtime_ns >= rp->imt_ns))
+		return REPO_DIRTY;
+	return REPO_CLEAN;
+}
+
 const char *repo_index_error(const struct repo *rp)
 {
 	return repo_index_ready(rp) ? rp->index_err : NULL;
@@ -700,42 +798,68 @@ int repo_has_tracked_below(struct repo *rp, const char *dir, size_t len)
 	return id != 0;
 }
 
-int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)
+/* --changed-since's repository: opened around abs_root, with a work tree, ref's tree in *tree. Returns
+ * 0, or ERR_GIT with the message (then *g and *tree are NULL). */
+static int since_open(const char *abs_root, const char *ref, git_repository **g, git_object **tree)
 {
-	*paths = NULL;
-	*n = 0;
+	*g = NULL;
+	*tree = NULL;
 	pthread_once(&lg_once, lg_load);
 	if (!lg_ok)
 		return err_set(ERR_GIT, "--changed-since needs libgit2, and %s cannot be loaded: install libgit2",
 			       WALKER_LIBGIT2_SONAME);
-	git_repository *g = NULL;
 	if (repo_files_ok(abs_root)) {
 		char why[512];
 		snprintf(why, sizeof(why), "%s", err_msg()); /* err_set formats into err_msg's buffer */
 		return err_set(ERR_GIT, "--changed-since: %s", why);
 	}
-	int e = lg.git_repository_open_ext(&g, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	int e = lg.git_repository_open_ext(g, abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (e == GIT_ENOTFOUND)
 		return err_set(ERR_GIT, "--changed-since: '%s' is not inside a git repository", abs_root);
 	if (e < 0)
 		return err_set(ERR_GIT, "--changed-since: unable to open the repository around '%s': %s", abs_root,
 			       git_message());
 	int rc = 0;
-	git_object *obj = NULL, *tree = NULL;
-	git_diff *diff = NULL;
-	if (lg.git_repository_is_bare(g) || !lg.git_repository_workdir(g)) {
+	git_object *obj = NULL;
+	if (lg.git_repository_is_bare(*g) || !lg.git_repository_workdir(*g))
 		rc = err_set(ERR_GIT, "--changed-since: the repository around '%s' is bare: it has no work tree",
 			     abs_root);
-		goto out;
-	}
-	if (lg.git_revparse_single(&obj, g, ref) < 0) {
+	else if (lg.git_revparse_single(&obj, *g, ref) < 0)
 		rc = err_set(ERR_GIT, "--changed-since: unknown revision '%s': %s", ref, git_message());
-		goto out;
-	}
-	if (lg.git_object_peel(&tree, obj, GIT_OBJECT_TREE) < 0) {
+	else if (lg.git_object_peel(tree, obj, GIT_OBJECT_TREE) < 0)
 		rc = err_set(ERR_GIT, "--changed-since: '%s' does not name a commit or tree: %s", ref, git_message());
-		goto out;
+	lg.git_object_free(obj);
+	if (rc) {
+		lg.git_object_free(*tree);
+		*tree = NULL;
+		lg.git_repository_free(*g);
+		*g = NULL;
 	}
+	return rc;
+}
+
+/* The work tree's real path with a trailing '/'. */
+static char *since_workdir(git_repository *g)
+{
+	char *real = realpath(lg.git_repository_workdir(g), NULL);
+	struct sbuf wd = SBUF_INIT;
+	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
+	free(real);
+	if (!wd.len || wd.buf[wd.len - 1] != '/')
+		sbuf_addch(&wd, '/');
+	return sbuf_detach(&wd, NULL);
+}
+
+int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)
+{
+	*paths = NULL;
+	*n = 0;
+	git_repository *g;
+	git_object *tree;
+	if (since_open(abs_root, ref, &g, &tree))
+		return ERR_GIT;
+	int rc = 0;
+	git_diff *diff = NULL;
 	git_diff_options opts;
 	lg.git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_IGNORE_SUBMODULES;
@@ -745,7 +869,7 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
 		goto out;
 	}
 	/* the work tree's real path, so that the caller can relate the paths to its root */
-	char *wd = realpath(lg.git_repository_workdir(g), NULL);
+	char *wd = since_workdir(g);
 	struct sbuf full = SBUF_INIT;
 	size_t nd = lg.git_diff_num_deltas(diff), alloc = 0;
 	for (size_t i = 0; i < nd; i++) {
@@ -754,9 +878,7 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
 		    d->status == GIT_DELTA_UNMODIFIED || d->new_file.mode == GIT_FILEMODE_COMMIT)
 			continue;
 		sbuf_reset(&full);
-		sbuf_addstr(&full, wd ? wd : lg.git_repository_workdir(g));
-		if (full.len && full.buf[full.len - 1] != '/')
-			sbuf_addch(&full, '/');
+		sbuf_addstr(&full, wd);
 		sbuf_addstr(&full, d->new_file.path);
 		ALLOC_GROW(*paths, *n + 1, alloc);
 		(*paths)[(*n)++] = sbuf_detach(&full, NULL);
@@ -767,9 +889,260 @@ out:
 	if (diff)
 		lg.git_diff_free(diff);
 	lg.git_object_free(tree);
-	lg.git_object_free(obj);
 	lg.git_repository_free(g);
 	return rc;
+}
+
+/* ---- --changed-since from the index's stat data ------------------------------------------------
+ * The committed and staged side (ref's tree against the index) is worked out here, in a thread of
+ * its own while the walk judges the work tree against the index (repo_judge). When the index's
+ * cache tree says it would commit HEAD's tree, that side is a tree-to-tree diff, which reads only
+ * the subtrees that differ; otherwise libgit2 compares ref's tree with the index entry by entry. */
+struct refid {
+	unsigned char oid[20];
+	int has; /* the path is in ref's tree */
+};
+
+struct repo_since {
+	char *abs_root, *ref;
+	pthread_t th;
+	int joined;
+	atomic_int done;
+	int rc;
+	char *err;
+	git_repository *g;
+	char *workdir;
+	struct strset paths; /* those differing between ref and the index; value: refs index + 1 */
+	struct refid *refs;
+	size_t nrefs, arefs;
+};
+
+struct since_ix {
+	const char *gitpath; /* ends in '/' */
+	unsigned char oid[20];
+	int has;
+};
+
+static void since_tree(void *ctx, const unsigned char oid[20])
+{
+	struct since_ix *x = ctx;
+	memcpy(x->oid, oid, sizeof(x->oid));
+	x->has = 1;
+}
+
+static void since_add_none(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
+{
+	(void)ctx, (void)path, (void)len, (void)sparse, (void)st;
+}
+
+static int since_shared(void *ctx, const char *hex, struct sbuf *out)
+{
+	const struct since_ix *x = ctx;
+	struct sbuf p = SBUF_INIT;
+	sbuf_addf(&p, "%ssharedindex.%s", x->gitpath, hex);
+	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
+	sbuf_release(&p);
+	return rc ? -1 : 0;
+}
+
+/* The tree the index would commit (its cache tree's root), into oid; 0 when known. */
+static int index_tree(git_repository *g, unsigned char oid[20])
+{
+	struct since_ix x = { lg.git_repository_path(g), { 0 }, 0 };
+	struct sbuf p = SBUF_INIT, ix = SBUF_INIT;
+	sbuf_addf(&p, "%sindex", x.gitpath);
+	struct repo_index_sink sink = { since_add_none, since_shared, since_tree, &x };
+	int ok = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30) == 0 && repo_index_parse(ix.buf, ix.len, &sink) == 0 &&
+		 x.has;
+	sbuf_release(&p);
+	sbuf_release(&ix);
+	if (ok)
+		memcpy(oid, x.oid, sizeof(x.oid));
+	return ok ? 0 : -1;
+}
+
+static void since_add(struct repo_since *s, const char *path, size_t len, const unsigned char *refoid)
+{
+	ALLOC_GROW(s->refs, s->nrefs + 1, s->arefs);
+	struct refid *r = &s->refs[s->nrefs++];
+	r->has = refoid != NULL;
+	if (refoid)
+		memcpy(r->oid, refoid, sizeof(r->oid));
+	else
+		memset(r->oid, 0, sizeof(r->oid));
+	strset_add(&s->paths, path, len, (uint32_t)s->nrefs);
+}
+
+/* The files of tree b (HEAD's, at path) that differ from tree a (ref's, or NULL: none there): a
+ * subtree whose id is the same on both sides is not read, so the cost follows what changed, not the
+ * size of the tree (libgit2's tree-to-tree diff reads every tree). Returns 0, or -1 when a tree
+ * cannot be read (a damaged repository: the message is libgit2's). */
+static int tree_changes(struct repo_since *s, git_tree *a, git_tree *b, struct sbuf *path, int depth)
+{
+	if (depth > 4096)
+		return err_set(ERR_GIT, "--changed-since: trees nested more than 4,096 deep");
+	size_t n = lg.git_tree_entrycount(b), base = path->len;
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = lg.git_tree_entry_byindex(b, i);
+		const char *name = lg.git_tree_entry_name(e);
+		const git_tree_entry *ea = a ? lg.git_tree_entry_byname(a, name) : NULL;
+		git_filemode_t m = lg.git_tree_entry_filemode(e), ma = ea ? lg.git_tree_entry_filemode(ea) : 0;
+		if (ea && m == ma && !memcmp(lg.git_tree_entry_id(e)->id, lg.git_tree_entry_id(ea)->id, 20))
+			continue;
+		if (m == GIT_FILEMODE_COMMIT)
+			continue;
+		sbuf_setlen(path, base);
+		sbuf_addstr(path, name);
+		if (m == GIT_FILEMODE_TREE) {
+			git_tree *sb = NULL, *sa = NULL;
+			if (lg.git_tree_lookup(&sb, s->g, lg.git_tree_entry_id(e)) < 0 ||
+			    (ma == GIT_FILEMODE_TREE && lg.git_tree_lookup(&sa, s->g, lg.git_tree_entry_id(ea)) < 0)) {
+				lg.git_tree_free(sb);
+				return err_set(ERR_GIT, "--changed-since: unable to read the tree of '%s': %s",
+					       path->buf, git_message());
+			}
+			sbuf_addch(path, '/');
+			int rc = tree_changes(s, sa, sb, path, depth + 1);
+			lg.git_tree_free(sa);
+			lg.git_tree_free(sb);
+			if (rc)
+				return rc;
+		} else {
+			int blob = ma == GIT_FILEMODE_BLOB || ma == GIT_FILEMODE_BLOB_EXECUTABLE ||
+				   ma == GIT_FILEMODE_LINK;
+			since_add(s, path->buf, path->len, blob ? lg.git_tree_entry_id(ea)->id : NULL);
+		}
+	}
+	sbuf_setlen(path, base);
+	return 0;
+}
+
+/* ref's tree against the index: the differing paths into s. Returns 0, or ERR_GIT with the message. */
+static int since_diff(struct repo_since *s, git_object *tree)
+{
+	git_diff_options opts;
+	lg.git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+	git_diff *diff = NULL;
+	git_object *head = NULL;
+	unsigned char itree[20];
+	int e;
+	if (index_tree(s->g, itree) == 0 && lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 &&
+	    !memcmp(lg.git_object_id(head)->id, itree, 20)) {
+		struct sbuf path = SBUF_INIT;
+		int rc = tree_changes(s, (git_tree *)tree, (git_tree *)head, &path, 0);
+		sbuf_release(&path);
+		lg.git_object_free(head);
+		return rc;
+	} else {
+		e = lg.git_diff_tree_to_index(&diff, s->g, (git_tree *)tree, NULL, &opts);
+	}
+	lg.git_object_free(head);
+	if (e < 0)
+		return err_set(ERR_GIT, "--changed-since: unable to compare '%s' with the index: %s", s->ref,
+			       git_message());
+	size_t nd = lg.git_diff_num_deltas(diff);
+	for (size_t i = 0; i < nd; i++) {
+		const git_diff_delta *d = lg.git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
+		    d->new_file.mode == GIT_FILEMODE_COMMIT)
+			continue;
+		int has = d->status != GIT_DELTA_ADDED && d->old_file.mode != 0;
+		since_add(s, d->new_file.path, strlen(d->new_file.path), has ? d->old_file.id.id : NULL);
+	}
+	lg.git_diff_free(diff);
+	return 0;
+}
+
+static void *since_main(void *arg)
+{
+	struct repo_since *s = arg;
+	git_object *tree = NULL;
+	s->rc = since_open(s->abs_root, s->ref, &s->g, &tree);
+	if (!s->rc) {
+		s->workdir = since_workdir(s->g);
+		s->rc = since_diff(s, tree);
+	}
+	if (s->rc)
+		s->err = xstrdup(err_msg()); /* this thread's message, for repo_since_wait's caller */
+	lg.git_object_free(tree);
+	atomic_store_explicit(&s->done, 1, memory_order_release);
+	return NULL;
+}
+
+int repo_since_start(struct repo_since **out, const char *abs_root, const char *ref)
+{
+	struct repo_since *s = xcalloc(1, sizeof(*s));
+	s->abs_root = xstrdup(abs_root);
+	s->ref = xstrdup(ref);
+	if (pthread_create(&s->th, NULL, since_main, s)) {
+		int e = errno;
+		free(s->abs_root);
+		free(s->ref);
+		free(s);
+		*out = NULL;
+		errno = e;
+		return err_errno("--changed-since: unable to start a thread");
+	}
+	*out = s;
+	return 0;
+}
+
+int repo_since_ready(const struct repo_since *s)
+{
+	return atomic_load_explicit(&s->done, memory_order_acquire);
+}
+
+int repo_since_wait(struct repo_since *s)
+{
+	if (!s->joined) {
+		pthread_join(s->th, NULL);
+		s->joined = 1;
+	}
+	return s->rc ? err_set(s->rc, "%s", s->err) : 0;
+}
+
+const char *repo_since_workdir(const struct repo_since *s)
+{
+	return s->workdir;
+}
+
+int repo_since_has(const struct repo_since *s, const char *path, size_t len)
+{
+	return strset_has(&s->paths, path, len);
+}
+
+int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20])
+{
+	uint32_t v = strset_val(&s->paths, path, strlen(path));
+	const unsigned char *want = index_oid;
+	if (v) {
+		if (!s->refs[v - 1].has)
+			return 1;
+		want = s->refs[v - 1].oid;
+	}
+	git_oid got;
+	/* the work tree's bytes as git would store them (its clean filters: eol, ident...) */
+	if (lg.git_repository_hashfile(&got, s->g, path, GIT_OBJECT_BLOB, NULL) < 0)
+		return 1; /* unreadable: the walk says why */
+	return memcmp(got.id, want, 20) != 0;
+}
+
+void repo_since_free(struct repo_since *s)
+{
+	if (!s)
+		return;
+	if (!s->joined)
+		pthread_join(s->th, NULL);
+	if (s->g)
+		lg.git_repository_free(s->g);
+	strset_release(&s->paths);
+	free(s->refs);
+	free(s->workdir);
+	free(s->err);
+	free(s->abs_root);
+	free(s->ref);
+	free(s);
 }
 
 uint64_t repo_tracked_digest(struct repo *rp)

@@ -65,9 +65,18 @@ const char *repo_index_error(const struct repo *rp);
  * index's directory entry "dir/", outside the sparse checkout) and asking shared for a split
  * index's shared part ("sharedindex.HEX" beside it: 0 with its bytes appended to out, or -1).
  * Returns 0, or ERR_FORMAT with the message (nothing was given to add then). */
+struct repo_index_stat { /* an entry's stat data as git recorded it, its blob id and flags */
+	uint32_t ctime_s, ctime_ns, mtime_s, mtime_ns, ino, mode, uid, gid, size;
+	unsigned char oid[20];
+	uint16_t flags;  /* stage (bits 12-13), assume-valid (0x8000) */
+	uint16_t xflags; /* extended (version 3+): skip-worktree 0x4000, intent-to-add 0x2000 */
+};
 struct repo_index_sink {
-	void (*add)(void *ctx, const char *path, size_t len, int sparse);
+	/* st: NULL when unknown (a split index's replaced entry) */
+	void (*add)(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st);
 	int (*shared)(void *ctx, const char *hex, struct sbuf *out);
+	/* optional: the cache tree's root id, when it is valid (after every entry was added) */
+	void (*tree)(void *ctx, const unsigned char oid[20]);
 	void *ctx;
 };
 int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *sink);
@@ -77,5 +86,32 @@ int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *
  * *paths gets *n malloc'd absolute paths (under the work tree's real path). ERR_GIT with a message
  * when abs_root is not in a work tree, the repository is bare or ref is unknown. */
 int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n);
+
+/* --changed-since from the index's stat data (walker/changes.c puts these together).
+ *
+ * The work tree against the index: call repo_keep_stat before the index is first needed; then
+ * repo_judge says, from one stat(2) of a regular file (path relative to the work tree), whether it
+ * is untracked, clean (its bytes are the index's), dirty (its stat data differs or is racy: oid
+ * gets the index's id, to be compared by content), changed for sure (unmerged, intent-to-add, a
+ * new type or executable bit), or unknown (no stat data kept: the caller falls back). */
+enum { REPO_UNTRACKED, REPO_CLEAN, REPO_DIRTY, REPO_CHANGED, REPO_UNKNOWN };
+void repo_keep_stat(struct repo *rp);
+struct stat;
+int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20]);
+
+/* ref's tree against the index, worked out in a thread of its own (libgit2 loaded there):
+ *   repo_since_start(&s, abs_root, ref);      (errors are kept for repo_since_wait)
+ *   repo_since_ready(s) ... repo_since_has(s, path, len)     (once ready: differs from ref?)
+ *   repo_since_wait(s);                        (0, or ERR_GIT with the message)
+ *   repo_since_differs(s, path, index_oid)     (after the wait: a dirty file's content vs ref)
+ *   repo_since_free(s); */
+struct repo_since;
+int repo_since_start(struct repo_since **out, const char *abs_root, const char *ref);
+int repo_since_ready(const struct repo_since *s);
+int repo_since_has(const struct repo_since *s, const char *path, size_t len);
+int repo_since_wait(struct repo_since *s);
+const char *repo_since_workdir(const struct repo_since *s);
+int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20]);
+void repo_since_free(struct repo_since *s);
 
 #endif

@@ -19,6 +19,7 @@
 struct ent {
 	uint32_t off, len;
 	uint8_t sparse;
+	const unsigned char *raw; /* the entry's stat data, id and flags, in the parsed bytes */
 };
 
 struct list {
@@ -27,6 +28,8 @@ struct list {
 	size_t n, alloc;
 	const unsigned char *link; /* the split index's "link" extension, or NULL */
 	size_t linklen;
+	unsigned char tree[20]; /* the cache tree's root: the tree the index would commit */
+	int has_tree;
 };
 
 static void list_release(struct list *l)
@@ -44,6 +47,28 @@ static uint32_t be32(const unsigned char *p)
 static int corrupt(const char *what)
 {
 	return err_set(ERR_FORMAT, "index file corrupt: %s", what);
+}
+
+/* The "TREE" extension's first entry, the root (an empty path): "\0", its entry count (-1 when
+ * invalidated), ' ', its subtree count, '\n', then its tree id when valid. Anything else there
+ * leaves the root unknown, which costs its user time only. */
+static void cache_tree_root(const unsigned char *p, size_t n, struct list *l)
+{
+	size_t i = 0;
+	if (n < 1 || p[i++] != 0 || i >= n || p[i] == '-')
+		return;
+	if (p[i] < '0' || p[i] > '9')
+		return;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i >= n || p[i++] != ' ' || i >= n || p[i] < '0' || p[i] > '9')
+		return;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i >= n || p[i++] != '\n' || n - i < 20)
+		return;
+	memcpy(l->tree, p + i, 20);
+	l->has_tree = 1;
 }
 
 /* Parse one index file (checksum hashlen bytes) into l. split: a split index, whose entries that
@@ -133,7 +158,7 @@ static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int sp
 			break;
 		}
 		ALLOC_GROW(l->e, l->n + 1, l->alloc);
-		l->e[l->n++] = (struct ent){ (uint32_t)l->names.len, (uint32_t)path.len, (uint8_t)sparse };
+		l->e[l->n++] = (struct ent){ (uint32_t)l->names.len, (uint32_t)path.len, (uint8_t)sparse, e };
 		sbuf_add(&l->names, path.buf, path.len);
 	}
 	sbuf_release(&path);
@@ -148,7 +173,9 @@ static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int sp
 			rc = corrupt("an extension runs past the end (a wrong entry count?)");
 			break;
 		}
-		if (!memcmp(q, "link", 4)) {
+		if (!memcmp(q, "TREE", 4) && hashlen == 20) {
+			cache_tree_root(q + 8, sz, l);
+		} else if (!memcmp(q, "link", 4)) {
 			if (!split) {
 				rc = corrupt("a shared index with a link extension");
 				break;
@@ -216,9 +243,32 @@ static int mark(void *ctx, uint64_t pos)
 	return 0;
 }
 
-static void emit(const struct list *l, size_t i, const struct repo_index_sink *sink)
+static uint16_t be16(const unsigned char *p)
 {
-	sink->add(sink->ctx, l->names.buf + l->e[i].off, l->e[i].len, l->e[i].sparse);
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Entry i to the sink; with its stat data unless stat is 0 (then NULL: unknown; the entry layout
+ * read here is SHA-1's). */
+static void emit(const struct list *l, size_t i, int stat, const struct repo_index_sink *sink)
+{
+	struct repo_index_stat st;
+	const unsigned char *r = l->e[i].raw;
+	if (stat) {
+		st.ctime_s = be32(r);
+		st.ctime_ns = be32(r + 4);
+		st.mtime_s = be32(r + 8);
+		st.mtime_ns = be32(r + 12);
+		st.ino = be32(r + 20);
+		st.mode = be32(r + 24);
+		st.uid = be32(r + 28);
+		st.gid = be32(r + 32);
+		st.size = be32(r + 36);
+		memcpy(st.oid, r + 40, sizeof(st.oid));
+		st.flags = be16(r + 60);
+		st.xflags = (st.flags & 0x4000) ? be16(r + 62) : 0; /* parse_file checked it is there */
+	}
+	sink->add(sink->ctx, l->names.buf + l->e[i].off, l->e[i].len, l->e[i].sparse, stat ? &st : NULL);
 }
 
 /* A split index: the shared index's entries less the deleted ones, and the split index's own. */
@@ -259,11 +309,12 @@ static int merge_split(const struct list *sl, size_t hashlen, const struct repo_
 	for (size_t i = 0; !rc && i < sl->n; i++)
 		if ((i < m.replaced) != (sl->e[i].len == 0))
 			rc = corrupt("a split entry with the wrong name length");
+	/* a replaced entry's stat data is the split entry's: given as unknown */
 	for (size_t i = 0; !rc && i < shared.n; i++)
 		if (m.bits[i] != 1)
-			emit(&shared, i, sink);
+			emit(&shared, i, m.bits[i] == 0 && hashlen == 20, sink);
 	for (size_t i = m.replaced; !rc && i < sl->n; i++)
-		emit(sl, i, sink);
+		emit(sl, i, hashlen == 20, sink);
 	free(m.bits);
 	list_release(&shared);
 	sbuf_release(&bytes);
@@ -289,8 +340,10 @@ int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *
 					break;
 				}
 			for (size_t i = 0; !rc && i < l.n; i++)
-				emit(&l, i, sink);
+				emit(&l, i, hashlen == 20, sink);
 		}
+		if (!rc && l.has_tree && sink->tree)
+			sink->tree(sink->ctx, l.tree);
 		list_release(&l);
 		if (!rc)
 			return 0;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "changes.h"
 #include "err.h"
 #include "quote.h"
 #include "repo.h"
@@ -279,11 +280,49 @@ void run_cache_stats(struct report_opts *ro, struct cache *cache)
 	ro->cache_save_s += cs->save_ns / 1e9;
 }
 
+/* --changed-since, judged during a walk that lists the files (walker/changes.h): their absolute
+ * paths into *changed. The walk's errors (a directory it cannot read) go to *errs. Returns 0,
+ * CHG_FALLBACK, or -1 with err_msg(). */
+static int changed_walk(const struct walk_opts *ow, const struct rules *r, const char *path, const char *real,
+			const char *ref, char ***changed, size_t *nchanged, struct walk_result *errs)
+{
+	struct changes *c;
+	if (chg_start(&c, real, ref))
+		return -1;
+	memset(errs, 0, sizeof(*errs));
+	struct walk_opts lw = *ow;
+	lw.list_files = 1;
+	lw.changes = c;
+	lw.cache = NULL;
+	lw.hooks = NULL;
+	int rc = walk_run(&lw, r, path, errs) < 0 ? -1 : 0;
+	if (!rc)
+		rc = chg_finish(c, changed, nchanged);
+	chg_free(c);
+	/* only its errors count: the files are counted by the walk that checks them */
+	struct walk_stats none;
+	memset(&none, 0, sizeof(none));
+	none.unreadable = errs->stats.unreadable;
+	errs->stats = none;
+	return rc == CHG_FALLBACK ? CHG_FALLBACK : rc ? -1 : 0;
+}
+
 /* --changed-since: the changed files under root real, relative to it, into *changed. Returns 0, or
  * an ERR_* with err_msg(). */
-static int changed_under(const char *real, const char *ref, char ***changed, size_t *nchanged)
+static int changed_under(const struct walk_opts *ow, const struct rules *r, const char *path, const char *real,
+			 const char *ref, char ***changed, size_t *nchanged, struct walk_result *errs)
 {
-	if (repo_changed_since(real, ref, changed, nchanged))
+	/* following links, or no ignore files (no repository read): git's own list */
+	int rc = ow->follow || ow->no_ignore ? CHG_FALLBACK
+					     : changed_walk(ow, r, path, real, ref, changed, nchanged, errs);
+	if (rc == CHG_FALLBACK) {
+		for (size_t j = 0; j < *nchanged; j++)
+			free((*changed)[j]);
+		free(*changed);
+		walk_result_release(errs);
+		rc = repo_changed_since(real, ref, changed, nchanged) ? -1 : 0;
+	}
+	if (rc)
 		return -1;
 	size_t rl = strlen(real), k = 0;
 	for (size_t j = 0; j < *nchanged; j++) {
@@ -308,6 +347,8 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 	struct cache *cache = NULL;
 	char **changed = NULL;
 	size_t nchanged = 0;
+	struct walk_result cerr;
+	memset(&cerr, 0, sizeof(cerr));
 	char *real = NULL;
 	struct stat st;
 	int isdir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -320,12 +361,14 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 	if (o->changed_since && isdir) {
 		if (!real)
 			err_errno("unable to resolve '%s'", path);
-		if (!real || changed_under(real, o->changed_since, &changed, &nchanged)) {
+		if (!real || changed_under(&ow, r, path, real, o->changed_since, &changed, &nchanged, &cerr)) {
 			add_error(run, err_msg());
 			rc = -1;
 			goto out;
 		}
-		ow.only = changed;
+		/* nothing changed is an empty list, not none (a walk of everything) */
+		static char *const no_paths[1] = { NULL };
+		ow.only = changed ? changed : no_paths;
 		ow.nonly = nchanged;
 	} else if (o->changed_since) {
 		err_set(ERR_USAGE, "--changed-since: '%s' is not a directory", path);
@@ -352,11 +395,13 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 		run_cache_stats(&run->ro, cache);
 		cache_close(cache);
 	}
+	walk_result_merge(&one, &cerr, o->walk.unsorted);
 	walk_result_merge(&run->res, &one, o->walk.unsorted);
 out:
 	if (rc)
 		run->fatal = 1;
 	run_self_release(&self);
+	walk_result_release(&cerr);
 	for (size_t j = 0; j < nchanged; j++)
 		free(changed[j]);
 	free(changed);

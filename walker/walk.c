@@ -24,6 +24,7 @@
 
 #include "bytes.h"
 #include "cache.h"
+#include "changes.h"
 #include "err.h"
 #include "ignore.h"
 #include "repo.h"
@@ -616,6 +617,12 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 	const struct walk_opts *o = w->o;
 	const struct rules *r = w->r;
 	struct rules_class c = { fe->lang, fe->test, fe->tools };
+	if (o->list_files && o->changes) { /* judged by its stat data; listed, if at all, by the caller */
+		struct stat cst;
+		if (d && fstatat(dfd, name, &cst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(cst.st_mode))
+			chg_judge(o->changes, w->repo, relpath, rellen, &cst);
+		return;
+	}
 	if (o->list_files) {
 		struct walk_file *f = add_out(me, d, name, nlen);
 		f->lang = fe->lang;
@@ -2034,6 +2041,8 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 			return rc;
 		}
 	}
+	if (w.repo && o->changes)
+		repo_keep_stat(w.repo);
 	if (w.repo) {
 		const char *wd = repo_workdir(w.repo);
 		size_t wl = strlen(wd), rlen = strlen(real);

@@ -72,11 +72,13 @@ struct walk_opts {
 	 * declarations (mods), and files that only have declarations are kept (walk_module_marks) */
 	int raw_modules;
 	const struct walk_hooks *hooks; /* NULL: none */
+	/* --changed-since with list_files: each regular file is judged (chg_judge), none listed */
+	struct changes *changes;
 };
 #define WALK_OPTS_INIT                                                                                               \
 	{                                                                                                            \
 		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, \
-			0, NULL                                                                                      \
+			0, NULL, NULL                                                                                \
 	}
 
 /* Callbacks for a caller that follows the tree (the watch loop). Called from any worker thread,

@@ -339,4 +339,75 @@ check_eq "--changed-since outside a repository: exit 2 and one line" "2 1" \
 git clone -q --bare "$G" "$T/bare.git" 2>/dev/null
 check_eq "--changed-since in a bare repository: exit 2 and one line" "2 1" \
 	"$(cd "$T/bare.git" && "$W" --changed-since HEAD . >/dev/null 2>"$T/err"; echo $?) $(grep -c 'bare' "$T/err")"
+
+# --- --changed-since judged from the index's stat data (walker/changes.h) ---------------------
+# The oracle is git itself: the files that `git diff REF` (the work tree against REF) names or that
+# are untracked and not ignored, among those a walk checks (`walker --files`). Each step below is a
+# way the work tree, the index and REF can differ; the walker runs first, so that no git command
+# has refreshed the index's stat data for it.
+X=$T/changed
+rm -rf "$X"; mkdir -p "$X/src" "$X/sub/deep" "$X/out"
+(
+	cd "$X" && git init -q . && git config user.name t && git config user.email t@example.com &&
+		for i in 1 2 3 4 5 6 7 8; do printf 'fn f%s() { x.unwrap(); }\n' $i >"src/f$i.rs"; done &&
+		printf 'fn d() { y.unwrap(); }\n' >sub/deep/d.rs && printf 'out/\n' >.gitignore &&
+		printf 'fn o() {}\n' >out/kept.rs && printf 'fn c() {\r\n z.unwrap();\r\n}\r\n' >src/crlf.rs &&
+		git add -A && git add -f out/kept.rs && git commit -qm one &&
+		printf 'fn g() {}\n' >>src/f2.rs && git commit -qam two
+) || fail "make the --changed-since repository"
+by_git() { # REF: git's changed and untracked files among the walked ones
+	(cd "$X" && { git diff --name-only --diff-filter=d "$1" 2>/dev/null; git ls-files -o --exclude-standard; } | LC_ALL=C sort -u >"$T/by-git" &&
+		"$W" --no-cache --files --hidden . | LC_ALL=C sort | comm -12 "$T/by-git" -)
+}
+same_as_git() { # NAME REF
+	got=$(cd "$X" && "$W" --no-cache --changed-since "$2" --files --hidden . 2>&1 | LC_ALL=C sort)
+	check_eq "--changed-since $2, $1: git's changed files" "$(by_git "$2")" "$got"
+}
+same_as_git "a committed change" HEAD~1
+same_as_git "nothing changed (no file is checked, not every file)" HEAD
+check_eq "--changed-since HEAD, nothing changed: 0 files" "PASS: 0 files, 0 violations; test: none" \
+	"$(cd "$X" && "$W" --no-cache --changed-since HEAD .)"
+printf 'fn h() {}\n' >>"$X/src/f3.rs"
+same_as_git "an edit not staged" HEAD
+git -C "$X" add src/f3.rs
+same_as_git "a staged edit" HEAD
+cp "$X/src/f3.rs" "$T/f3.rs"; git -C "$X" show HEAD:src/f3.rs >"$X/src/f3.rs"
+same_as_git "a staged edit undone in the work tree (compared by content)" HEAD
+cp "$T/f3.rs" "$X/src/f3.rs"; git -C "$X" commit -qam three
+touch -d 2001-01-01 "$X/src/f4.rs"
+same_as_git "a file touched, its content the same" HEAD
+printf 'fn u() { q.unwrap(); }\n' >"$X/src/new.rs"; printf 'x\n' >"$X/out/ignored.rs"
+same_as_git "an untracked file, and one in an ignored directory" HEAD
+rm "$X/src/f5.rs"
+same_as_git "a deleted file" HEAD
+git -C "$X" rm -q --cached src/f6.rs
+same_as_git "a file removed from the index, kept in the work tree" HEAD
+git -C "$X" reset -q; git -C "$X" add -N src/new.rs
+same_as_git "a file added with --intent-to-add" HEAD
+git -C "$X" reset -q; chmod +x "$X/src/f7.rs"
+same_as_git "the executable bit set" HEAD
+chmod -x "$X/src/f7.rs"; git -C "$X" config core.autocrlf true; touch "$X/src/crlf.rs"
+same_as_git "core.autocrlf and a touched CRLF file (compared after git's filters)" HEAD
+git -C "$X" config --unset core.autocrlf
+printf 'fn c2() {}\n' >>"$X/sub/deep/d.rs"
+same_as_git "committed and work-tree changes together" HEAD~1
+same_as_git "a tree id for REF" "HEAD~2^{tree}"
+git -C "$X" update-index --index-version 4
+same_as_git "a version-4 index" HEAD~2
+printf 'same size\n' >"$X/src/f8.rs"; git -C "$X" add src/f8.rs; printf 'SAME SIZE\n' >"$X/src/f8.rs"
+touch -r "$X/.git/index" "$X/src/f8.rs"
+same_as_git "racily clean: the same size, written as the index was" HEAD
+rm -f "$X/.git/index"; git -C "$X" read-tree HEAD
+same_as_git "an index without stat data (git read-tree)" HEAD~1
+git -C "$X" reset -q
+printf 'ign*.rs\n' >"$X/.ignore"; printf 'fn i() { q.unwrap(); }\n' >"$X/src/ign_untracked.rs"
+same_as_git "an untracked file in .ignore (not checked, as in a walk)" HEAD
+check_eq "--changed-since from a subdirectory: its changes, relative to it" "deep/d.rs" \
+	"$(cd "$X/sub" && "$W" --no-cache --changed-since HEAD --files .)"
+check_eq "--changed-since: the JSON report equals a full run's for the changed files" \
+	"$(cd "$X" && "$W" --no-cache --format json . | jq -c --argjson f "$(by_git HEAD~1 | jq -R . | jq -s .)" \
+		'[.violations[], .counted[] | select(.file as $x | $f | index($x))] | sort')" \
+	"$(cd "$X" && "$W" --no-cache --changed-since HEAD~1 --format json . | jq -c '[.violations[], .counted[]] | sort')"
+check_eq "--changed-since --no-ignore (git's own list): the same files" "$(by_git HEAD~1 | grep -v ign_)" \
+	"$(cd "$X" && "$W" --no-cache --no-ignore --changed-since HEAD~1 --files --hidden . | grep -v ign_ | LC_ALL=C sort)"
 finish
