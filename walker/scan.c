@@ -78,8 +78,8 @@ struct scan_ctx {
 	size_t limit_off;
 	/* the time budget of the pattern being searched */
 	struct scan_budget *budget;
-	uint64_t pat_ns; /* the pattern's time in this file, as of the clock's last reading */
-	uint64_t t_last; /* that reading (0: none yet for this pattern) */
+	uint64_t pat_ns;  /* the pattern's time in this file, as of the clock's last reading */
+	uint64_t t_last;  /* that reading (0: none yet for this pattern) */
 	unsigned untimed; /* searches since */
 	size_t chunk;
 };
