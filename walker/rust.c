@@ -245,7 +245,8 @@ void rust_test_regions(const char *buf, size_t len, size_t limit, const struct l
 			continue;
 		/* an inner #![cfg(test)] makes the whole file test code (the item it governs) */
 		size_t end = inner ? len : item_end(&c, e, limit);
-		at = inner ? 0 : at;
+		if (inner) /* it covers the regions found before it: one region, sorted as the rest */
+			out->n = 0, at = 0;
 		add_region(out, at, end);
 		pos = end;
 	}
