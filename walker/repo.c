@@ -485,6 +485,18 @@ static int open_git(struct repo *rp, const char *abs_root)
 	return 0;
 }
 
+/* The work tree's real path with a trailing '/'. */
+static char *workdir_of(git_repository *g)
+{
+	char *real = realpath(lg.git_repository_workdir(g), NULL);
+	struct sbuf wd = SBUF_INIT;
+	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
+	free(real);
+	if (!wd.len || wd.buf[wd.len - 1] != '/')
+		sbuf_addch(&wd, '/');
+	return sbuf_detach(&wd, NULL);
+}
+
 int repo_open(struct repo **out, const char *abs_root)
 {
 	*out = NULL;
@@ -523,13 +535,7 @@ int repo_open(struct repo **out, const char *abs_root)
 		return rc < 0 ? rc : 0;
 	}
 	git_repository *g = rp->git;
-	char *real = realpath(lg.git_repository_workdir(g), NULL);
-	struct sbuf wd = SBUF_INIT;
-	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
-	free(real);
-	if (!wd.len || wd.buf[wd.len - 1] != '/')
-		sbuf_addch(&wd, '/');
-	rp->workdir = sbuf_detach(&wd, NULL);
+	rp->workdir = workdir_of(g);
 	git_config *cfg = NULL;
 	int have_global = 0;
 	if (lg.git_repository_config_snapshot(&cfg, g) == 0) {
@@ -838,18 +844,6 @@ static int since_open(const char *abs_root, const char *ref, git_repository **g,
 	return rc;
 }
 
-/* The work tree's real path with a trailing '/'. */
-static char *since_workdir(git_repository *g)
-{
-	char *real = realpath(lg.git_repository_workdir(g), NULL);
-	struct sbuf wd = SBUF_INIT;
-	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
-	free(real);
-	if (!wd.len || wd.buf[wd.len - 1] != '/')
-		sbuf_addch(&wd, '/');
-	return sbuf_detach(&wd, NULL);
-}
-
 int repo_changed_since(const char *abs_root, const char *ref, char ***paths, size_t *n)
 {
 	*paths = NULL;
@@ -869,7 +863,7 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
 		goto out;
 	}
 	/* the work tree's real path, so that the caller can relate the paths to its root */
-	char *wd = since_workdir(g);
+	char *wd = workdir_of(g);
 	struct sbuf full = SBUF_INIT;
 	size_t nd = lg.git_diff_num_deltas(diff), alloc = 0;
 	for (size_t i = 0; i < nd; i++) {
@@ -1060,7 +1054,7 @@ static void *since_main(void *arg)
 	git_object *tree = NULL;
 	s->rc = since_open(s->abs_root, s->ref, &s->g, &tree);
 	if (!s->rc) {
-		s->workdir = since_workdir(s->g);
+		s->workdir = workdir_of(s->g);
 		s->rc = since_diff(s, tree);
 	}
 	if (s->rc)
