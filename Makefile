@@ -3,7 +3,7 @@
 #   make debug           -O0 -g into build/debug/
 #   make SAN=address,undefined   sanitizer build into build/asan/ ; SAN=thread into build/tsan/
 CC      ?= cc
-PKGS    := libgit2 libpcre2-8 libxxhash
+PKGS    := libgit2 libpcre2-8 libxxhash zlib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wwrite-strings -Wformat=2 -Wcast-qual -Wno-format-nonliteral
 STD     := -std=gnu11 -D_GNU_SOURCE
@@ -34,7 +34,7 @@ DEPCHECK := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok)
 PKG_CFLAGS := $(if $(DEPCHECK),$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(if $(DEPCHECK),$(shell pkg-config --libs $(PKGS)))
 # the walker loads libgit2 with dlopen, only inside a repository (walker/repo.c says why)
-WALK_LIBS  := $(if $(DEPCHECK),$(shell pkg-config --libs libpcre2-8 libxxhash)) -ldl
+WALK_LIBS  := $(if $(DEPCHECK),$(shell pkg-config --libs libpcre2-8 libxxhash zlib)) -ldl
 GIT2_SONAME := $(if $(DEPCHECK),$(shell objdump -p "$$(pkg-config --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
                awk '/SONAME/ {print $$2}'))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -140,14 +140,14 @@ profile: all
 
 # ---- fuzzing -----------------------------------------------------------------------------------
 # libFuzzer harnesses (clang) for every parser of outside input: make fuzz [TARGET=ignore|config|
-# scan|cache|lex|index] [SECONDS=60]. docs/reliability.md has the figures; fuzz/run.sh says how it runs.
-FUZZ_TARGETS := ignore config scan cache lex index
+# scan|cache|lex|index|odb] [SECONDS=60]. docs/reliability.md has the figures; fuzz/run.sh says how it runs.
+FUZZ_TARGETS := ignore config scan cache lex index odb
 FUZZ_BINS    := $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 FUZZ_FLAGS   := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 build/fuzz/fuzz_%: fuzz/fuzz_%.c $(WALK_LIB) $(COMMON_SRC) $(wildcard walker/*.h common/*.h)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) $(CPPFLAGS) -o $@ $< $(WALK_LIB) $(COMMON_SRC) \
-		$(shell pkg-config --libs libpcre2-8 libxxhash) -ldl -lpthread
+		$(shell pkg-config --libs libpcre2-8 libxxhash zlib) -ldl -lpthread
 
 fuzz-bins: deps-test $(FUZZ_BINS)
 
@@ -196,7 +196,7 @@ help:
 	@echo "make bench-stress    the stress benchmark (SAVE=NAME, BASELINE=NAME, THRESHOLD=PCT)"
 	@echo "make bench-quick     the benchmark harness on small fixtures (under a minute)"
 	@echo "make profile FIXTURE=NAME TOOL=perf|flame|callgrind|massif|strace|time|stats   profile one run"
-	@echo "make fuzz [TARGET=ignore|config|scan|cache|lex|index] [SECONDS=60]   libFuzzer runs"
+	@echo "make fuzz [TARGET=ignore|config|scan|cache|lex|index|odb] [SECONDS=60]   libFuzzer runs"
 	@echo "make format          clang-format the sources"
 	@echo "make install [PREFIX=/usr/local] [DESTDIR=]   programs, man pages, bash completion"
 	@echo "make uninstall [PREFIX=/usr/local] [DESTDIR=] remove what install wrote"

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all} secs=${2:-60}
-[ "$what" = all ] && what="ignore config scan cache lex index"
+[ "$what" = all ] && what="ignore config scan cache lex index odb"
 GEN=build/genfixtures
 W=build/walker
 seed() { # seed TARGET DIR: the starting corpus
@@ -40,6 +40,19 @@ seed() { # seed TARGET DIR: the starting corpus
 			cp "$G/.git/index" "$2/index-v$v"
 		done
 		git -C "$G" sparse-checkout set --cone --sparse-index a >/dev/null 2>&1 && cp "$G/.git/index" "$2/index-sparse" ;;
+	odb) # a pack with whole objects and delta chains (after the harness's selector byte, 1), trees
+		# (selector 2), a delta git made (selector 0: base, then delta, as the harness splits)
+		G=$S/objs
+		git init -q "$G" && mkdir -p "$G/a/b" && for i in 1 2 3 4 5 6; do
+			for f in a/x.rs a/b/y.rs top.rs; do echo "fn f$i() {} // $f" >>"$G/$f"; done
+			git -C "$G" add -A && git -C "$G" -c user.name=f -c user.email=f@f commit -qm "c$i"
+		done
+		git -C "$G" repack -adq --depth=10 --window=10
+		{ printf '\001'; cat "$G"/.git/objects/pack/*.pack; } >"$2/pack"
+		for tr in HEAD^{tree} HEAD:a HEAD~3:a/b; do
+			{ printf '\002'; git -C "$G" cat-file tree "$tr"; } >"$2/tree-$(echo "$tr" | cksum | cut -d' ' -f1)"
+		done
+		printf '\000hello worldhello world\013\021\220\006\006there \221\006\005' >"$2/delta" ;;
 	config) ;;
 	esac
 	chmod -R u+rwX "$S" 2>/dev/null

@@ -78,6 +78,7 @@ flavour_counts() { # per "== flavour" section of the log: passed and failed chec
 	      d["cache"] = "cache file bytes to the loader (2 in 3 with a repaired checksum), then lookups and results"
 	      d["lex"] = "file bytes to each language lexer (spans sorted, disjoint, the same when lexed in part) and the Rust readers (test items, waivers, module declarations, attribute reasons)"
 	      d["index"] = ".git/index bytes (and a split index'"'"'s shared index) to the index reader"
+	      d["odb"] = "git object bytes to the object reader: delta instructions against a base, a pack read at every object offset, tree entries"
 	      printf "| %s | %s | %d | %d | %d |\n", $1, d[$1], $2, $3, $4; e += $2; c += $4}
 	     END {printf "| total | | %d | | %d |\n", e, c}' "$FUZZ_STATS"
 	echo

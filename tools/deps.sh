@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh PROFILE: make sure the Debian packages a target needs are present.
-#   build  libgit2, PCRE2 (8-bit), xxHash and pkg-config
+#   build  libgit2, PCRE2 (8-bit), xxHash, zlib (--changed-since reads git's objects) and pkg-config
 #   test   build + cmocka, ripgrep, jq, mandoc (man page lint) and clang (libFuzzer) for the test
 #          suite; npm, and with it Microsoft's SARIF validator (@microsoft/sarif-multitool) into
 #          build/npm/ for tests/e2e/formats.sh, and pre-commit for tests/e2e/precommit.sh (those
@@ -19,11 +19,12 @@ need() { pkgs="$pkgs $1"; }
 
 if ! command -v pkg-config >/dev/null 2>&1; then
 	need pkg-config
-	need libgit2-dev; need libpcre2-dev; need libxxhash-dev
+	need libgit2-dev; need libpcre2-dev; need libxxhash-dev; need zlib1g-dev
 else
 	pkg-config --exists libgit2 || need libgit2-dev
 	pkg-config --exists libpcre2-8 || need libpcre2-dev
 	pkg-config --exists libxxhash || need libxxhash-dev
+	pkg-config --exists zlib || need zlib1g-dev
 fi
 case $profile in
 test)

@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "ignore.h"
+#include "odb.h"
 #include "sbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -312,13 +313,13 @@ static void dirset_release(struct dirset *d)
 }
 
 /* Does key occur in the (lowercased) config text with a value that could matter? Any occurrence
- * counts, except "ignorecase = false" (what git init and libgit2 write on case-sensitive file
- * systems), which is git's default. */
+ * counts, except "ignorecase = false" and "bare = false" (what git init and libgit2 write), which
+ * are git's defaults. */
 static int key_may_matter(const char *text, size_t len, const char *key)
 {
 	size_t kl = strlen(key);
 	for (const char *p = text, *end = text + len; (p = memmem(p, (size_t)(end - p), key, kl)); p += kl) {
-		if (strcmp(key, "ignorecase"))
+		if (strcmp(key, "ignorecase") && strcmp(key, "bare"))
 			return 1;
 		const char *v = p + kl;
 		while (v < end && (*v == ' ' || *v == '\t'))
@@ -485,16 +486,22 @@ static int open_git(struct repo *rp, const char *abs_root)
 	return 0;
 }
 
-/* The work tree's real path with a trailing '/'. */
-static char *workdir_of(git_repository *g)
+/* dir's real path (dir itself when it has none) with a trailing '/'. */
+static char *real_dir(const char *dir)
 {
-	char *real = realpath(lg.git_repository_workdir(g), NULL);
+	char *real = realpath(dir, NULL);
 	struct sbuf wd = SBUF_INIT;
-	sbuf_addstr(&wd, real ? real : lg.git_repository_workdir(g));
+	sbuf_addstr(&wd, real ? real : dir);
 	free(real);
 	if (!wd.len || wd.buf[wd.len - 1] != '/')
 		sbuf_addch(&wd, '/');
 	return sbuf_detach(&wd, NULL);
+}
+
+/* The work tree's real path with a trailing '/'. */
+static char *workdir_of(git_repository *g)
+{
+	return real_dir(lg.git_repository_workdir(g));
 }
 
 int repo_open(struct repo **out, const char *abs_root)
@@ -939,10 +946,11 @@ static int since_shared(void *ctx, const char *hex, struct sbuf *out)
 	return rc ? -1 : 0;
 }
 
-/* The tree the index would commit (its cache tree's root), into oid; 0 when known. */
-static int index_tree(git_repository *g, unsigned char oid[20])
+/* The tree the index in gitpath (ending in '/') would commit (its cache tree's root), into oid;
+ * 0 when known. */
+static int index_tree(const char *gitpath, unsigned char oid[20])
 {
-	struct since_ix x = { lg.git_repository_path(g), { 0 }, 0 };
+	struct since_ix x = { gitpath, { 0 }, 0 };
 	struct sbuf p = SBUF_INIT, ix = SBUF_INIT;
 	sbuf_addf(&p, "%sindex", x.gitpath);
 	struct repo_index_sink sink = { since_add_none, since_shared, since_tree, &x };
@@ -1021,8 +1029,8 @@ static int since_diff(struct repo_since *s, git_object *tree)
 	git_object *head = NULL;
 	unsigned char itree[20];
 	int e;
-	if (index_tree(s->g, itree) == 0 && lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 &&
-	    !memcmp(lg.git_object_id(head)->id, itree, 20)) {
+	if (index_tree(lg.git_repository_path(s->g), itree) == 0 &&
+	    lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 && !memcmp(lg.git_object_id(head)->id, itree, 20)) {
 		struct sbuf path = SBUF_INIT;
 		int rc = tree_changes(s, (git_tree *)tree, (git_tree *)head, &path, 0);
 		sbuf_release(&path);
@@ -1048,10 +1056,340 @@ static int since_diff(struct repo_since *s, git_object *tree)
 	return 0;
 }
 
+/* ---- the same without libgit2 (walker/odb.h) ----------------------------------------------
+ * libgit2's start-up costs about as much as a warm run of a 5,000-file tree (its TLS library parses
+ * the system's CA bundle in git_libgit2_init), so the usual case reads the few trees it needs
+ * itself: a repository found the plain way (no GIT_* variable in the environment), a revision and
+ * objects odb reads, and an index whose cache tree is HEAD's tree. Anything else goes to libgit2,
+ * as does hashing a dirty file (git's clean filters), loaded then. */
+
+/* The repository around abs_root as git finds it when no GIT_* variable says otherwise: its work
+ * tree (top), gitdir and commondir, each ending in '/'. 0, or -1: leave it to libgit2. */
+static int own_dirs(const char *abs_root, struct sbuf *top, struct sbuf *gitdir, struct sbuf *common)
+{
+	static const char *const env[] = { "GIT_DIR",
+					   "GIT_WORK_TREE",
+					   "GIT_COMMON_DIR",
+					   "GIT_OBJECT_DIRECTORY",
+					   "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+					   "GIT_INDEX_FILE",
+					   "GIT_NAMESPACE",
+					   "GIT_REPLACE_REF_BASE",
+					   "GIT_NO_REPLACE_OBJECTS",
+					   "GIT_GRAFT_FILE",
+					   "GIT_DEFAULT_HASH" };
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		if (getenv(env[i]))
+			return -1;
+	if (!repo_find_top(abs_root, top))
+		return -1;
+	struct sbuf text = SBUF_INIT;
+	struct stat st;
+	int rc = -1;
+	sbuf_addf(gitdir, "%s.git", top->buf);
+	if (lstat(gitdir->buf, &st))
+		goto out;
+	if (S_ISREG(st.st_mode)) { /* a linked worktree's (or submodule's) "gitdir: PATH" */
+		if (sbuf_read_at(&text, AT_FDCWD, gitdir->buf, 4096) || text.len < 9 || memcmp(text.buf, "gitdir: ", 8))
+			goto out;
+		size_t n = text.len;
+		while (n > 8 && (text.buf[n - 1] == '\n' || text.buf[n - 1] == '\r'))
+			n--;
+		sbuf_reset(gitdir);
+		if (text.buf[8] != '/')
+			sbuf_addstr(gitdir, top->buf);
+		sbuf_add(gitdir, text.buf + 8, n - 8);
+	} else if (!S_ISDIR(st.st_mode)) {
+		goto out;
+	}
+	sbuf_addch(gitdir, '/');
+	if (stat(gitdir->buf, &st) || !S_ISDIR(st.st_mode) || files_ok(gitdir->buf))
+		goto out;
+	sbuf_reset(&text);
+	sbuf_addf(common, "%scommondir", gitdir->buf);
+	int crc = sbuf_read_at(&text, AT_FDCWD, common->buf, 4096);
+	sbuf_reset(common);
+	if (crc == 0) {
+		size_t n = text.len;
+		while (n && (text.buf[n - 1] == '\n' || text.buf[n - 1] == '\r'))
+			n--;
+		if (!n)
+			goto out;
+		if (text.buf[0] != '/')
+			sbuf_addstr(common, gitdir->buf);
+		sbuf_add(common, text.buf, n);
+		sbuf_addch(common, '/');
+		if (files_ok(common->buf))
+			goto out;
+	} else if (errno == ENOENT) {
+		sbuf_addstr(common, gitdir->buf);
+	} else {
+		goto out;
+	}
+	/* settings that move the work tree or change what ids and refs are: libgit2 reads them */
+	static const char *const keys[] = { "worktree", "bare", "objectformat", "refstorage", "include" };
+	sbuf_reset(&text);
+	struct sbuf cfg = SBUF_INIT;
+	sbuf_addf(&cfg, "%sconfig", common->buf);
+	int r = sbuf_read_at(&text, AT_FDCWD, cfg.buf, 1 << 20);
+	sbuf_release(&cfg);
+	if (r && !(r == -1 && errno == ENOENT))
+		goto out;
+	for (size_t j = 0; j < text.len; j++)
+		text.buf[j] = (char)tolower((unsigned char)text.buf[j]);
+	rc = 0;
+	for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]) && !rc; j++)
+		if (key_may_matter(text.buf, text.len, keys[j]))
+			rc = -1;
+out:
+	sbuf_release(&text);
+	return rc;
+}
+
+/* own_tree_changes's reading of one tree: its text into buf, checked for git's order. */
+static int own_tree(struct odb *o, const unsigned char *oid, struct sbuf *buf)
+{
+	enum odb_type t;
+	if (!oid)
+		return 0;
+	if (odb_read(o, oid, &t, buf) || t != ODB_TREE)
+		return -1;
+	struct odb_entry prev, e;
+	int have = 0, r;
+	for (const char *p = buf->buf, *end = buf->buf + buf->len; (r = odb_tree_next(&p, end, &e)) > 0; have = 1) {
+		if (have && odb_entry_cmp(&prev, &e) >= 0)
+			return -1; /* out of order or twice: git's fsck refuses it; libgit2 decides */
+		prev = e;
+	}
+	return r;
+}
+
+static int is_file_mode(unsigned m)
+{
+	return m == 0100644 || m == 0100755 || m == 0120000;
+}
+
+/* tree_changes with odb: tree b (HEAD's, at path) against a (ref's, or NULL), both read in git's
+ * order side by side. 0, or -1 when a tree cannot be read (the caller asks libgit2). */
+static int own_tree_changes(struct repo_since *s, struct odb *o, const unsigned char *a, const unsigned char *b,
+			    struct sbuf *path, int depth)
+{
+	if (depth > 4096)
+		return -1;
+	struct sbuf ta = SBUF_INIT, tb = SBUF_INIT;
+	int rc = -1;
+	if (own_tree(o, a, &ta) || own_tree(o, b, &tb))
+		goto out;
+	size_t base = path->len;
+	const char *pa = ta.buf, *ea_end = ta.buf + ta.len;
+	struct odb_entry ea, eb;
+	int ha = a ? odb_tree_next(&pa, ea_end, &ea) : 0;
+	for (const char *pb = tb.buf, *end = tb.buf + tb.len; odb_tree_next(&pb, end, &eb) > 0;) {
+		int c = 1;
+		while (ha > 0 && (c = odb_entry_cmp(&ea, &eb)) < 0)
+			ha = odb_tree_next(&pa, ea_end, &ea);
+		const struct odb_entry *m = ha > 0 && c == 0 ? &ea : NULL;
+		if (m && m->mode == eb.mode && !memcmp(m->oid, eb.oid, 20))
+			continue;
+		if (eb.mode == 0160000)
+			continue;
+		sbuf_setlen(path, base);
+		sbuf_add(path, eb.name, eb.len);
+		if (eb.mode == 0040000) {
+			sbuf_addch(path, '/');
+			if (own_tree_changes(s, o, m ? m->oid : NULL, eb.oid, path, depth + 1))
+				goto out;
+		} else {
+			since_add(s, path->buf, path->len, m && is_file_mode(m->mode) ? m->oid : NULL);
+		}
+	}
+	sbuf_setlen(path, base);
+	rc = 0;
+out:
+	sbuf_release(&ta);
+	sbuf_release(&tb);
+	return rc;
+}
+
+/* Paths with a mode and an id, in the order of the index (bytewise): a tree's files or the index's
+ * entries. */
+struct flat {
+	struct sbuf text; /* the paths, each followed by NUL */
+	struct flat_ent {
+		size_t off, len;
+		unsigned mode, stage;
+		unsigned char oid[20];
+	} * v;
+	size_t n, alloc;
+	int unusable; /* an entry own_index_diff cannot compare: a sparse directory, a replaced one */
+	unsigned char root[20];
+	int has_root;
+	const char *gitdir; /* the index's: where a split index's shared part is */
+};
+
+static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
+		     const unsigned char *oid)
+{
+	ALLOC_GROW(f->v, f->n + 1, f->alloc);
+	struct flat_ent *e = &f->v[f->n++];
+	e->off = f->text.len;
+	e->len = len;
+	e->mode = mode;
+	e->stage = stage;
+	memcpy(e->oid, oid, 20);
+	sbuf_add(&f->text, path, len);
+	sbuf_addch(&f->text, '\0');
+}
+
+static void flat_release(struct flat *f)
+{
+	sbuf_release(&f->text);
+	free(f->v);
+}
+
+/* The files of tree oid (at path), depth first in git's order: the index's order. */
+static int flatten(struct odb *o, const unsigned char *oid, struct sbuf *path, struct flat *f, int depth)
+{
+	struct sbuf t = SBUF_INIT;
+	int rc = -1;
+	if (depth > 4096 || own_tree(o, oid, &t))
+		goto out;
+	size_t base = path->len;
+	struct odb_entry e;
+	for (const char *p = t.buf, *end = t.buf + t.len; odb_tree_next(&p, end, &e) > 0;) {
+		sbuf_setlen(path, base);
+		sbuf_add(path, e.name, e.len);
+		if (e.mode != 0040000) {
+			flat_add(f, path->buf, path->len, e.mode, 0, e.oid);
+			continue;
+		}
+		sbuf_addch(path, '/');
+		if (flatten(o, e.oid, path, f, depth + 1))
+			goto out;
+	}
+	sbuf_setlen(path, base);
+	rc = 0;
+out:
+	sbuf_release(&t);
+	return rc;
+}
+
+static void own_index_add(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
+{
+	struct flat *f = ctx;
+	if (sparse || !st) {
+		f->unusable = 1;
+		return;
+	}
+	unsigned m = st->mode;
+	m = (m & 0170000) == 0100000 ? (m & 0111 ? 0100755 : 0100644) : m & 0170000;
+	flat_add(f, path, len, m, (st->flags >> 12) & 3, st->oid);
+}
+
+static void own_index_tree(void *ctx, const unsigned char oid[20])
+{
+	struct flat *f = ctx;
+	memcpy(f->root, oid, 20);
+	f->has_root = 1;
+}
+
+static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
+{
+	const struct flat *f = ctx;
+	struct since_ix x = { f->gitdir, { 0 }, 0 };
+	return since_shared(&x, hex, out);
+}
+
+/* The index of gitdir: its entries into ix, and its cache tree's root when valid. */
+static int own_index(const char *gitdir, struct flat *ix)
+{
+	struct sbuf p = SBUF_INIT, buf = SBUF_INIT;
+	sbuf_addf(&p, "%sindex", gitdir);
+	ix->gitdir = gitdir;
+	struct repo_index_sink sink = { own_index_add, own_index_shared, own_index_tree, ix };
+	int rc = -1;
+	if (sbuf_read_at(&buf, AT_FDCWD, p.buf, 1u << 30) == 0)
+		rc = repo_index_parse(buf.buf, buf.len, &sink) == 0 && !ix->unusable ? 0 : -1;
+	sbuf_release(&p);
+	sbuf_release(&buf);
+	return rc;
+}
+
+static int flat_cmp(const struct flat *a, size_t i, const struct flat *b, size_t j)
+{
+	const struct flat_ent *x = &a->v[i], *y = &b->v[j];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(a->text.buf + x->off, b->text.buf + y->off, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* ref's files against the index's entries, side by side: what git diff --cached does when the
+ * index has no cache tree to skip by. */
+static void own_index_diff(struct repo_since *s, const struct flat *ref, const struct flat *ix)
+{
+	size_t j = 0;
+	for (size_t i = 0, k; i < ix->n; i = k) {
+		int conflict = 0;
+		for (k = i; k < ix->n && flat_cmp(ix, i, ix, k) == 0; k++)
+			conflict |= ix->v[k].stage != 0;
+		const struct flat_ent *e = &ix->v[i];
+		if (!conflict && e->mode == 0160000)
+			continue; /* submodules are not compared (git diff --ignore-submodules) */
+		int c = 1;
+		while (j < ref->n && (c = flat_cmp(ref, j, ix, i)) < 0)
+			j++;
+		const struct flat_ent *r = j < ref->n && c == 0 ? &ref->v[j] : NULL;
+		if (!conflict && r && r->mode == e->mode && !memcmp(r->oid, e->oid, 20))
+			continue;
+		since_add(s, ix->text.buf + e->off, e->len, r && is_file_mode(r->mode) ? r->oid : NULL);
+	}
+}
+
+/* The committed and staged side without libgit2: 0, or -1 with nothing kept (ask libgit2). */
+static int since_own(struct repo_since *s)
+{
+	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT;
+	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, { 0 }, 0, NULL }, flat = ix;
+	struct odb *o = NULL;
+	unsigned char ref[20], head[20];
+	int rc = -1;
+	if (own_dirs(s->abs_root, &top, &gitdir, &common) || odb_open(&o, gitdir.buf, common.buf) ||
+	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix))
+		goto out;
+	if (ix.has_root && odb_rev_tree(o, "HEAD", head) == 0 && !memcmp(ix.root, head, 20)) {
+		/* the index would commit HEAD's tree: only the subtrees that differ from ref's are read */
+		if (own_tree_changes(s, o, ref, head, &path, 0))
+			goto fail;
+	} else {
+		if (flatten(o, ref, &path, &flat, 0))
+			goto fail;
+		own_index_diff(s, &flat, &ix);
+	}
+	s->workdir = real_dir(top.buf);
+	rc = 0;
+	goto out;
+fail:
+	strset_release(&s->paths);
+	s->nrefs = 0;
+out:
+	flat_release(&ix);
+	flat_release(&flat);
+	odb_free(o);
+	sbuf_release(&top);
+	sbuf_release(&gitdir);
+	sbuf_release(&common);
+	sbuf_release(&path);
+	return rc;
+}
+
 static void *since_main(void *arg)
 {
 	struct repo_since *s = arg;
 	git_object *tree = NULL;
+	if (since_own(s) == 0) {
+		atomic_store_explicit(&s->done, 1, memory_order_release);
+		return NULL;
+	}
 	s->rc = since_open(s->abs_root, s->ref, &s->g, &tree);
 	if (!s->rc) {
 		s->workdir = workdir_of(s->g);
@@ -1116,6 +1454,13 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
 		want = s->refs[v - 1].oid;
 	}
 	git_oid got;
+	if (!s->g) { /* the committed side was read without libgit2: load it now */
+		pthread_once(&lg_once, lg_load);
+		if (!lg_ok || lg.git_repository_open_ext(&s->g, s->abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
+			s->g = NULL;
+			return 1; /* checked: the scan reads it and says what is wrong, if anything */
+		}
+	}
 	/* the work tree's bytes as git would store them (its clean filters: eol, ident...) */
 	if (lg.git_repository_hashfile(&got, s->g, path, GIT_OBJECT_BLOB, NULL) < 0)
 		return 1; /* unreadable: the walk says why */
