@@ -17,11 +17,13 @@ struct changes {
 	pthread_mutex_t lock;
 	struct sbuf keep;    /* changed for sure: paths, each followed by NUL */
 	struct sbuf pending; /* clean, judged before ref's side was known: changed if it differs there */
-	struct sbuf dirty;   /* stat data differs: the index's id (20 bytes), then the path and NUL */
+	struct sbuf dirty;   /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
 	atomic_int fallback;
+	_Atomic(struct repo *) rp; /* the walk's repository, whose index judged the files */
+	uint64_t max_size;         /* a dirty file above it is changed without hashing it */
 };
 
-int chg_start(struct changes **out, const char *abs_root, const char *ref)
+int chg_start(struct changes **out, const char *abs_root, const char *ref, uint64_t max_size)
 {
 	struct changes *c = xcalloc(1, sizeof(*c));
 	if (repo_since_start(&c->since, abs_root, ref)) {
@@ -33,15 +35,20 @@ int chg_start(struct changes **out, const char *abs_root, const char *ref)
 	c->keep = (struct sbuf)SBUF_INIT;
 	c->pending = (struct sbuf)SBUF_INIT;
 	c->dirty = (struct sbuf)SBUF_INIT;
+	c->max_size = max_size;
 	*out = c;
 	return 0;
 }
 
-static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, const char *path, size_t len)
+static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, unsigned mode, const char *path,
+		size_t len)
 {
 	pthread_mutex_lock(&c->lock);
-	if (oid)
+	if (oid) {
+		uint32_t m = mode;
 		sbuf_add(to, oid, 20);
+		sbuf_add(to, &m, sizeof(m));
+	}
 	sbuf_add(to, path, len);
 	sbuf_addch(to, '\0');
 	pthread_mutex_unlock(&c->lock);
@@ -50,23 +57,30 @@ static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, co
 void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st)
 {
 	unsigned char oid[20];
+	unsigned mode = 0;
 	if (!rp) {
 		atomic_store(&c->fallback, 1);
 		return;
 	}
-	switch (repo_judge(rp, path, len, st, oid)) {
+	atomic_store_explicit(&c->rp, rp, memory_order_relaxed); /* one walk: one repository */
+	switch (repo_judge(rp, path, len, st, oid, &mode)) {
 	case REPO_UNTRACKED:
 	case REPO_CHANGED:
-		add(c, &c->keep, NULL, path, len);
+		add(c, &c->keep, NULL, 0, path, len);
 		break;
 	case REPO_CLEAN:
 		if (!repo_since_ready(c->since))
-			add(c, &c->pending, NULL, path, len);
+			add(c, &c->pending, NULL, 0, path, len);
 		else if (repo_since_has(c->since, path, len))
-			add(c, &c->keep, NULL, path, len);
+			add(c, &c->keep, NULL, 0, path, len);
 		break;
 	case REPO_DIRTY:
-		add(c, &c->dirty, oid, path, len);
+		/* too big to scan: changed or not, the scan only says it is skipped; hashing a file of
+		 * gigabytes through git's filters costs more than the whole run */
+		if ((uint64_t)st->st_size > c->max_size)
+			add(c, &c->keep, NULL, 0, path, len);
+		else
+			add(c, &c->dirty, oid, mode, path, len);
 		break;
 	default:
 		atomic_store(&c->fallback, 1);
@@ -88,8 +102,9 @@ int chg_finish(struct changes *c, char ***paths, size_t *n)
 	*n = 0;
 	if (repo_since_wait(c->since))
 		return ERR_GIT;
-	if (atomic_load(&c->fallback))
-		return CHG_FALLBACK;
+	struct repo *rp = atomic_load(&c->rp);
+	if (atomic_load(&c->fallback) || (rp && !repo_since_same_index(c->since, rp)))
+		return CHG_FALLBACK; /* the index changed between the two readings (git add, reset...) */
 	const char *wd = repo_since_workdir(c->since);
 	size_t alloc = 0;
 	for (const char *p = c->keep.buf, *end = p + c->keep.len; p < end; p += strlen(p) + 1)
@@ -99,8 +114,10 @@ int chg_finish(struct changes *c, char ***paths, size_t *n)
 			push(paths, n, &alloc, wd, p);
 	for (const char *p = c->dirty.buf, *end = p + c->dirty.len; p < end;) {
 		const unsigned char *oid = (const unsigned char *)p;
-		p += 20;
-		if (repo_since_differs(c->since, p, oid))
+		uint32_t mode;
+		memcpy(&mode, p + 20, sizeof(mode));
+		p += 20 + sizeof(mode);
+		if (repo_since_differs(c->since, p, oid, mode))
 			push(paths, n, &alloc, wd, p);
 		p += strlen(p) + 1;
 	}

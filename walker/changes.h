@@ -5,7 +5,7 @@
  * settle alone waits for the end: a clean file judged before ref's side was known, a dirty one
  * (compared by content). The result is the list a scan then checks (walk_opts.only).
  *
- *   chg_start(&c, "/abs/root", "HEAD~3");        (the ref side starts in the background)
+ *   chg_start(&c, "/abs/root", "HEAD~3", max);   (the ref side starts in the background)
  *   walk_run with walk_opts.changes = c, list_files set: chg_judge per regular file
  *   chg_finish(c, &paths, &n);                   (absolute paths; or CHG_FALLBACK: ask libgit2)
  *   chg_free(c);
@@ -14,6 +14,7 @@
 #define CHANGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 struct changes;
@@ -21,7 +22,8 @@ struct repo;
 
 #define CHG_FALLBACK 1 /* chg_finish: the index's stat data was not usable; nothing was decided */
 
-int chg_start(struct changes **out, const char *abs_root, const char *ref);
+/* max_size: --max-filesize (a dirty file above it counts as changed without being hashed) */
+int chg_start(struct changes **out, const char *abs_root, const char *ref, uint64_t max_size);
 /* One regular file of the walk (path relative to the work tree, st its lstat): thread-safe.
  * rp: the walk's repository (NULL when it has none: the run falls back). */
 void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st);

@@ -67,12 +67,14 @@ struct repo {
 	struct ientry *ist;
 	size_t nist, aist;
 	uint32_t imt_s, imt_ns; /* the index file's mtime: an entry as new as it is racily clean */
+	uint64_t isum;          /* a digest of the index's bytes as read (XXH3), to tell --changed-since's ... */
+	int isum_ok;            /* ... two readings of it apart; 0 when it could not be read */
 };
 
 /* An index entry's stat data, for repo_judge. */
 struct ientry {
 	struct repo_index_stat st;
-	uint8_t known;    /* the stat data was given (not a split index's replaced entry) */
+	uint8_t known;    /* the stat data was given (a SHA-1 index) */
 	uint8_t conflict; /* more than one stage: an unresolved merge */
 };
 
@@ -319,6 +321,8 @@ static int key_may_matter(const char *text, size_t len, const char *key)
 {
 	size_t kl = strlen(key);
 	for (const char *p = text, *end = text + len; (p = memmem(p, (size_t)(end - p), key, kl)); p += kl) {
+		if (p + kl < end && (isalnum((unsigned char)p[kl]) || p[kl] == '-'))
+			continue; /* a longer key: "worktree" in "worktreeconfig" */
 		if (strcmp(key, "ignorecase") && strcmp(key, "bare"))
 			return 1;
 		const char *v = p + kl;
@@ -363,7 +367,7 @@ static int config_may_matter(const char *gitdir)
 	int matters = 0;
 	/* (the index reader knows SHA-256 ids and split indexes: objectformat and splitindex need
 	 * no libgit2) */
-	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "worktreeconfig" };
+	static const char *const keys[] = { "excludesfile", "ignorecase", "include", "includeif", "worktreeconfig" };
 	struct sbuf text = SBUF_INIT;
 	for (int i = 0; i < 4 && !matters; i++) {
 		if (!p[i].len)
@@ -655,6 +659,26 @@ static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
 	return rc ? -1 : 0;
 }
 
+/* The index file of the repository whose gitdir is dir (len bytes, no trailing '/'), into out:
+ * $GIT_INDEX_FILE when set, as git and libgit2 take it (git commit runs its hooks with a temporary
+ * index there), else dir's "index". */
+static void index_file(struct sbuf *out, const char *dir, size_t len)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	if (env && *env) {
+		sbuf_addstr(out, env);
+		return;
+	}
+	sbuf_add(out, dir, len);
+	sbuf_addstr(out, "/index");
+}
+
+/* A digest of an index's bytes (the file as read: absent, or its content). */
+static uint64_t index_sum(const struct sbuf *bytes, int absent)
+{
+	return absent ? 0x9e3779b97f4a7c15ull : XXH3_64bits(bytes->buf, bytes->len);
+}
+
 /*
  * The tracked paths, from the index read directly (walker/repo_index.c: versions 2 to 4, split and
  * sparse): loading libgit2 and its TLS start-up costs more than a warm walk of a 5,000-file
@@ -668,7 +692,7 @@ static void read_index(struct repo *rp)
 		rp->index_dir = xmemdup(gp, strlen(gp) > 1 ? strlen(gp) - 1 : strlen(gp));
 	}
 	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
-	sbuf_addf(&p, "%s/index", rp->index_dir);
+	index_file(&p, rp->index_dir, strlen(rp->index_dir));
 	struct stat st;
 	if (rp->keep_stat && stat(p.buf, &st) == 0) { /* before reading: an entry as new is racy */
 		rp->imt_s = (uint32_t)st.st_mtim.tv_sec;
@@ -677,6 +701,8 @@ static void read_index(struct repo *rp)
 	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
 	if (rc == -1 && errno == ENOENT) {
 		rc = 0; /* no index yet: nothing is tracked */
+		rp->isum = index_sum(&ix, 1);
+		rp->isum_ok = 1;
 	} else if (rc == -1) {
 		rc = err_errno("unable to read the git index '%s'", p.buf);
 	} else if (rc == -2) {
@@ -685,6 +711,8 @@ static void read_index(struct repo *rp)
 			     : err_set(ERR_GIT, "the git index '%s' is larger than 1 GiB", p.buf);
 	} else {
 		struct repo_index_sink sink = { on_index_path, on_shared_index, NULL, rp };
+		rp->isum = index_sum(&ix, 0);
+		rp->isum_ok = 1;
 		rc = repo_index_parse(ix.buf, ix.len, &sink);
 		if (rc) {
 			char why[512];
@@ -698,6 +726,7 @@ static void read_index(struct repo *rp)
 		free(rp->ist);
 		rp->ist = NULL;
 		rp->nist = 0;
+		rp->isum_ok = 0;
 		rp->index_err = xstrdup(err_msg());
 	}
 	sbuf_release(&ix);
@@ -759,7 +788,8 @@ void repo_keep_stat(struct repo *rp)
 	pthread_mutex_unlock(&rp->lock);
 }
 
-int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20])
+int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20],
+	       unsigned *mode)
 {
 	load_index(rp);
 	if (!rp->keep_stat || rp->index_err)
@@ -779,6 +809,7 @@ int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat 
 	if ((x->mode & 0170000) != 0100000 || !(x->mode & 0100) != !(st->st_mode & 0100))
 		return REPO_CHANGED;
 	memcpy(oid, x->oid, sizeof(x->oid));
+	*mode = x->mode & 0100 ? 0100755 : 0100644;
 	/* git's own test (read-cache.c, ie_match_stat): the index keeps 32 bits of each */
 	if (x->mtime_s != (uint32_t)st->st_mtim.tv_sec || x->mtime_ns != (uint32_t)st->st_mtim.tv_nsec ||
 	    x->ctime_s != (uint32_t)st->st_ctim.tv_sec || x->ctime_ns != (uint32_t)st->st_ctim.tv_nsec ||
@@ -901,7 +932,7 @@ out:
  * the subtrees that differ; otherwise libgit2 compares ref's tree with the index entry by entry. */
 struct refid {
 	unsigned char oid[20];
-	int has; /* the path is in ref's tree */
+	unsigned mode; /* 0100644, 0100755, 0120000; 0: not a file in ref's tree */
 };
 
 struct repo_since {
@@ -916,12 +947,15 @@ struct repo_since {
 	struct strset paths; /* those differing between ref and the index; value: refs index + 1 */
 	struct refid *refs;
 	size_t nrefs, arefs;
+	uint64_t isum; /* the index this side read (index_sum), as repo_since_same_index compares */
+	int isum_ok;
 };
 
 struct since_ix {
 	const char *gitpath; /* ends in '/' */
 	unsigned char oid[20];
 	int has;
+	uint64_t sum; /* index_sum of the bytes read */
 };
 
 static void since_tree(void *ctx, const unsigned char oid[20])
@@ -946,28 +980,30 @@ static int since_shared(void *ctx, const char *hex, struct sbuf *out)
 	return rc ? -1 : 0;
 }
 
-/* The tree the index in gitpath (ending in '/') would commit (its cache tree's root), into oid;
- * 0 when known. */
-static int index_tree(const char *gitpath, unsigned char oid[20])
+/* The index of gitpath (ending in '/'): its digest into *sum (0: read; -1: unreadable) and the
+ * tree it would commit (its cache tree's root) into oid, *has_tree set when known. */
+static int index_tree(const char *gitpath, unsigned char oid[20], int *has_tree, uint64_t *sum)
 {
-	struct since_ix x = { gitpath, { 0 }, 0 };
+	struct since_ix x = { gitpath, { 0 }, 0, 0 };
 	struct sbuf p = SBUF_INIT, ix = SBUF_INIT;
-	sbuf_addf(&p, "%sindex", x.gitpath);
+	index_file(&p, gitpath, strlen(gitpath) - 1);
 	struct repo_index_sink sink = { since_add_none, since_shared, since_tree, &x };
-	int ok = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30) == 0 && repo_index_parse(ix.buf, ix.len, &sink) == 0 &&
-		 x.has;
+	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
+	*has_tree = rc == 0 && repo_index_parse(ix.buf, ix.len, &sink) == 0 && x.has;
+	*sum = index_sum(&ix, absent);
 	sbuf_release(&p);
 	sbuf_release(&ix);
-	if (ok)
+	if (*has_tree)
 		memcpy(oid, x.oid, sizeof(x.oid));
-	return ok ? 0 : -1;
+	return rc == 0 || absent ? 0 : -1;
 }
 
-static void since_add(struct repo_since *s, const char *path, size_t len, const unsigned char *refoid)
+/* A path that differs between ref and the index; refoid and mode: its blob in ref (NULL, 0: none). */
+static void since_add(struct repo_since *s, const char *path, size_t len, const unsigned char *refoid, unsigned mode)
 {
 	ALLOC_GROW(s->refs, s->nrefs + 1, s->arefs);
 	struct refid *r = &s->refs[s->nrefs++];
-	r->has = refoid != NULL;
+	r->mode = refoid ? mode : 0;
 	if (refoid)
 		memcpy(r->oid, refoid, sizeof(r->oid));
 	else
@@ -1012,7 +1048,7 @@ static int tree_changes(struct repo_since *s, git_tree *a, git_tree *b, struct s
 		} else {
 			int blob = ma == GIT_FILEMODE_BLOB || ma == GIT_FILEMODE_BLOB_EXECUTABLE ||
 				   ma == GIT_FILEMODE_LINK;
-			since_add(s, path->buf, path->len, blob ? lg.git_tree_entry_id(ea)->id : NULL);
+			since_add(s, path->buf, path->len, blob ? lg.git_tree_entry_id(ea)->id : NULL, (unsigned)ma);
 		}
 	}
 	sbuf_setlen(path, base);
@@ -1028,9 +1064,11 @@ static int since_diff(struct repo_since *s, git_object *tree)
 	git_diff *diff = NULL;
 	git_object *head = NULL;
 	unsigned char itree[20];
-	int e;
-	if (index_tree(lg.git_repository_path(s->g), itree) == 0 &&
-	    lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 && !memcmp(lg.git_object_id(head)->id, itree, 20)) {
+	int e, has_tree = 0;
+	const char *gp = lg.git_repository_path(s->g);
+	s->isum_ok = index_tree(gp, itree, &has_tree, &s->isum) == 0;
+	if (has_tree && lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 &&
+	    !memcmp(lg.git_object_id(head)->id, itree, 20)) {
 		struct sbuf path = SBUF_INIT;
 		int rc = tree_changes(s, (git_tree *)tree, (git_tree *)head, &path, 0);
 		sbuf_release(&path);
@@ -1038,6 +1076,10 @@ static int since_diff(struct repo_since *s, git_object *tree)
 		return rc;
 	} else {
 		e = lg.git_diff_tree_to_index(&diff, s->g, (git_tree *)tree, NULL, &opts);
+		/* libgit2 read the index itself: the one read above, unless it changed meanwhile */
+		uint64_t after;
+		if (index_tree(gp, itree, &has_tree, &after) || after != s->isum)
+			s->isum_ok = 0;
 	}
 	lg.git_object_free(head);
 	if (e < 0)
@@ -1049,8 +1091,10 @@ static int since_diff(struct repo_since *s, git_object *tree)
 		if (d->status == GIT_DELTA_DELETED || d->status == GIT_DELTA_UNMODIFIED ||
 		    d->new_file.mode == GIT_FILEMODE_COMMIT)
 			continue;
-		int has = d->status != GIT_DELTA_ADDED && d->old_file.mode != 0;
-		since_add(s, d->new_file.path, strlen(d->new_file.path), has ? d->old_file.id.id : NULL);
+		int has = d->status != GIT_DELTA_ADDED && d->old_file.mode != 0 &&
+			  d->old_file.mode != GIT_FILEMODE_COMMIT && d->old_file.mode != GIT_FILEMODE_TREE;
+		since_add(s, d->new_file.path, strlen(d->new_file.path), has ? d->old_file.id.id : NULL,
+			  d->old_file.mode);
 	}
 	lg.git_diff_free(diff);
 	return 0;
@@ -1072,7 +1116,6 @@ static int own_dirs(const char *abs_root, struct sbuf *top, struct sbuf *gitdir,
 					   "GIT_COMMON_DIR",
 					   "GIT_OBJECT_DIRECTORY",
 					   "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-					   "GIT_INDEX_FILE",
 					   "GIT_NAMESPACE",
 					   "GIT_REPLACE_REF_BASE",
 					   "GIT_NO_REPLACE_OBJECTS",
@@ -1127,11 +1170,17 @@ static int own_dirs(const char *abs_root, struct sbuf *top, struct sbuf *gitdir,
 		goto out;
 	}
 	/* settings that move the work tree or change what ids and refs are: libgit2 reads them */
-	static const char *const keys[] = { "worktree", "bare", "objectformat", "refstorage", "include" };
+	static const char *const keys[] = { "worktree", "bare", "objectformat", "refstorage", "include", "includeif" };
 	sbuf_reset(&text);
 	struct sbuf cfg = SBUF_INIT;
 	sbuf_addf(&cfg, "%sconfig", common->buf);
 	int r = sbuf_read_at(&text, AT_FDCWD, cfg.buf, 1 << 20);
+	if (r == 0 || (r == -1 && errno == ENOENT)) { /* extensions.worktreeConfig's per-worktree file */
+		sbuf_addch(&text, '\n');
+		sbuf_reset(&cfg);
+		sbuf_addf(&cfg, "%sconfig.worktree", gitdir->buf);
+		r = sbuf_read_at(&text, AT_FDCWD, cfg.buf, 1 << 20);
+	}
 	sbuf_release(&cfg);
 	if (r && !(r == -1 && errno == ENOENT))
 		goto out;
@@ -1197,10 +1246,10 @@ static int own_tree_changes(struct repo_since *s, struct odb *o, const unsigned 
 		sbuf_add(path, eb.name, eb.len);
 		if (eb.mode == 0040000) {
 			sbuf_addch(path, '/');
-			if (own_tree_changes(s, o, m ? m->oid : NULL, eb.oid, path, depth + 1))
+			if (own_tree_changes(s, o, m && m->mode == 0040000 ? m->oid : NULL, eb.oid, path, depth + 1))
 				goto out;
 		} else {
-			since_add(s, path->buf, path->len, m && is_file_mode(m->mode) ? m->oid : NULL);
+			since_add(s, path->buf, path->len, m && is_file_mode(m->mode) ? m->oid : NULL, m ? m->mode : 0);
 		}
 	}
 	sbuf_setlen(path, base);
@@ -1221,7 +1270,8 @@ struct flat {
 		unsigned char oid[20];
 	} * v;
 	size_t n, alloc;
-	int unusable; /* an entry own_index_diff cannot compare: a sparse directory, a replaced one */
+	int unusable;   /* an entry without stat data (an index that is not SHA-1's) */
+	size_t nsparse; /* a sparse index's directory entries (mode 040000) */
 	unsigned char root[20];
 	int has_root;
 	const char *gitdir; /* the index's: where a split index's shared part is */
@@ -1277,12 +1327,13 @@ out:
 static void own_index_add(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
 {
 	struct flat *f = ctx;
-	if (sparse || !st) {
+	if (!st) {
 		f->unusable = 1;
 		return;
 	}
 	unsigned m = st->mode;
-	m = (m & 0170000) == 0100000 ? (m & 0111 ? 0100755 : 0100644) : m & 0170000;
+	m = sparse ? 0040000 : (m & 0170000) == 0100000 ? (m & 0111 ? 0100755 : 0100644) : m & 0170000;
+	f->nsparse += sparse != 0;
 	flat_add(f, path, len, m, (st->flags >> 12) & 3, st->oid);
 }
 
@@ -1296,20 +1347,24 @@ static void own_index_tree(void *ctx, const unsigned char oid[20])
 static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
 {
 	const struct flat *f = ctx;
-	struct since_ix x = { f->gitdir, { 0 }, 0 };
+	struct since_ix x = { f->gitdir, { 0 }, 0, 0 };
 	return since_shared(&x, hex, out);
 }
 
-/* The index of gitdir: its entries into ix, and its cache tree's root when valid. */
-static int own_index(const char *gitdir, struct flat *ix)
+/* The index of gitdir: its entries into ix (a sparse index's directories as entries of mode
+ * 040000), its cache tree's root when valid, and the digest of its bytes into *sum. */
+static int own_index(const char *gitdir, struct flat *ix, uint64_t *sum)
 {
 	struct sbuf p = SBUF_INIT, buf = SBUF_INIT;
-	sbuf_addf(&p, "%sindex", gitdir);
+	index_file(&p, gitdir, strlen(gitdir) - 1);
 	ix->gitdir = gitdir;
 	struct repo_index_sink sink = { own_index_add, own_index_shared, own_index_tree, ix };
-	int rc = -1;
-	if (sbuf_read_at(&buf, AT_FDCWD, p.buf, 1u << 30) == 0)
+	int rc = sbuf_read_at(&buf, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
+	*sum = index_sum(&buf, absent);
+	if (rc == 0)
 		rc = repo_index_parse(buf.buf, buf.len, &sink) == 0 && !ix->unusable ? 0 : -1;
+	else
+		rc = absent ? 0 : -1; /* no index yet: nothing staged */
 	sbuf_release(&p);
 	sbuf_release(&buf);
 	return rc;
@@ -1321,6 +1376,52 @@ static int flat_cmp(const struct flat *a, size_t i, const struct flat *b, size_t
 	size_t n = x->len < y->len ? x->len : y->len;
 	int c = memcmp(a->text.buf + x->off, b->text.buf + y->off, n);
 	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* qsort_r's order of two entries (by path, then stage) of the flat whose text is ctx */
+static int flat_order(const void *a, const void *b, void *ctx)
+{
+	const char *text = ctx;
+	const struct flat_ent *x = a, *y = b;
+	int c = memcmp(text + x->off, text + y->off, x->len < y->len ? x->len : y->len);
+	if (!c)
+		c = (x->len > y->len) - (x->len < y->len);
+	return c ? c : (x->stage > y->stage) - (x->stage < y->stage);
+}
+
+/* The index's entries as files in git's order: a sparse index's directories replaced by the
+ * files of their trees, and a split index's own entries (given after the shared ones) or a
+ * hostile index's misordered ones sorted in. 0, or -1 when a tree cannot be read. */
+static int own_index_files(struct odb *o, struct flat *ix)
+{
+	struct sbuf path = SBUF_INIT;
+	int rc = 0;
+	for (size_t i = 0, n = ix->n; i < n && ix->nsparse && !rc; i++) {
+		if (ix->v[i].mode != 0040000)
+			continue;
+		unsigned char tree[20];
+		memcpy(tree, ix->v[i].oid, sizeof(tree)); /* flatten grows ix->v */
+		sbuf_reset(&path);
+		sbuf_add(&path, ix->text.buf + ix->v[i].off, ix->v[i].len);
+		if (!path.len || path.buf[path.len - 1] != '/')
+			sbuf_addch(&path, '/');
+		rc = flatten(o, tree, &path, ix, 0);
+	}
+	sbuf_release(&path);
+	size_t k = 0;
+	int sorted = 1;
+	for (size_t i = 0; i < ix->n; i++) {
+		if (ix->v[i].mode == 0040000)
+			continue;
+		ix->v[k] = ix->v[i];
+		if (k && flat_order(&ix->v[k - 1], &ix->v[k], ix->text.buf) > 0)
+			sorted = 0;
+		k++;
+	}
+	ix->n = k;
+	if (!sorted)
+		qsort_r(ix->v, ix->n, sizeof(*ix->v), flat_order, ix->text.buf);
+	return rc;
 }
 
 /* ref's files against the index's entries, side by side: what git diff --cached does when the
@@ -1341,7 +1442,8 @@ static void own_index_diff(struct repo_since *s, const struct flat *ref, const s
 		const struct flat_ent *r = j < ref->n && c == 0 ? &ref->v[j] : NULL;
 		if (!conflict && r && r->mode == e->mode && !memcmp(r->oid, e->oid, 20))
 			continue;
-		since_add(s, ix->text.buf + e->off, e->len, r && is_file_mode(r->mode) ? r->oid : NULL);
+		since_add(s, ix->text.buf + e->off, e->len, r && is_file_mode(r->mode) ? r->oid : NULL,
+			  r ? r->mode : 0);
 	}
 }
 
@@ -1349,19 +1451,20 @@ static void own_index_diff(struct repo_since *s, const struct flat *ref, const s
 static int since_own(struct repo_since *s)
 {
 	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT;
-	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, { 0 }, 0, NULL }, flat = ix;
+	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL }, flat = ix;
 	struct odb *o = NULL;
 	unsigned char ref[20], head[20];
 	int rc = -1;
 	if (own_dirs(s->abs_root, &top, &gitdir, &common) || odb_open(&o, gitdir.buf, common.buf) ||
-	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix))
+	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix, &s->isum))
 		goto out;
+	s->isum_ok = 1;
 	if (ix.has_root && odb_rev_tree(o, "HEAD", head) == 0 && !memcmp(ix.root, head, 20)) {
 		/* the index would commit HEAD's tree: only the subtrees that differ from ref's are read */
 		if (own_tree_changes(s, o, ref, head, &path, 0))
 			goto fail;
 	} else {
-		if (flatten(o, ref, &path, &flat, 0))
+		if (flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
 			goto fail;
 		own_index_diff(s, &flat, &ix);
 	}
@@ -1371,6 +1474,7 @@ static int since_own(struct repo_since *s)
 fail:
 	strset_release(&s->paths);
 	s->nrefs = 0;
+	s->isum_ok = 0;
 out:
 	flat_release(&ix);
 	flat_release(&flat);
@@ -1444,12 +1548,12 @@ int repo_since_has(const struct repo_since *s, const char *path, size_t len)
 	return strset_has(&s->paths, path, len);
 }
 
-int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20])
+int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20], unsigned mode)
 {
 	uint32_t v = strset_val(&s->paths, path, strlen(path));
 	const unsigned char *want = index_oid;
 	if (v) {
-		if (!s->refs[v - 1].has)
+		if (s->refs[v - 1].mode != mode) /* not a file in ref, a link, or another executable bit */
 			return 1;
 		want = s->refs[v - 1].oid;
 	}
@@ -1465,6 +1569,12 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
 	if (lg.git_repository_hashfile(&got, s->g, path, GIT_OBJECT_BLOB, NULL) < 0)
 		return 1; /* unreadable: the walk says why */
 	return memcmp(got.id, want, 20) != 0;
+}
+
+int repo_since_same_index(const struct repo_since *s, struct repo *rp)
+{
+	load_index(rp);
+	return s->isum_ok && rp->isum_ok && s->isum == rp->isum;
 }
 
 void repo_since_free(struct repo_since *s)

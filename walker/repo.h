@@ -72,7 +72,7 @@ struct repo_index_stat { /* an entry's stat data as git recorded it, its blob id
 	uint16_t xflags; /* extended (version 3+): skip-worktree 0x4000, intent-to-add 0x2000 */
 };
 struct repo_index_sink {
-	/* st: NULL when unknown (a split index's replaced entry) */
+	/* st: NULL when unknown (an index whose object ids are not SHA-1s) */
 	void (*add)(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st);
 	int (*shared)(void *ctx, const char *hex, struct sbuf *out);
 	/* optional: the cache tree's root id, when it is valid (after every entry was added) */
@@ -92,18 +92,20 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
  * The work tree against the index: call repo_keep_stat before the index is first needed; then
  * repo_judge says, from one stat(2) of a regular file (path relative to the work tree), whether it
  * is untracked, clean (its bytes are the index's), dirty (its stat data differs or is racy: oid
- * gets the index's id, to be compared by content), changed for sure (unmerged, intent-to-add, a
+ * gets the index's id and mode its 0100644 or 0100755, to be compared by content), changed for sure (unmerged, intent-to-add, a
  * new type or executable bit), or unknown (no stat data kept: the caller falls back). */
 enum { REPO_UNTRACKED, REPO_CLEAN, REPO_DIRTY, REPO_CHANGED, REPO_UNKNOWN };
 void repo_keep_stat(struct repo *rp);
 struct stat;
-int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20]);
+int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20],
+	       unsigned *mode);
 
 /* ref's tree against the index, worked out in a thread of its own (libgit2 loaded there):
  *   repo_since_start(&s, abs_root, ref);      (errors are kept for repo_since_wait)
  *   repo_since_ready(s) ... repo_since_has(s, path, len)     (once ready: differs from ref?)
  *   repo_since_wait(s);                        (0, or ERR_GIT with the message)
- *   repo_since_differs(s, path, index_oid)     (after the wait: a dirty file's content vs ref)
+ *   repo_since_differs(s, path, index_oid, mode)   (after the wait: a dirty file's content vs ref)
+ *   repo_since_same_index(s, rp)               (both sides read the same index: else ask libgit2)
  *   repo_since_free(s); */
 struct repo_since;
 int repo_since_start(struct repo_since **out, const char *abs_root, const char *ref);
@@ -111,7 +113,10 @@ int repo_since_ready(const struct repo_since *s);
 int repo_since_has(const struct repo_since *s, const char *path, size_t len);
 int repo_since_wait(struct repo_since *s);
 const char *repo_since_workdir(const struct repo_since *s);
-int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20]);
+int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20], unsigned mode);
+/* 1 when ref's side read the very index rp's walk judged the files by (a git add or git reset in
+ * between would make the two sides disagree) */
+int repo_since_same_index(const struct repo_since *s, struct repo *rp);
 void repo_since_free(struct repo_since *s);
 
 #endif

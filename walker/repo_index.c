@@ -248,12 +248,12 @@ static uint16_t be16(const unsigned char *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* Entry i to the sink; with its stat data unless stat is 0 (then NULL: unknown; the entry layout
- * read here is SHA-1's). */
-static void emit(const struct list *l, size_t i, int stat, const struct repo_index_sink *sink)
+/* Entry i to the sink, its stat data, mode and id from raw (its own, or for a split index's
+ * replaced entry, the split entry that replaces it); NULL when stat is 0 (unknown: the entry
+ * layout read here is SHA-1's). */
+static void emit(const struct list *l, size_t i, const unsigned char *r, int stat, const struct repo_index_sink *sink)
 {
 	struct repo_index_stat st;
-	const unsigned char *r = l->e[i].raw;
 	if (stat) {
 		st.ctime_s = be32(r);
 		st.ctime_ns = be32(r + 4);
@@ -309,12 +309,13 @@ static int merge_split(const struct list *sl, size_t hashlen, const struct repo_
 	for (size_t i = 0; !rc && i < sl->n; i++)
 		if ((i < m.replaced) != (sl->e[i].len == 0))
 			rc = corrupt("a split entry with the wrong name length");
-	/* a replaced entry's stat data is the split entry's: given as unknown */
-	for (size_t i = 0; !rc && i < shared.n; i++)
+	/* a replaced entry keeps its name; its stat data, mode, id and flags are the split entry's,
+	 * the replacements in the order of the shared entries they replace */
+	for (size_t i = 0, k = 0; !rc && i < shared.n; i++)
 		if (m.bits[i] != 1)
-			emit(&shared, i, m.bits[i] == 0 && hashlen == 20, sink);
+			emit(&shared, i, m.bits[i] == 2 ? sl->e[k++].raw : shared.e[i].raw, hashlen == 20, sink);
 	for (size_t i = m.replaced; !rc && i < sl->n; i++)
-		emit(sl, i, hashlen == 20, sink);
+		emit(sl, i, sl->e[i].raw, hashlen == 20, sink);
 	free(m.bits);
 	list_release(&shared);
 	sbuf_release(&bytes);
@@ -340,7 +341,7 @@ int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *
 					break;
 				}
 			for (size_t i = 0; !rc && i < l.n; i++)
-				emit(&l, i, hashlen == 20, sink);
+				emit(&l, i, l.e[i].raw, hashlen == 20, sink);
 		}
 		if (!rc && l.has_tree && sink->tree)
 			sink->tree(sink->ctx, l.tree);

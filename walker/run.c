@@ -287,7 +287,7 @@ static int changed_walk(const struct walk_opts *ow, const struct rules *r, const
 			const char *ref, char ***changed, size_t *nchanged, struct walk_result *errs)
 {
 	struct changes *c;
-	if (chg_start(&c, real, ref))
+	if (chg_start(&c, real, ref, r->max_filesize))
 		return -1;
 	memset(errs, 0, sizeof(*errs));
 	struct walk_opts lw = *ow;

@@ -67,6 +67,7 @@ struct dnode {
 	struct ign_list *ign[2]; /* .ignore, .gitignore */
 	int excluded;            /* ignored, entered only for the tracked files below it */
 	int via_link;            /* reached through a followed symlink */
+	int nested;              /* in another repository (a submodule, a clone inside): not this one's */
 	unsigned depth;
 	/* the nearest node at or above this one with an ignore list: matching skips the others */
 	const struct dnode *ign_up;
@@ -231,6 +232,7 @@ static struct dnode *node_new(struct dnode *parent, const char *rel, size_t rell
 	d->name_off = name_off;
 	d->depth = parent ? parent->depth + 1 : 0;
 	d->tools = parent ? parent->tools : 0;
+	d->nested = parent ? parent->nested : 0;
 	d->ign_up = parent ? parent->ign_up : NULL;
 	return d;
 }
@@ -619,7 +621,9 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 	struct rules_class c = { fe->lang, fe->test, fe->tools };
 	if (o->list_files && o->changes) { /* judged by its stat data; listed, if at all, by the caller */
 		struct stat cst;
-		if (d && fstatat(dfd, name, &cst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(cst.st_mode))
+		/* a submodule's or nested clone's files: git status names the directory, not them (a
+		 * submodule is compared by its commit, which --changed-since leaves out) */
+		if (d && !d->nested && fstatat(dfd, name, &cst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(cst.st_mode))
 			chg_judge(o->changes, w->repo, relpath, rellen, &cst);
 		return;
 	}
@@ -1213,6 +1217,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 				has_ignore = 1;
 			else if (!strcmp(dn, ".gitignore"))
 				has_gitignore = 1;
+			else if (!strcmp(dn, ".git") && d->rellen) /* below the top: a repository of its own */
+				d->nested = 1;
 			ALLOC_GROW(me->ents, me->nents + 1, me->aents);
 			struct fent *fe = &me->ents[me->nents++];
 			fe->name_off = (uint32_t)me->names.len;

@@ -455,4 +455,50 @@ check_eq "--changed-since over a damaged pack: exit 2 with one line, or git's an
 	"$(rc=$(cat "$T/dmg.rc"); if [ "$rc" = 2 ] && [ "$(wc -l <"$T/dmg.err")" = 1 ]; then echo ok;
 	elif [ "$rc" != 2 ] && [ "$(LC_ALL=C sort "$T/dmg.out")" = "$(cd "$T/damaged" && git diff --name-only HEAD~3 2>/dev/null | LC_ALL=C sort)" ]; then echo ok;
 	else echo "rc $rc: $(cat "$T/dmg.err")"; fi)"
+# --- what a hostile review of --changed-since found (each failed before its fix) ---------------
+git -C "$X" reset -q --hard
+chmod +x "$X/src/f1.rs" && git -C "$X" commit -qam "f1 executable" && touch -d 2001-01-01 "$X/src/f1.rs"
+both_ways "a mode change since REF, the file touched (dirty by its stat data, its bytes REF's)" HEAD~1
+git -C "$X" reset -q --hard
+printf 'fn a() { a.unwrap(); }\n' >"$X/out/alt.rs"
+cp "$X/.git/index" "$T/alt-index" && GIT_INDEX_FILE=$T/alt-index git -C "$X" add -f out/alt.rs
+check_eq "GIT_INDEX_FILE (git commit's hooks): a file tracked by that index only is walked" "out/alt.rs" \
+	"$(cd "$X" && GIT_INDEX_FILE=$T/alt-index "$W" --no-cache --files . | grep alt.rs)"
+check_eq "GIT_INDEX_FILE: --changed-since HEAD, git's changed files by that index" \
+	"$(export GIT_INDEX_FILE="$T/alt-index"; by_git HEAD)" \
+	"$(export GIT_INDEX_FILE="$T/alt-index"; cd "$X" && "$W" --no-cache --changed-since HEAD --files --hidden . | LC_ALL=C sort)"
+rm -f "$X/out/alt.rs"
+(
+	cd "$X" && git init -q sm && printf 'fn m() { m.unwrap(); }\n' >sm/m.rs && git -C sm add m.rs &&
+		git -C sm -c user.name=t -c user.email=t@example.com commit -qm sm && git add sm 2>/dev/null &&
+		git commit -qm "a gitlink" && printf 'fn m2() {}\n' >>sm/m.rs && printf 'fn n() {}\n' >sm/n.rs &&
+		git init -q nested && printf 'fn n() { n.unwrap(); }\n' >nested/n.rs
+) || fail "make a submodule and a nested repository"
+same_as_git "a submodule's and a nested repository's files (not this repository's)" HEAD~1
+rm -rf "$X/sm" "$X/nested"; git -C "$X" rm -q --cached sm; git -C "$X" commit -qm "no gitlink"
+touch -d 2001-01-01 "$X/src/f2.rs"
+check_eq "a dirty file over --max-filesize: changed without hashing (the scan skips it)" "src/f2.rs" \
+	"$(cd "$X" && "$W" --no-cache --max-filesize 10 --changed-since HEAD --format json . |
+		jq -r '.skipped[]? | select(.reason == "too large") | .file' 2>/dev/null | grep f2.rs)"
+git -C "$X" reset -q --hard
+git -C "$X" update-index --split-index && printf 'fn s() {}\n' >>"$X/src/f3.rs" && printf 'fn t() {}\n' >"$X/src/t.rs" &&
+	git -C "$X" add src/f3.rs src/t.rs && printf 'fn s2() {}\n' >>"$X/src/f4.rs"
+same_as_git "a split index, a staged edit (a replaced entry) and a staged new file" HEAD~1
+git -C "$X" update-index --no-split-index && git -C "$X" reset -q --hard
+(cd "$X" && git sparse-checkout set --cone --sparse-index src && printf 'fn v() {}\n' >>src/f5.rs && git add src/f5.rs) ||
+	fail "make a sparse index"
+same_as_git "a sparse index and a staged edit" HEAD~2
+git -C "$X" sparse-checkout disable && git -C "$X" reset -q --hard
+# The index read twice (once for the work tree's stat data, once for REF's side) while git add
+# and git reset take turns with it: an unstaged edit is changed whichever index each side read.
+printf 'fn race() {}\n' >>"$X/src/f6.rs"
+(i=0; while [ ! -e "$T/race.stop" ] && [ $i -lt 2000 ]; do git -C "$X" add src/f6.rs 2>/dev/null; git -C "$X" reset -q src/f6.rs 2>/dev/null; i=$((i + 1)); done) &
+rpid=$!
+miss=0
+for i in $(seq 60); do
+	(cd "$X" && "$W" --no-cache --changed-since HEAD --files . 2>/dev/null) | grep -q f6.rs || miss=$((miss + 1))
+done
+touch "$T/race.stop"; wait $rpid; rm -f "$T/race.stop" "$X/.git/index.lock"
+check_eq "an unstaged edit while git add and git reset take turns with the index: never missed" 0 "$miss"
+git -C "$X" reset -q --hard
 finish
