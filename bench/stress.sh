@@ -169,6 +169,27 @@ if [ $QUICK = 0 ]; then
 	cmd "git grep -P" "" "git -C $G grep -P -c '$RX'"
 	cmd "rg -P" "" "rg -P --count-matches '$RX' $G"
 	group "git-monorepo.changed" "$RUNS_FAST"
+	# the same on the size series' largest point, made a repository here: every file in one
+	# commit, then a commit of 20 edited files; git status once after the racy window, as any git
+	# command a user runs refreshes the index's stat data
+	N=${SERIES##* } S=$TMP/scale-git
+	cp -a "$PWD/$FIX/scale-$N" "$S"
+	gitq() { git -C "$S" -c user.name=bench -c user.email=bench@example.com "$@" >/dev/null 2>&1; }
+	gitq init -q && gitq add -A && gitq commit -qm all || exit 2
+	git -C "$S" ls-files | awk 'NR % 997 == 1' | head -n 20 | while IFS= read -r f; do
+		printf '// edited\n' >>"$S/$f"
+	done
+	gitq commit -qam "20 files" || exit 2
+	"$W" --cache "$TMP/scale-git.warm" "$S" >/dev/null 2>&1 || true
+	sleep 2
+	gitq status --porcelain
+	"$W" --cache "$TMP/scale-git.warm" "$S" >/dev/null 2>&1 || true
+	cmd "walker warm" "" "$W --cache $TMP/scale-git.warm $S"
+	cmd "walker --changed-since HEAD~1" "" "$W --cache $TMP/scale-git.warm --changed-since HEAD~1 $S"
+	cmd "git diff --name-only HEAD~1" "" "git -C $S diff --name-only HEAD~1"
+	cmd "git status" "" "git -C $S status --porcelain"
+	group "scale-$N.changed" "$RUNS_FAST"
+	rm -rf "$S"
 fi
 
 # the size series: cost per file and memory against tree size

@@ -113,13 +113,14 @@ def target_ci($name; $value; $ci; $limit; $text):
         ($r | target("watch RSS " + $f; (if $x and $plain then $x.rss_kb / 1024 - $plain else null end);
                      $T.watch.rss_over_plain_mb;
                      "\($f): the watcher's peak RSS < \($T.watch.rss_over_plain_mb) MB above a warm plain run's")) ]
-  + [ "git-monorepo.changed" as $g | "walker --changed-since HEAD~1" as $cs
-      | ($r | target_ci("changed-since/warm"; ratio(med($g; $cs); med($g; "walker warm")); ratio_ci($g; $cs; $g; "walker warm");
-                        $T.changed_since.vs_warm; "--changed-since HEAD~1 (20 changes) <= \($T.changed_since.vs_warm) x a warm run of the tree")),
+  + [ ([.groups | keys[] | select(endswith(".changed"))] | sort[]) as $g | "walker --changed-since HEAD~1" as $cs
+      | ($g | rtrimstr(".changed") | if . == "git-monorepo" then "" else " " + . end) as $sfx
+      | ($r | target_ci("changed-since/warm" + $sfx; ratio(med($g; $cs); med($g; "walker warm")); ratio_ci($g; $cs; $g; "walker warm");
+                        $T.changed_since.vs_warm; "\($g): --changed-since HEAD~1 (20 changes) <= \($T.changed_since.vs_warm) x a warm run of the tree")),
         ($r | (med($g; "git diff --name-only HEAD~1") as $d | med($g; "git status") as $st
               | median_ci(wall_runs($g; $cs)) as $c | median_ci(wall_runs($g; "git diff --name-only HEAD~1")) as $dc
               | median_ci(wall_runs($g; "git status")) as $sc
-              | target_ci("changed-since/git"; ratio(med($g; $cs); (if $d and $st then $d + $st else null end));
+              | target_ci("changed-since/git" + $sfx; ratio(med($g; $cs); (if $d and $st then $d + $st else null end));
                           (if $c and $dc and $sc then [$c[0] / ($dc[1] + $sc[1]), $c[1] / ($dc[0] + $sc[0])] else null end);
-                          $T.changed_since.vs_git; "--changed-since HEAD~1 <= \($T.changed_since.vs_git) x (git diff --name-only HEAD~1 + git status)"))) ]
+                          $T.changed_since.vs_git; "\($g): --changed-since HEAD~1 <= \($T.changed_since.vs_git) x (git diff --name-only HEAD~1 + git status)"))) ]
   )

@@ -1351,23 +1351,37 @@ static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
 	return since_shared(&x, hex, out);
 }
 
-/* The index of gitdir: its entries into ix (a sparse index's directories as entries of mode
- * 040000), its cache tree's root when valid, and the digest of its bytes into *sum. */
-static int own_index(const char *gitdir, struct flat *ix, uint64_t *sum)
+static void own_index_none(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
 {
-	struct sbuf p = SBUF_INIT, buf = SBUF_INIT;
+	(void)ctx, (void)path, (void)len, (void)sparse, (void)st;
+}
+
+/* The index of gitdir: its bytes into raw and their digest into *sum, its cache tree's root into
+ * ix when valid; its entries are parsed only when needed (own_index_entries). */
+static int own_index(const char *gitdir, struct flat *ix, struct sbuf *raw, uint64_t *sum)
+{
+	struct sbuf p = SBUF_INIT;
 	index_file(&p, gitdir, strlen(gitdir) - 1);
 	ix->gitdir = gitdir;
-	struct repo_index_sink sink = { own_index_add, own_index_shared, own_index_tree, ix };
-	int rc = sbuf_read_at(&buf, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
-	*sum = index_sum(&buf, absent);
+	struct repo_index_sink sink = { own_index_none, own_index_shared, own_index_tree, ix };
+	int rc = sbuf_read_at(raw, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
+	*sum = index_sum(raw, absent);
 	if (rc == 0)
-		rc = repo_index_parse(buf.buf, buf.len, &sink) == 0 && !ix->unusable ? 0 : -1;
+		rc = repo_index_parse(raw->buf, raw->len, &sink) ? -1 : 0;
 	else
 		rc = absent ? 0 : -1; /* no index yet: nothing staged */
 	sbuf_release(&p);
-	sbuf_release(&buf);
 	return rc;
+}
+
+/* The entries of the index whose bytes own_index read into raw, into ix (a sparse index's
+ * directories as entries of mode 040000). */
+static int own_index_entries(struct flat *ix, const struct sbuf *raw)
+{
+	struct repo_index_sink sink = { own_index_add, own_index_shared, NULL, ix };
+	if (!raw->len)
+		return 0;
+	return repo_index_parse(raw->buf, raw->len, &sink) == 0 && !ix->unusable ? 0 : -1;
 }
 
 static int flat_cmp(const struct flat *a, size_t i, const struct flat *b, size_t j)
@@ -1450,13 +1464,13 @@ static void own_index_diff(struct repo_since *s, const struct flat *ref, const s
 /* The committed and staged side without libgit2: 0, or -1 with nothing kept (ask libgit2). */
 static int since_own(struct repo_since *s)
 {
-	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT;
+	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT, raw = SBUF_INIT;
 	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL }, flat = ix;
 	struct odb *o = NULL;
 	unsigned char ref[20], head[20];
 	int rc = -1;
 	if (own_dirs(s->abs_root, &top, &gitdir, &common) || odb_open(&o, gitdir.buf, common.buf) ||
-	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix, &s->isum))
+	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix, &raw, &s->isum))
 		goto out;
 	s->isum_ok = 1;
 	if (ix.has_root && odb_rev_tree(o, "HEAD", head) == 0 && !memcmp(ix.root, head, 20)) {
@@ -1464,7 +1478,7 @@ static int since_own(struct repo_since *s)
 		if (own_tree_changes(s, o, ref, head, &path, 0))
 			goto fail;
 	} else {
-		if (flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
+		if (own_index_entries(&ix, &raw) || flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
 			goto fail;
 		own_index_diff(s, &flat, &ix);
 	}
@@ -1483,6 +1497,7 @@ out:
 	sbuf_release(&gitdir);
 	sbuf_release(&common);
 	sbuf_release(&path);
+	sbuf_release(&raw);
 	return rc;
 }
 

@@ -2047,8 +2047,10 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 			return rc;
 		}
 	}
-	if (w.repo && o->changes)
+	if (w.repo && o->changes) { /* every file is judged against the index: read it meanwhile */
 		repo_keep_stat(w.repo);
+		repo_index_prefetch(w.repo);
+	}
 	if (w.repo) {
 		const char *wd = repo_workdir(w.repo);
 		size_t wl = strlen(wd), rlen = strlen(real);
