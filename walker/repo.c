@@ -69,6 +69,7 @@ struct repo {
 	uint32_t imt_s, imt_ns; /* the index file's mtime: an entry as new as it is racily clean */
 	uint64_t isum;          /* a digest of the index's bytes as read (XXH3), to tell --changed-since's ... */
 	int isum_ok;            /* ... two readings of it apart; 0 when it could not be read */
+	int no_filemode;        /* core.fileMode = false: the executable bit is not compared (git's word) */
 };
 
 /* An index entry's stat data, for repo_judge. */
@@ -673,6 +674,42 @@ static void index_file(struct sbuf *out, const char *dir, size_t len)
 	sbuf_addstr(out, "/index");
 }
 
+/* core.fileMode of the repository, for repo_judge: 0 when set false (the last setting wins). */
+static int filemode_of(struct repo *rp)
+{
+	int b = 1;
+	if (rp->git) {
+		git_config *cfg = NULL;
+		if (lg.git_repository_config_snapshot(&cfg, rp->git) == 0) {
+			if (lg.git_config_get_bool(&b, cfg, "core.filemode"))
+				b = 1;
+			lg.git_config_free(cfg);
+		}
+		return b;
+	}
+	struct sbuf p = SBUF_INIT, t = SBUF_INIT;
+	sbuf_addf(&p, "%s/config", rp->gitdir);
+	if (sbuf_read_at(&t, AT_FDCWD, p.buf, 1 << 20) == 0) {
+		for (size_t j = 0; j < t.len; j++)
+			t.buf[j] = (char)tolower((unsigned char)t.buf[j]);
+		const char *end = t.buf + t.len;
+		for (const char *q = t.buf; (q = memmem(q, (size_t)(end - q), "filemode", 8)); q += 8) {
+			const char *v = q + 8;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v == end || *v != '=')
+				continue;
+			for (v++; v < end && (*v == ' ' || *v == '\t');)
+				v++;
+			b = !(end - v >= 5 && !memcmp(v, "false", 5)) && !(end - v >= 2 && !memcmp(v, "no", 2)) &&
+			    !(end - v >= 3 && !memcmp(v, "off", 3)) && !(end - v >= 1 && *v == '0');
+		}
+	}
+	sbuf_release(&p);
+	sbuf_release(&t);
+	return b;
+}
+
 /* A digest of an index's bytes (the file as read: absent, or its content). */
 static uint64_t index_sum(const struct sbuf *bytes, int absent)
 {
@@ -692,6 +729,8 @@ static void read_index(struct repo *rp)
 		rp->index_dir = xmemdup(gp, strlen(gp) > 1 ? strlen(gp) - 1 : strlen(gp));
 	}
 	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
+	if (rp->keep_stat)
+		rp->no_filemode = !filemode_of(rp);
 	index_file(&p, rp->index_dir, strlen(rp->index_dir));
 	struct stat st;
 	if (rp->keep_stat && stat(p.buf, &st) == 0) { /* before reading: an entry as new is racy */
@@ -806,7 +845,7 @@ int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat 
 	if ((x->flags & 0x8000) || (x->xflags & 0x4000)) /* assume-unchanged, skip-worktree: git's word */
 		return REPO_CLEAN;
 	/* a symbolic link or a submodule in the index, a file here; the executable bit changed */
-	if ((x->mode & 0170000) != 0100000 || !(x->mode & 0100) != !(st->st_mode & 0100))
+	if ((x->mode & 0170000) != 0100000 || (!rp->no_filemode && !(x->mode & 0100) != !(st->st_mode & 0100)))
 		return REPO_CHANGED;
 	memcpy(oid, x->oid, sizeof(x->oid));
 	*mode = x->mode & 0100 ? 0100755 : 0100644;

@@ -489,6 +489,9 @@ git -C "$X" update-index --no-split-index && git -C "$X" reset -q --hard
 	fail "make a sparse index"
 same_as_git "a sparse index and a staged edit" HEAD~2
 git -C "$X" sparse-checkout disable && git -C "$X" reset -q --hard
+git -C "$X" config core.fileMode false && chmod +x "$X/src/f7.rs"
+same_as_git "core.fileMode false and the executable bit set (git does not see it)" HEAD
+chmod -x "$X/src/f7.rs" && git -C "$X" config --unset core.fileMode
 # The index read twice (once for the work tree's stat data, once for REF's side) while git add
 # and git reset take turns with it: an unstaged edit is changed whichever index each side read.
 printf 'fn race() {}\n' >>"$X/src/f6.rs"
