@@ -95,6 +95,26 @@ static int list_patterns(const struct rules *r)
 	return st;
 }
 
+/* A long JSON report's parts as report_json writes them (walker/report.h): the run's warnings
+ * first, as when the report is written whole. */
+struct spill {
+	const struct run *run;
+	int warned, err;
+};
+
+static int spill_out(void *ctx, const char *buf, size_t len)
+{
+	struct spill *sp = ctx;
+	if (!sp->warned) {
+		say_lines(&sp->run->warn);
+		sp->warned = 1;
+	}
+	if (!fdio_write_all(1, buf, len))
+		return 0;
+	sp->err = errno;
+	return -1;
+}
+
 /* One run over the PATHs: the report on stdout, messages on stderr; returns the exit status. */
 static int run_once(const struct opts *o, const struct rules *r, struct run *run)
 {
@@ -105,14 +125,24 @@ static int run_once(const struct opts *o, const struct rules *r, struct run *run
 		return 2;
 	}
 	struct sbuf out = SBUF_INIT;
+	struct spill sp = { run, 0, 0 };
+	struct report_sink sink = { spill_out, &sp, 0 };
+	run->ro.sink = &sink;
 	int status = run_report(o, r, run, &out);
+	run->ro.sink = NULL;
 	if (o->walk.list_files) { /* the file list alone: its status is whether it could be written */
 		if (put_out(out.buf, out.len, "the file list"))
 			status = 2;
 	} else {
-		say_lines(&run->warn);
-		if (put_out(out.buf, out.len, "the report"))
+		if (!sp.warned)
+			say_lines(&run->warn);
+		if (sink.failed) {
+			if (sp.err != EPIPE)
+				say("unable to write the report: %s", strerror(sp.err));
 			status = 2;
+		} else if (put_out(out.buf, out.len, "the report")) {
+			status = 2;
+		}
 	}
 	sbuf_release(&out);
 	return status;

@@ -323,8 +323,16 @@ static void json_tails(const struct rules *r, int violation, struct sbuf *tails)
 	}
 }
 
+/* A long report's bytes so far to the sink (walker/report.h). */
+static void spill(struct sbuf *out, struct report_sink *sink)
+{
+	if (!sink->failed && sink->write(sink->ctx, out->buf, out->len))
+		sink->failed = 1;
+	sbuf_reset(out);
+}
+
 static void json_list(struct sbuf *out, const char *key, const struct rules *r, const struct walk_result *res,
-		      int outcome)
+		      int outcome, struct report_sink *sink)
 {
 	sbuf_addf(out, ",\n  \"%s\": [", key);
 	struct sbuf *tails = xcalloc(r->n + 1, sizeof(*tails));
@@ -354,6 +362,8 @@ static void json_list(struct sbuf *out, const char *key, const struct rules *r, 
 			sbuf_add(out, ", \"column\": ", 12);
 			add_u32(out, m->col);
 			sbuf_add(out, tails[m->pat].buf, tails[m->pat].len);
+			if (sink && out->len >= REPORT_SPILL)
+				spill(out, sink);
 		}
 	}
 	sbuf_addstr(out, first ? "]" : "\n  ]");
@@ -430,12 +440,12 @@ void report_json(struct sbuf *out, const struct rules *r, const struct walk_resu
 	sbuf_addstr(out, ", \"test\": ");
 	json_counts(out, r, sum->test);
 	sbuf_addch(out, '}');
-	json_list(out, "violations", r, res, SO_VIOLATION);
+	json_list(out, "violations", r, res, SO_VIOLATION, ro->sink);
 	sbuf_addstr(out, ",\n  \"threshold_violations\": [");
 	sbuf_addstr(out, json_thresholds(out, r, res, sum, "\n    ") ? "\n  ]" : "]");
-	json_list(out, "allowed", r, res, SO_ALLOWED);
-	json_list(out, "test", r, res, SO_TEST);
-	json_list(out, "counted", r, res, SO_COUNTED);
+	json_list(out, "allowed", r, res, SO_ALLOWED, ro->sink);
+	json_list(out, "test", r, res, SO_TEST, ro->sink);
+	json_list(out, "counted", r, res, SO_COUNTED, ro->sink);
 	const char *keys[] = { "skipped", "unreadable", "errors" };
 	for (int kind = 0; kind < 3; kind++) {
 		sbuf_addf(out, ",\n  \"%s\": [", keys[kind]);

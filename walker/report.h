@@ -32,11 +32,23 @@ struct report_opts {
 	uint64_t cache_loaded, cache_dropped, cache_written;
 	double cache_load_s, cache_save_s;
 	unsigned shard_index, shard_count; /* --shard: JSON says which, for merging (0: not sharded) */
+	struct report_sink *sink;          /* report_json: where a long report goes as it is written */
 };
-#define REPORT_OPTS_INIT                                        \
-	{                                                       \
-		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0, 0, 0 \
+#define REPORT_OPTS_INIT                                              \
+	{                                                             \
+		15, 0, 0, 0.0, 0, NULL, 0, 0, 0, 0.0, 0.0, 0, 0, NULL \
 	}
+
+/* report_json hands each REPORT_SPILL bytes of a long report to write and empties out, so that a
+ * report of a million matches is neither held whole nor grown by copying (its cost follows what
+ * is written: bench group "report"). write returns 0, or -1: then failed is set and the rest is
+ * formatted and dropped. Without a sink the whole report stays in out. */
+#define REPORT_SPILL (256u << 10)
+struct report_sink {
+	int (*write)(void *ctx, const char *buf, size_t len);
+	void *ctx;
+	int failed;
+};
 
 struct report_summary {
 	uint64_t *source, *test; /* matches per pattern */

@@ -292,6 +292,17 @@ if [ -w /dev/full ]; then
 		check_eq "walker $what >/dev/full: exit 2 and 'unable to write'" "2 1" "$rc $(printf '%s' "$err" | grep -c 'unable to write.*No space left')"
 	done
 fi
+# a JSON report written as it is made (report_json's sink, every 256 KiB): whole, valid, the same
+# as a short one would be, and a write error still exit 2 with one message
+mkdir -p "$T/long"
+awk 'BEGIN { print "fn f() {"; for (i = 0; i < 6000; i++) print "    a.unwrap(); b.unwrap(); c.unwrap(); d.unwrap(); e.unwrap();"; print "}" }' >"$T/long/many.rs"
+check_eq "a JSON report of 30,000 matches (written in parts): valid, every match listed, once" "30000 30000" \
+	"$("$W" --no-cache --format json "$T/long" | jq -r '[(.counted | length), (.counted | unique | length)] | join(" ")')"
+if [ -w /dev/full ]; then
+	err=$("$W" --no-cache --format json "$T/long" 2>&1 >/dev/full); rc=$?
+	check_eq "a JSON report written in parts >/dev/full: exit 2 and one 'unable to write'" "2 1" \
+		"$rc $(printf '%s\n' "$err" | grep -c 'unable to write')"
+fi
 "$W" --no-defaults -e 'x=zzz_never' "$C" >/dev/null 2>&1; check_eq "no violation: exit 0" 0 $?
 "$W" --bogus >/dev/null 2>&1; check_eq "unknown option: exit 2" 2 $?
 bad=""
