@@ -19,8 +19,10 @@ struct changes {
 	struct sbuf pending; /* clean, judged before ref's side was known: changed if it differs there */
 	struct sbuf dirty;   /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
 	atomic_int fallback;
-	_Atomic(struct repo *) rp; /* the walk's repository, whose index judged the files */
-	uint64_t max_size;         /* a dirty file above it is changed without hashing it */
+	atomic_int isum_set; /* isum holds the digest of the index the walk judged the files by */
+	int isum_ok;
+	uint64_t isum;
+	uint64_t max_size; /* a dirty file above it is changed without hashing it */
 };
 
 int chg_start(struct changes **out, const char *abs_root, const char *ref, uint64_t max_size)
@@ -62,7 +64,14 @@ void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len,
 		atomic_store(&c->fallback, 1);
 		return;
 	}
-	atomic_store_explicit(&c->rp, rp, memory_order_relaxed); /* one walk: one repository */
+	if (!atomic_load_explicit(&c->isum_set, memory_order_acquire)) { /* the repository ends with the walk */
+		pthread_mutex_lock(&c->lock);
+		if (!atomic_load_explicit(&c->isum_set, memory_order_relaxed)) {
+			c->isum_ok = repo_index_sum(rp, &c->isum);
+			atomic_store_explicit(&c->isum_set, 1, memory_order_release);
+		}
+		pthread_mutex_unlock(&c->lock);
+	}
 	switch (repo_judge(rp, path, len, st, oid, &mode)) {
 	case REPO_UNTRACKED:
 	case REPO_CHANGED:
@@ -102,9 +111,12 @@ int chg_finish(struct changes *c, char ***paths, size_t *n)
 	*n = 0;
 	if (repo_since_wait(c->since))
 		return ERR_GIT;
-	struct repo *rp = atomic_load(&c->rp);
-	if (atomic_load(&c->fallback) || (rp && !repo_since_same_index(c->since, rp)))
-		return CHG_FALLBACK; /* the index changed between the two readings (git add, reset...) */
+	if (atomic_load(&c->fallback))
+		return CHG_FALLBACK;
+	uint64_t sum;
+	int ok = repo_since_index_sum(c->since, &sum);
+	if (atomic_load(&c->isum_set) && (!c->isum_ok || !ok || sum != c->isum))
+		return CHG_RETRY; /* the index changed between the two readings (git add, reset...) */
 	const char *wd = repo_since_workdir(c->since);
 	size_t alloc = 0;
 	for (const char *p = c->keep.buf, *end = p + c->keep.len; p < end; p += strlen(p) + 1)

@@ -21,6 +21,7 @@ struct changes;
 struct repo;
 
 #define CHG_FALLBACK 1 /* chg_finish: the index's stat data was not usable; nothing was decided */
+#define CHG_RETRY 2    /* chg_finish: the index changed while it was read twice; walk again */
 
 /* max_size: --max-filesize (a dirty file above it counts as changed without being hashed) */
 int chg_start(struct changes **out, const char *abs_root, const char *ref, uint64_t max_size);
@@ -28,7 +29,7 @@ int chg_start(struct changes **out, const char *abs_root, const char *ref, uint6
  * rp: the walk's repository (NULL when it has none: the run falls back). */
 void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st);
 /* Wait for ref's side, settle what waited, and give the changed files as malloc'd absolute paths.
- * Returns 0, CHG_FALLBACK, or an ERR_* with err_msg(). */
+ * Returns 0, CHG_FALLBACK, CHG_RETRY, or an ERR_* with err_msg(). */
 int chg_finish(struct changes *c, char ***paths, size_t *n);
 void chg_free(struct changes *c);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -660,13 +661,15 @@ static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
 	return rc ? -1 : 0;
 }
 
-/* The index file of the repository whose gitdir is dir (len bytes, no trailing '/'), into out:
- * $GIT_INDEX_FILE when set, as git and libgit2 take it (git commit runs its hooks with a temporary
- * index there), else dir's "index". */
-static void index_file(struct sbuf *out, const char *dir, size_t len)
+/* The index file of the repository whose gitdir is dir (len bytes, no trailing '/') and work tree
+ * top (ending in '/'), into out: $GIT_INDEX_FILE when set (git commit runs its hooks with a
+ * temporary index there), relative to the top as git takes it, else dir's "index". */
+static void index_file(struct sbuf *out, const char *dir, size_t len, const char *top)
 {
 	const char *env = getenv("GIT_INDEX_FILE");
 	if (env && *env) {
+		if (env[0] != '/' && top)
+			sbuf_addstr(out, top);
 		sbuf_addstr(out, env);
 		return;
 	}
@@ -674,10 +677,67 @@ static void index_file(struct sbuf *out, const char *dir, size_t len)
 	sbuf_addstr(out, "/index");
 }
 
-/* core.fileMode of the repository, for repo_judge: 0 when set false (the last setting wins). */
+/* The last core.fileMode in a git config file's text, as git reads it (sections, comments, a key
+ * after its section header, a bare key meaning true): 1 true, 0 false, -1 not set. */
+static int core_filemode(const char *t, size_t len)
+{
+	int in_core = 0, val = -1;
+	for (const char *p = t, *end = t + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *q = p;
+		p = nl ? nl + 1 : end;
+		while (q < le && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < le && *q == '[') {
+			const char *r = memchr(q, ']', (size_t)(le - q)), *n = q + 1;
+			in_core = 0;
+			if (!r)
+				continue;
+			while (n < r && (*n == ' ' || *n == '\t'))
+				n++;
+			const char *ne = r;
+			while (ne > n && (ne[-1] == ' ' || ne[-1] == '\t'))
+				ne--;
+			in_core = ne - n == 4 && !strncasecmp(n, "core", 4);
+			for (q = r + 1; q < le && (*q == ' ' || *q == '\t');)
+				q++;
+		}
+		if (!in_core || le - q < 8 || strncasecmp(q, "filemode", 8))
+			continue;
+		const char *v = q + 8;
+		while (v < le && (*v == ' ' || *v == '\t' || *v == '\r'))
+			v++;
+		if (v < le && *v != '=' && *v != '#' && *v != ';')
+			continue; /* a longer key */
+		if (v == le || *v != '=') {
+			val = 1; /* "filemode" alone is true */
+			continue;
+		}
+		for (v++; v < le && (*v == ' ' || *v == '\t');)
+			v++;
+		size_t n = 0;
+		while (v + n < le && !strchr(" \t\r#;", v[n]))
+			n++;
+		val = !((n == 5 && !strncasecmp(v, "false", 5)) || (n == 2 && !strncasecmp(v, "no", 2)) ||
+			(n == 3 && !strncasecmp(v, "off", 3)) || (n == 1 && *v == '0') || n == 0);
+	}
+	return val;
+}
+
+/* core.fileMode in the config file at path (-1: not set or unreadable). */
+static int filemode_in(const char *path)
+{
+	struct sbuf t = SBUF_INIT;
+	int v = sbuf_read_at(&t, AT_FDCWD, path, 1 << 20) == 0 ? core_filemode(t.buf, t.len) : -1;
+	sbuf_release(&t);
+	return v;
+}
+
+/* core.fileMode of the repository, for repo_judge: 0 when set false. The per-worktree
+ * config.worktree (extensions.worktreeConfig) wins over the repository's config. */
 static int filemode_of(struct repo *rp)
 {
 	int b = 1;
+	struct sbuf p = SBUF_INIT;
 	if (rp->git) {
 		git_config *cfg = NULL;
 		if (lg.git_repository_config_snapshot(&cfg, rp->git) == 0) {
@@ -685,29 +745,17 @@ static int filemode_of(struct repo *rp)
 				b = 1;
 			lg.git_config_free(cfg);
 		}
-		return b;
+		sbuf_addf(&p, "%sconfig.worktree", lg.git_repository_path(rp->git));
+	} else {
+		sbuf_addf(&p, "%s/config", rp->gitdir);
+		int v = filemode_in(p.buf);
+		b = v < 0 ? 1 : v;
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/config.worktree", rp->gitdir);
 	}
-	struct sbuf p = SBUF_INIT, t = SBUF_INIT;
-	sbuf_addf(&p, "%s/config", rp->gitdir);
-	if (sbuf_read_at(&t, AT_FDCWD, p.buf, 1 << 20) == 0) {
-		for (size_t j = 0; j < t.len; j++)
-			t.buf[j] = (char)tolower((unsigned char)t.buf[j]);
-		const char *end = t.buf + t.len;
-		for (const char *q = t.buf; (q = memmem(q, (size_t)(end - q), "filemode", 8)); q += 8) {
-			const char *v = q + 8;
-			while (v < end && (*v == ' ' || *v == '\t'))
-				v++;
-			if (v == end || *v != '=')
-				continue;
-			for (v++; v < end && (*v == ' ' || *v == '\t');)
-				v++;
-			b = !(end - v >= 5 && !memcmp(v, "false", 5)) && !(end - v >= 2 && !memcmp(v, "no", 2)) &&
-			    !(end - v >= 3 && !memcmp(v, "off", 3)) && !(end - v >= 1 && *v == '0');
-		}
-	}
+	int w = filemode_in(p.buf);
 	sbuf_release(&p);
-	sbuf_release(&t);
-	return b;
+	return w < 0 ? b : w;
 }
 
 /* A digest of an index's bytes (the file as read: absent, or its content). */
@@ -731,7 +779,7 @@ static void read_index(struct repo *rp)
 	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
 	if (rp->keep_stat)
 		rp->no_filemode = !filemode_of(rp);
-	index_file(&p, rp->index_dir, strlen(rp->index_dir));
+	index_file(&p, rp->index_dir, strlen(rp->index_dir), rp->workdir);
 	struct stat st;
 	if (rp->keep_stat && stat(p.buf, &st) == 0) { /* before reading: an entry as new is racy */
 		rp->imt_s = (uint32_t)st.st_mtim.tv_sec;
@@ -861,6 +909,13 @@ int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat 
 	return REPO_CLEAN;
 }
 
+int repo_is_gitlink(struct repo *rp, const char *path, size_t len)
+{
+	load_index(rp);
+	uint32_t v = rp->keep_stat && !rp->index_err ? strset_val(&rp->files, path, len) : 0;
+	return v && rp->ist[v - 1].known && (rp->ist[v - 1].st.mode & 0170000) == 0160000;
+}
+
 const char *repo_index_error(const struct repo *rp)
 {
 	return repo_index_ready(rp) ? rp->index_err : NULL;
@@ -986,7 +1041,8 @@ struct repo_since {
 	struct strset paths; /* those differing between ref and the index; value: refs index + 1 */
 	struct refid *refs;
 	size_t nrefs, arefs;
-	uint64_t isum; /* the index this side read (index_sum), as repo_since_same_index compares */
+	uint64_t isum; /* the index this side read (index_sum), as repo_since_index_sum gives it */
+	int split;     /* the index is split: libgit2 cannot read it, so it hashes no dirty file */
 	int isum_ok;
 };
 
@@ -1021,11 +1077,11 @@ static int since_shared(void *ctx, const char *hex, struct sbuf *out)
 
 /* The index of gitpath (ending in '/'): its digest into *sum (0: read; -1: unreadable) and the
  * tree it would commit (its cache tree's root) into oid, *has_tree set when known. */
-static int index_tree(const char *gitpath, unsigned char oid[20], int *has_tree, uint64_t *sum)
+static int index_tree(const char *gitpath, const char *top, unsigned char oid[20], int *has_tree, uint64_t *sum)
 {
 	struct since_ix x = { gitpath, { 0 }, 0, 0 };
 	struct sbuf p = SBUF_INIT, ix = SBUF_INIT;
-	index_file(&p, gitpath, strlen(gitpath) - 1);
+	index_file(&p, gitpath, strlen(gitpath) - 1, top);
 	struct repo_index_sink sink = { since_add_none, since_shared, since_tree, &x };
 	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
 	*has_tree = rc == 0 && repo_index_parse(ix.buf, ix.len, &sink) == 0 && x.has;
@@ -1105,7 +1161,7 @@ static int since_diff(struct repo_since *s, git_object *tree)
 	unsigned char itree[20];
 	int e, has_tree = 0;
 	const char *gp = lg.git_repository_path(s->g);
-	s->isum_ok = index_tree(gp, itree, &has_tree, &s->isum) == 0;
+	s->isum_ok = index_tree(gp, s->workdir, itree, &has_tree, &s->isum) == 0;
 	if (has_tree && lg.git_revparse_single(&head, s->g, "HEAD^{tree}") == 0 &&
 	    !memcmp(lg.git_object_id(head)->id, itree, 20)) {
 		struct sbuf path = SBUF_INIT;
@@ -1117,7 +1173,7 @@ static int since_diff(struct repo_since *s, git_object *tree)
 		e = lg.git_diff_tree_to_index(&diff, s->g, (git_tree *)tree, NULL, &opts);
 		/* libgit2 read the index itself: the one read above, unless it changed meanwhile */
 		uint64_t after;
-		if (index_tree(gp, itree, &has_tree, &after) || after != s->isum)
+		if (index_tree(gp, s->workdir, itree, &has_tree, &after) || after != s->isum)
 			s->isum_ok = 0;
 	}
 	lg.git_object_free(head);
@@ -1314,6 +1370,7 @@ struct flat {
 	unsigned char root[20];
 	int has_root;
 	const char *gitdir; /* the index's: where a split index's shared part is */
+	int split;          /* the index is split (it has a shared part) */
 };
 
 static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
@@ -1385,8 +1442,9 @@ static void own_index_tree(void *ctx, const unsigned char oid[20])
 
 static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
 {
-	const struct flat *f = ctx;
+	struct flat *f = ctx;
 	struct since_ix x = { f->gitdir, { 0 }, 0, 0 };
+	f->split = 1;
 	return since_shared(&x, hex, out);
 }
 
@@ -1397,10 +1455,10 @@ static void own_index_none(void *ctx, const char *path, size_t len, int sparse, 
 
 /* The index of gitdir: its bytes into raw and their digest into *sum, its cache tree's root into
  * ix when valid; its entries are parsed only when needed (own_index_entries). */
-static int own_index(const char *gitdir, struct flat *ix, struct sbuf *raw, uint64_t *sum)
+static int own_index(const char *gitdir, const char *top, struct flat *ix, struct sbuf *raw, uint64_t *sum)
 {
 	struct sbuf p = SBUF_INIT;
-	index_file(&p, gitdir, strlen(gitdir) - 1);
+	index_file(&p, gitdir, strlen(gitdir) - 1, top);
 	ix->gitdir = gitdir;
 	struct repo_index_sink sink = { own_index_none, own_index_shared, own_index_tree, ix };
 	int rc = sbuf_read_at(raw, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
@@ -1504,14 +1562,15 @@ static void own_index_diff(struct repo_since *s, const struct flat *ref, const s
 static int since_own(struct repo_since *s)
 {
 	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT, raw = SBUF_INIT;
-	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL }, flat = ix;
+	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0 }, flat = ix;
 	struct odb *o = NULL;
 	unsigned char ref[20], head[20];
 	int rc = -1;
 	if (own_dirs(s->abs_root, &top, &gitdir, &common) || odb_open(&o, gitdir.buf, common.buf) ||
-	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, &ix, &raw, &s->isum))
+	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, top.buf, &ix, &raw, &s->isum))
 		goto out;
 	s->isum_ok = 1;
+	s->split = ix.split;
 	if (ix.has_root && odb_rev_tree(o, "HEAD", head) == 0 && !memcmp(ix.root, head, 20)) {
 		/* the index would commit HEAD's tree: only the subtrees that differ from ref's are read */
 		if (own_tree_changes(s, o, ref, head, &path, 0))
@@ -1612,6 +1671,8 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
 		want = s->refs[v - 1].oid;
 	}
 	git_oid got;
+	if (s->split) /* libgit2 fails on a split index (and leaks on the way): changed, never missed */
+		return 1;
 	if (!s->g) { /* the committed side was read without libgit2: load it now */
 		pthread_once(&lg_once, lg_load);
 		if (!lg_ok || lg.git_repository_open_ext(&s->g, s->abs_root, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
@@ -1625,10 +1686,17 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
 	return memcmp(got.id, want, 20) != 0;
 }
 
-int repo_since_same_index(const struct repo_since *s, struct repo *rp)
+int repo_index_sum(struct repo *rp, uint64_t *sum)
 {
 	load_index(rp);
-	return s->isum_ok && rp->isum_ok && s->isum == rp->isum;
+	*sum = rp->isum;
+	return rp->isum_ok;
+}
+
+int repo_since_index_sum(const struct repo_since *s, uint64_t *sum)
+{
+	*sum = s->isum;
+	return s->isum_ok;
 }
 
 void repo_since_free(struct repo_since *s)

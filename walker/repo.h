@@ -96,6 +96,9 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
  * new type or executable bit), or unknown (no stat data kept: the caller falls back). */
 enum { REPO_UNTRACKED, REPO_CLEAN, REPO_DIRTY, REPO_CHANGED, REPO_UNKNOWN };
 void repo_keep_stat(struct repo *rp);
+/* After repo_keep_stat: is path (relative to the work tree, no trailing '/') a submodule's
+ * directory (a gitlink entry)? */
+int repo_is_gitlink(struct repo *rp, const char *path, size_t len);
 struct stat;
 int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20],
 	       unsigned *mode);
@@ -105,7 +108,7 @@ int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat 
  *   repo_since_ready(s) ... repo_since_has(s, path, len)     (once ready: differs from ref?)
  *   repo_since_wait(s);                        (0, or ERR_GIT with the message)
  *   repo_since_differs(s, path, index_oid, mode)   (after the wait: a dirty file's content vs ref)
- *   repo_since_same_index(s, rp)               (both sides read the same index: else ask libgit2)
+ *   repo_since_index_sum(s, &sum)              (== repo_index_sum's: both sides read one index)
  *   repo_since_free(s); */
 struct repo_since;
 int repo_since_start(struct repo_since **out, const char *abs_root, const char *ref);
@@ -114,9 +117,11 @@ int repo_since_has(const struct repo_since *s, const char *path, size_t len);
 int repo_since_wait(struct repo_since *s);
 const char *repo_since_workdir(const struct repo_since *s);
 int repo_since_differs(struct repo_since *s, const char *path, const unsigned char index_oid[20], unsigned mode);
-/* 1 when ref's side read the very index rp's walk judged the files by (a git add or git reset in
- * between would make the two sides disagree) */
-int repo_since_same_index(const struct repo_since *s, struct repo *rp);
+/* The digest of the index's bytes as each side read them (1: read; 0: unknown): equal when ref's
+ * side read the very index the walk judged the files by (a git add or git reset in between would
+ * make the two sides disagree). */
+int repo_index_sum(struct repo *rp, uint64_t *sum);
+int repo_since_index_sum(const struct repo_since *s, uint64_t *sum);
 void repo_since_free(struct repo_since *s);
 
 #endif

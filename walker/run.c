@@ -304,7 +304,17 @@ static int changed_walk(const struct walk_opts *ow, const struct rules *r, const
 	memset(&none, 0, sizeof(none));
 	none.unreadable = errs->stats.unreadable;
 	errs->stats = none;
-	return rc == CHG_FALLBACK ? CHG_FALLBACK : rc ? -1 : 0;
+	return rc == CHG_FALLBACK || rc == CHG_RETRY ? rc : rc ? -1 : 0;
+}
+
+static void changed_release(char ***changed, size_t *nchanged, struct walk_result *errs)
+{
+	for (size_t j = 0; j < *nchanged; j++)
+		free((*changed)[j]);
+	free(*changed);
+	*changed = NULL;
+	*nchanged = 0;
+	walk_result_release(errs);
 }
 
 /* --changed-since: the changed files under root real, relative to it, into *changed. Returns 0, or
@@ -315,11 +325,14 @@ static int changed_under(const struct walk_opts *ow, const struct rules *r, cons
 	/* following links, or no ignore files (no repository read): git's own list */
 	int rc = ow->follow || ow->no_ignore ? CHG_FALLBACK
 					     : changed_walk(ow, r, path, real, ref, changed, nchanged, errs);
-	if (rc == CHG_FALLBACK) {
-		for (size_t j = 0; j < *nchanged; j++)
-			free((*changed)[j]);
-		free(*changed);
-		walk_result_release(errs);
+	/* the index rewritten between its two readings (git add, git reset): walk again a few times,
+	 * then let libgit2, which reads it once, answer */
+	for (int tries = 0; rc == CHG_RETRY && tries < 3; tries++) {
+		changed_release(changed, nchanged, errs);
+		rc = changed_walk(ow, r, path, real, ref, changed, nchanged, errs);
+	}
+	if (rc == CHG_FALLBACK || rc == CHG_RETRY) {
+		changed_release(changed, nchanged, errs);
 		rc = repo_changed_since(real, ref, changed, nchanged) ? -1 : 0;
 	}
 	if (rc)

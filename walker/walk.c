@@ -1030,6 +1030,38 @@ static int resolve_deferred(struct worker *me, int block)
 
 enum { ENT_SKIP, ENT_DEFERRED, ENT_DIR, ENT_FILE };
 
+/* Does directory fd hold a repository of its own, as git tells one: a .git directory with HEAD,
+ * objects and refs, or a .git file naming one? */
+static int holds_repo(int fd)
+{
+	struct stat st;
+	if (fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return !fstatat(fd, ".git/HEAD", &st, AT_SYMLINK_NOFOLLOW) &&
+		       (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && !fstatat(fd, ".git/objects", &st, 0) &&
+		       S_ISDIR(st.st_mode) && !fstatat(fd, ".git/refs", &st, 0) && S_ISDIR(st.st_mode);
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	char buf[8];
+	int f = openat(fd, ".git", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (f < 0)
+		return 0;
+	ssize_t n = read(f, buf, sizeof(buf));
+	close(f);
+	return n == (ssize_t)sizeof(buf) && !memcmp(buf, "gitdir: ", sizeof(buf));
+}
+
+/* --changed-since: is directory d (open as fd, has_git: it lists a .git) another repository's
+ * work tree, whose files git status does not name: a submodule (a gitlink in the index), or a
+ * repository cloned inside that holds none of this one's tracked files? */
+static int another_repo(struct repo *rp, const struct dnode *d, int fd, int has_git)
+{
+	if (repo_is_gitlink(rp, d->rel, d->rellen - 1)) /* rel ends in '/' */
+		return 1;
+	return has_git && holds_repo(fd) && !repo_has_tracked_below(rp, d->rel, d->rellen);
+}
+
 /* Decide one entry en (fe: its name length and d_type) of directory d, open as fd, as the walk
  * does: skipped (.git, the walker's own caches, hidden, a symlink, --max-depth, ignored; counted in
  * the stats), a special file (reported), put off until the index is read (when can_defer), a
@@ -1195,7 +1227,7 @@ static void do_dir(struct worker *me, struct dnode *d)
 	/* the listing */
 	me->nents = 0;
 	sbuf_reset(&me->names);
-	int has_ignore = 0, has_gitignore = 0, list_err = 0;
+	int has_ignore = 0, has_gitignore = 0, has_git = 0, list_err = 0;
 	for (;;) {
 		ssize_t n = getdents64(fd, me->dents, DENTS_BUF);
 		if (n < 0 && errno == EINTR)
@@ -1217,8 +1249,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 				has_ignore = 1;
 			else if (!strcmp(dn, ".gitignore"))
 				has_gitignore = 1;
-			else if (!strcmp(dn, ".git") && d->rellen) /* below the top: a repository of its own */
-				d->nested = 1;
+			else if (!strcmp(dn, ".git"))
+				has_git = 1;
 			ALLOC_GROW(me->ents, me->nents + 1, me->aents);
 			struct fent *fe = &me->ents[me->nents++];
 			fe->name_off = (uint32_t)me->names.len;
@@ -1229,6 +1261,8 @@ static void do_dir(struct worker *me, struct dnode *d)
 	}
 	if (list_err)
 		report_dir_errno(me, d, "unable to list directory", list_err);
+	if (o->changes && w->repo && d->rellen && !d->nested)
+		d->nested = another_repo(w->repo, d, fd, has_git);
 	if (!o->no_ignore && !d->excluded) {
 		if (has_ignore)
 			d->ign[0] = ign_list_read(fd, ".ignore", d->rel, w->icase);

@@ -492,6 +492,30 @@ git -C "$X" sparse-checkout disable && git -C "$X" reset -q --hard
 git -C "$X" config core.fileMode false && chmod +x "$X/src/f7.rs"
 same_as_git "core.fileMode false and the executable bit set (git does not see it)" HEAD
 chmod -x "$X/src/f7.rs" && git -C "$X" config --unset core.fileMode
+# (a second hostile review)
+printf 'fn c() {}\n' >>"$X/src/f8.rs" && git -C "$X" commit -qam "f8" && : >"$X/src/.git"
+same_as_git "a stray empty .git file in a directory of tracked files (not a repository)" HEAD~1
+rm -f "$X/src/.git" && git init -q "$X/sub" && printf 'fn e() {}\n' >>"$X/sub/deep/d.rs"
+same_as_git "git init in a directory of tracked files: still this repository's files" HEAD~1
+rm -rf "$X/sub/.git" && git -C "$X" checkout -q -- sub && mkdir -p "$X/m/.git" && printf 'fn m() {}\n' >"$X/m/b.rs"
+same_as_git "an empty .git directory (not a repository): its files are untracked here" HEAD~1
+rm -rf "$X/m"
+git -C "$X" update-index --add --cacheinfo "160000,$(git -C "$X" rev-parse HEAD),gl" && git -C "$X" commit -qm gitlink &&
+	mkdir -p "$X/gl" && printf 'fn g() {}\n' >"$X/gl/a.rs"
+same_as_git "a gitlink whose directory holds no .git: a submodule's files all the same" HEAD~1
+rm -rf "$X/gl" && git -C "$X" rm -q --cached gl && git -C "$X" commit -qm "no gitlink"
+cp "$X/.git/index" "$X/.git/alt.idx" && printf 'fn z() {}\n' >>"$X/src/f1.rs" && git -C "$X" add src/f1.rs
+check_eq "a relative GIT_INDEX_FILE from a subdirectory: relative to the top, as git reads it" \
+	"$(cd "$X/src" && GIT_INDEX_FILE=.git/alt.idx git diff --name-only --relative HEAD | LC_ALL=C sort)" \
+	"$(cd "$X/src" && GIT_INDEX_FILE=.git/alt.idx "$W" --no-cache --changed-since HEAD --files . | LC_ALL=C sort)"
+git -C "$X" reset -q --hard && rm -f "$X/.git/alt.idx"
+git -C "$X" config extensions.worktreeConfig true && git -C "$X" config --worktree core.fileMode false &&
+	chmod +x "$X/src/f7.rs"
+same_as_git "core.fileMode false in config.worktree" HEAD
+git -C "$X" config --worktree --unset core.fileMode && git -C "$X" config --unset extensions.worktreeConfig &&
+	printf '# filemode = false\n' >>"$X/.git/config"
+same_as_git "core.fileMode in a comment (not a setting): the executable bit counts" HEAD
+chmod -x "$X/src/f7.rs"
 # The index read twice (once for the work tree's stat data, once for REF's side) while git add
 # and git reset take turns with it: an unstaged edit is changed whichever index each side read.
 printf 'fn race() {}\n' >>"$X/src/f6.rs"
