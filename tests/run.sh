@@ -88,7 +88,7 @@ if [ $quick -eq 0 ]; then
 	# libFuzzer: each harness replays its regression inputs, then runs for FUZZ_SECONDS
 	echo "== libFuzzer (${FUZZ_SECONDS:-30} s per harness)"
 	if make --no-print-directory -j"$jobs" fuzz-bins >/tmp/walker-build.$$ 2>&1; then
-		for t in ignore config scan cache lex index; do
+		for t in ignore config scan cache lex index odb; do
 			if sh fuzz/run.sh "$t" "${FUZZ_SECONDS:-30}"; then echo "1 0" >>"$RESULTS"; else echo "0 1" >>"$RESULTS"; status=1; fi
 		done
 	else
