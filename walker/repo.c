@@ -1448,11 +1448,6 @@ static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
 	return since_shared(&x, hex, out);
 }
 
-static void own_index_none(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
-{
-	(void)ctx, (void)path, (void)len, (void)sparse, (void)st;
-}
-
 /* The index of gitdir: its bytes into raw and their digest into *sum, its cache tree's root into
  * ix when valid; its entries are parsed only when needed (own_index_entries). */
 static int own_index(const char *gitdir, const char *top, struct flat *ix, struct sbuf *raw, uint64_t *sum)
@@ -1460,7 +1455,7 @@ static int own_index(const char *gitdir, const char *top, struct flat *ix, struc
 	struct sbuf p = SBUF_INIT;
 	index_file(&p, gitdir, strlen(gitdir) - 1, top);
 	ix->gitdir = gitdir;
-	struct repo_index_sink sink = { own_index_none, own_index_shared, own_index_tree, ix };
+	struct repo_index_sink sink = { since_add_none, own_index_shared, own_index_tree, ix };
 	int rc = sbuf_read_at(raw, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
 	*sum = index_sum(raw, absent);
 	if (rc == 0)
