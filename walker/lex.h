@@ -24,9 +24,10 @@
 
 enum lex_kind { LK_CODE, LK_COMMENT, LK_DOC, LK_STRING };
 
-struct lex_span {
-	size_t start, end; /* [start, end) */
-	int kind;          /* enum lex_kind, never LK_CODE */
+struct lex_span {            /* 16 bytes: a comment-heavy file has a span every few dozen bytes */
+	uint64_t start : 62; /* [start, end) */
+	uint64_t kind : 2;   /* enum lex_kind, never LK_CODE */
+	uint64_t end;
 };
 
 struct lex_spans {
@@ -42,6 +43,15 @@ struct lex_spans {
  * upto (on to the end of its line): every byte before upto is classified as a full run would.
  * A language without a lexer (RL_OTHER) yields no span: all code. */
 void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_spans *out);
+
+/* Lex one part [from, end) of buf, from a line start, as the parts of a big file are lexed in
+ * parallel (scan.c); upto is lex_run's. Its spans equal a whole-file run's spans starting in
+ * [from, min(end, upto)) when the part before it ended LEX_PART_CLEAN (at its end, in code, nothing
+ * open) and this one did not report LEX_PART_PEEKED (a JavaScript `/` whose reading depends on
+ * the comments before from). The first part is from 0. */
+#define LEX_PART_CLEAN 1
+#define LEX_PART_PEEKED 2
+int lex_run_part(int lang, const char *buf, size_t len, size_t from, size_t end, size_t upto, struct lex_spans *out);
 
 /* The kind of the byte at off. *cursor (start at 0) makes ascending lookups
  * linear in total; a lookup below the previous one restarts by binary search. */

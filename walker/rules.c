@@ -896,6 +896,13 @@ int rules_compile(struct rules *r, uint64_t max_filesize, int binary)
 			for (size_t k = 1; k < n; k++)
 				if (rarity((unsigned char)lit[k]) > rarity((unsigned char)lit[p->rare]))
 					p->rare = k;
+			p->rare2 = p->rare;
+			for (size_t k = 0; k < n; k++) /* another byte value where there is one */
+				if (k != p->rare &&
+				    (p->rare2 == p->rare || lit[p->rare2] == lit[p->rare] ||
+				     (lit[k] != lit[p->rare] &&
+				      rarity((unsigned char)lit[k]) > rarity((unsigned char)lit[p->rare2]))))
+					p->rare2 = k;
 		}
 	}
 	for (int l = 0; l < RL_COUNT; l++) {

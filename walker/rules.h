@@ -62,6 +62,8 @@ struct rules_pattern {
 	char *lit;  /* a literal every match contains, or NULL */
 	size_t litlen;
 	size_t rare;  /* offset in lit of its rarest byte in source code: memchr looks for it */
+	size_t rare2; /* ... and of its next rarest elsewhere: where the first is common, both are
+                         looked for at once, 16 places at a time (scan.c, pair_find) */
 	char **mtext; /* each marker's text without its comment leader: "SAFETY:" for "// SAFETY:" */
 	size_t *mlen;
 	int opens_block; /* the regex ends at a block's '{' (unsafe { … }) */

@@ -2,11 +2,14 @@
  * (docs/patterns.md, "Test code"). */
 #include "rust.h"
 
+#include "bytes.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "bytes.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -301,7 +304,7 @@ size_t rust_mod_extent(const char *buf, size_t len)
 {
 	size_t last = 0;
 	/* "mod " as rustfmt writes every declaration: "mod" alone is in model, modify, modulo */
-	for (const char *h = buf; (h = memmem(h, len - (size_t)(h - buf), "mod ", 4)); h++) {
+	for (const char *h = buf; (h = bytes_find_pair(h, len - (size_t)(h - buf), "mod ", 4, 0, 2)); h++) {
 		size_t e = decl_at(buf, len, (size_t)(h - buf));
 		if (e)
 			last = e;
@@ -322,7 +325,7 @@ void rust_mod_decls(const char *buf, size_t len, const struct lex_spans *sp, con
 	struct cur c = { buf, len, 0, SIZE_MAX, sp };
 	size_t pos = 0, rk = 0;
 	while (pos + 3 < len) {
-		const char *h = memmem(buf + pos, len - pos, "mod ", 4);
+		const char *h = bytes_find_pair(buf + pos, len - pos, "mod ", 4, 0, 2);
 		if (!h)
 			break;
 		size_t at = (size_t)(h - buf);
@@ -589,7 +592,7 @@ void rust_cfg_macro_regions(const char *buf, size_t len, size_t limit, const str
 	if (limit > len)
 		limit = len;
 	for (size_t pos = 0; pos + 4 < limit;) {
-		const char *h = memmem(buf + pos, limit - pos, "cfg_", 4);
+		const char *h = bytes_find_pair(buf + pos, limit - pos, "cfg_", 4, 2, 3);
 		if (!h)
 			break;
 		size_t at = (size_t)(h - buf), j = at + 4, open, e;

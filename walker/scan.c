@@ -4,11 +4,16 @@
 #include "scan.h"
 
 #include <pcre2.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "lex.h"
 #include "rust.h"
 #include "xalloc.h"
@@ -24,6 +29,8 @@
 #define CHUNK_FIRST 64
 #define CHUNK_FAST_NS 200000u
 #define OVER_BUDGET (-10000) /* from budget_match: the pattern's time budget is spent */
+#define PART_MIN (2u << 20)  /* a big file's parts (scan_ctx_set_helpers): 2 MB at least ... */
+#define PARTS_MAX 8          /* ... and 8 at most: past that, starting and joining them outweigh the rest */
 
 struct hit {
 	size_t off;
@@ -34,13 +41,57 @@ struct range {
 	size_t start, end;
 };
 
-struct scan_ctx {
+/* A pattern stopped (PCRE2's match limit, or its time budget) at off. */
+struct stop {
+	size_t off;
+	uint16_t pat;
+	uint8_t timed;
+};
+
+/* What one thread needs to search lines of a file for hits: PCRE2's state, the hits it found and
+ * where patterns stopped. A big file's parts are searched by several (scan_ctx_set_helpers). */
+struct finder {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	pcre2_jit_stack *js;
+	const char *buf; /* the whole file */
+	size_t len;
 	struct hit *hits;
 	size_t nhits, ahits;
-	uint8_t *doc; /* per kept hit: in a Rust doc comment */
+	struct stop *stops;
+	size_t nstops, astops;
+	/* the time budget of the pattern being searched */
+	struct scan_budget *budget;
+	uint64_t pat_ns;  /* the pattern's time in this file, as of the clock's last reading */
+	uint64_t t_last;  /* that reading (0: none yet for this pattern) */
+	unsigned untimed; /* searches since */
+	size_t chunk;
+};
+
+/* One part of a big file, searched and lexed by a helper thread: [from, to), whole lines. */
+struct part {
+	struct finder f;
+	struct lex_spans spans;
+	size_t from, to;
+	int lexed; /* lex_run_part's answer */
+	pthread_t th;
+	int running;
+	int faulted; /* a SIGBUS ended it: the mapped file shrank (scan_sigbus) */
+	void *(*fn)(void *);
+	cpu_set_t cpus; /* the run's CPUs, restored once the thread runs */
+	/* the job */
+	const struct rules *r;
+	const uint16_t *idx;
+	size_t nidx;
+	int lang;    /* lexing: the language, and ... */
+	size_t upto; /* ... lex_run's upto */
+};
+
+struct scan_ctx {
+	struct finder f;      /* this thread's, for the whole file or its first part */
+	struct part *parts;   /* parts[1 .. nparts) of the file being scanned (parts[0] unused) */
+	int nparts, maxparts; /* maxparts - 1: the helper threads it may start */
+	uint8_t *doc;         /* per kept hit: in a Rust doc comment */
 	size_t adoc;
 	struct lex_spans spans;
 	struct rust_regions tests;
@@ -76,12 +127,6 @@ struct scan_ctx {
 	struct scan_result *res;
 	int limited;
 	size_t limit_off;
-	/* the time budget of the pattern being searched */
-	struct scan_budget *budget;
-	uint64_t pat_ns;  /* the pattern's time in this file, as of the clock's last reading */
-	uint64_t t_last;  /* that reading (0: none yet for this pattern) */
-	unsigned untimed; /* searches since */
-	size_t chunk;
 };
 
 struct scan_budget {
@@ -103,7 +148,7 @@ void scan_budget_free(struct scan_budget *b)
 
 void scan_ctx_set_budget(struct scan_ctx *sc, struct scan_budget *b)
 {
-	sc->budget = b;
+	sc->f.budget = b;
 }
 
 static uint64_t mono_ns(void)
@@ -113,72 +158,98 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* pcre2_match of subject [0, len) from start, its start positions tried in chunks, with the
+/* pcre2_match of subject [0, len) from start, no match starting after last (len: anywhere), its
+ * start positions tried in chunks, with the
  * pattern's time budget checked between them: pcre2_match's result, or OVER_BUDGET. The clock is
  * read after a chunk without a match (it decides the next chunk's size) and after every
  * TIME_EVERY searches that found one: a line of 300,000 matches must not pay two clock reads
  * each (they were a third of its time), and the time between readings still counts in full. */
 #define TIME_EVERY 16
-static int budget_match(struct scan_ctx *sc, const pcre2_code *code, size_t len, size_t start)
+static int budget_match(struct finder *f, const pcre2_code *code, size_t len, size_t start, size_t last)
 {
-	if (!sc->t_last)
-		sc->t_last = mono_ns();
+	if (!f->t_last)
+		f->t_last = mono_ns();
 	for (;;) {
-		if (sc->pat_ns > SCAN_FILE_BUDGET_NS)
+		if (f->pat_ns > SCAN_FILE_BUDGET_NS)
 			return OVER_BUDGET;
-		size_t lim = len - start > sc->chunk ? start + sc->chunk : len;
-		pcre2_set_offset_limit(sc->mc, lim < len ? lim : PCRE2_UNSET);
-		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf, len, start, 0, sc->md, sc->mc);
-		int chunk_miss = rc == PCRE2_ERROR_NOMATCH && lim < len;
-		if (chunk_miss || ++sc->untimed >= TIME_EVERY) {
-			uint64_t now = mono_ns(), dt = now - sc->t_last;
-			sc->t_last = now;
-			sc->untimed = 0;
-			sc->pat_ns += dt;
-			if (chunk_miss && dt < CHUNK_FAST_NS && sc->chunk < (SIZE_MAX >> 3))
-				sc->chunk *= 4;
+		size_t lim = last - start > f->chunk ? start + f->chunk : last;
+		pcre2_set_offset_limit(f->mc, lim < len ? lim : PCRE2_UNSET);
+		int rc = pcre2_match(code, (PCRE2_SPTR)f->buf, len, start, 0, f->md, f->mc);
+		int chunk_miss = rc == PCRE2_ERROR_NOMATCH && lim < last;
+		if (chunk_miss || ++f->untimed >= TIME_EVERY) {
+			uint64_t now = mono_ns(), dt = now - f->t_last;
+			f->t_last = now;
+			f->untimed = 0;
+			f->pat_ns += dt;
+			if (chunk_miss && dt < CHUNK_FAST_NS && f->chunk < (SIZE_MAX >> 3))
+				f->chunk *= 4;
 		}
 		if (!chunk_miss)
 			return rc;
 		start = lim + 1; /* no match started at or before lim */
-		while (start < len && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
+		while (start < len && ((unsigned char)f->buf[start] & 0xc0) == 0x80)
 			start++;
 	}
 }
 
-/* Record that pattern pi stopped at offset off: the first stop of the file is the one reported. */
-static void stop_at(struct scan_ctx *sc, uint16_t pi, size_t off, int timed)
+/* Record that pattern pi stopped at offset off (apply_stops reports the file's first). */
+static void stop_at(struct finder *f, uint16_t pi, size_t off, int timed)
 {
-	if (!sc->limited) {
-		sc->limited = 1;
-		sc->limit_off = off;
-		sc->res->limit_pat = pi;
-	}
-	if (timed) {
-		sc->res->timed = 1;
-		if (sc->budget) /* and for the rest of the run */
-			atomic_store_explicit(&sc->budget->stopped[pi], 1, memory_order_relaxed);
-	}
+	ALLOC_GROW(f->stops, f->nstops + 1, f->astops);
+	f->stops[f->nstops++] = (struct stop){ off, pi, (uint8_t)timed };
+	if (timed && f->budget) /* and for the rest of the run */
+		atomic_store_explicit(&f->budget->stopped[pi], 1, memory_order_relaxed);
+}
+
+static void finder_init(struct finder *f)
+{
+	f->md = pcre2_match_data_create(1, NULL);
+	f->mc = pcre2_match_context_create(NULL);
+	f->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (!f->md || !f->mc)
+		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
+	pcre2_set_match_limit(f->mc, MATCH_LIMIT);
+	pcre2_set_depth_limit(f->mc, DEPTH_LIMIT);
+	if (f->js)
+		pcre2_jit_stack_assign(f->mc, NULL, f->js);
+}
+
+static void finder_release(struct finder *f)
+{
+	pcre2_match_data_free(f->md);
+	pcre2_match_context_free(f->mc);
+	pcre2_jit_stack_free(f->js);
+	free(f->hits);
+	free(f->stops);
+}
+
+static void parts_free(struct scan_ctx *sc)
+{
+	if (sc->parts)
+		for (int k = 1; k < sc->maxparts; k++) {
+			finder_release(&sc->parts[k].f);
+			lex_spans_release(&sc->parts[k].spans);
+		}
+	free(sc->parts);
+	sc->parts = NULL;
+}
+
+void scan_ctx_set_helpers(struct scan_ctx *sc, int n)
+{
+	parts_free(sc);
+	sc->maxparts = n <= 0 ? 0 : n < PARTS_MAX ? n + 1 : PARTS_MAX;
 }
 
 struct scan_ctx *scan_ctx_new(void)
 {
 	struct scan_ctx *sc = xcalloc(1, sizeof(*sc));
-	sc->md = pcre2_match_data_create(1, NULL);
-	sc->mc = pcre2_match_context_create(NULL);
-	sc->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	finder_init(&sc->f);
 	sc->memo_ls = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_ls));
 	sc->memo_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->memo_res));
 	sc->desc_k = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_k));
 	sc->desc_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->desc_res));
 	sc->in_le = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_le));
 	sc->in_res = xmalloc(RULES_MAX_PATTERNS * sizeof(*sc->in_res));
-	if (!sc->md || !sc->mc)
-		xmalloc(SIZE_MAX); /* out of memory: fatal, with the usual message */
-	pcre2_set_match_limit(sc->mc, MATCH_LIMIT);
-	pcre2_set_depth_limit(sc->mc, DEPTH_LIMIT);
-	if (sc->js)
-		pcre2_jit_stack_assign(sc->mc, NULL, sc->js);
 	return sc;
 }
 
@@ -186,10 +257,8 @@ void scan_ctx_free(struct scan_ctx *sc)
 {
 	if (!sc)
 		return;
-	pcre2_match_data_free(sc->md);
-	pcre2_match_context_free(sc->mc);
-	pcre2_jit_stack_free(sc->js);
-	free(sc->hits);
+	finder_release(&sc->f);
+	parts_free(sc);
 	free(sc->doc);
 	lex_spans_release(&sc->spans);
 	rust_regions_release(&sc->tests);
@@ -221,12 +290,12 @@ const char *scan_outcome_name(int outcome)
 	return outcome >= 0 && outcome <= SO_COUNTED ? names[outcome] : "?";
 }
 
-static void add_hit(struct scan_ctx *sc, size_t off, uint16_t pat)
+static void add_hit(struct finder *f, size_t off, uint16_t pat)
 {
-	ALLOC_GROW(sc->hits, sc->nhits + 1, sc->ahits);
-	sc->hits[sc->nhits].off = off;
-	sc->hits[sc->nhits].pat = pat;
-	sc->nhits++;
+	ALLOC_GROW(f->hits, f->nhits + 1, f->ahits);
+	f->hits[f->nhits].off = off;
+	f->hits[f->nhits].pat = pat;
+	f->nhits++;
 }
 
 static size_t line_start(const char *buf, size_t floor, size_t off)
@@ -278,35 +347,35 @@ static unsigned regex_traits(const char *re)
 
 /* All matches of pattern pi within the line [ls, le): the subject ends at le.
  * Returns -1 when a PCRE2 limit stopped it. */
-static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, size_t ls, size_t le, unsigned traits)
+static int match_line(struct finder *f, const pcre2_code *code, uint16_t pi, size_t ls, size_t le, unsigned traits)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
 	size_t start = ls, prev_end = SIZE_MAX;
 	if (traits & RX_LOOKBEHIND) { /* the line on its own first: its lookbehind sees no line above */
-		pcre2_set_offset_limit(sc->mc, PCRE2_UNSET);
-		int rc = pcre2_match(code, (PCRE2_SPTR)sc->buf + ls, le - ls, 0, 0, sc->md, sc->mc);
+		pcre2_set_offset_limit(f->mc, PCRE2_UNSET);
+		int rc = pcre2_match(code, (PCRE2_SPTR)f->buf + ls, le - ls, 0, 0, f->md, f->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 	}
 	for (;;) {
-		int rc = budget_match(sc, code, le, start);
+		int rc = budget_match(f, code, le, start, le);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
-			stop_at(sc, pi, start, rc == OVER_BUDGET);
+			stop_at(f, pi, start, rc == OVER_BUDGET);
 			return -1;
 		}
 		/* an empty match at the end of a last line without a newline: rg does not count it */
-		if (ov[0] == ov[1] && ov[0] == sc->len && le == sc->len)
+		if (ov[0] == ov[1] && ov[0] == f->len && le == f->len)
 			return 0;
 		/* nor one where the previous match ended (x* on "xa": x, then a's empty match; not 1) */
 		if (ov[0] != ov[1] || ov[0] != prev_end)
-			add_hit(sc, ov[0], pi);
+			add_hit(f, ov[0], pi);
 		if (ov[1] > ov[0]) {
 			start = prev_end = ov[1];
 		} else {
 			start = ov[0] + 1;
-			while (start < le && ((unsigned char)sc->buf[start] & 0xc0) == 0x80)
+			while (start < le && ((unsigned char)f->buf[start] & 0xc0) == 0x80)
 				start++;
 		}
 		if (start > le)
@@ -314,25 +383,26 @@ static int match_line(struct scan_ctx *sc, const pcre2_code *code, uint16_t pi, 
 	}
 }
 
-static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi)
+/* The hits of pattern p (index pi) on the lines of [from, to), whole lines of the file. */
+static void find_pattern(struct finder *f, const struct rules_pattern *p, uint16_t pi, size_t from, size_t to)
 {
-	const char *buf = sc->buf;
-	size_t len = sc->len, pos = 0;
+	const char *buf = f->buf;
+	size_t len = to, pos = from;
 	unsigned traits = regex_traits(p->regex);
-	sc->pat_ns = 0;
-	sc->t_last = 0;
-	sc->untimed = 0;
-	sc->chunk = CHUNK_FIRST;
-	if (sc->budget && atomic_load_explicit(&sc->budget->stopped[pi], memory_order_relaxed)) {
-		stop_at(sc, pi, 0, 1); /* over its budget in an earlier file: stopped for the run */
+	f->pat_ns = 0;
+	f->t_last = 0;
+	f->untimed = 0;
+	f->chunk = CHUNK_FIRST;
+	if (f->budget && atomic_load_explicit(&f->budget->stopped[pi], memory_order_relaxed)) {
+		stop_at(f, pi, 0, 1); /* over its budget in an earlier file: stopped for the run */
 		return;
 	}
 	if (p->lit) {
-		size_t rare = p->rare, misses = 0, floor = 0; /* floor: a line start at or before pos */
+		size_t rare = p->rare, misses = 0, floor = from; /* floor: a line start at or before pos */
 		unsigned char rc = (unsigned char)p->lit[rare];
 		while (pos + p->litlen <= len) {
 			size_t off;
-			if (misses < 256 || misses * 32 < pos) {
+			if (misses < 64 || misses * 256 < pos - from) {
 				/* memchr for the literal's rarest byte, then compare the literal around it */
 				const char *h = memchr(buf + pos + rare, rc, len - pos - rare);
 				if (!h)
@@ -346,14 +416,16 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 					continue;
 				}
 			} else {
-				/* the "rare" byte is common in this file: a two-way search is faster */
-				const char *h = memmem(buf + pos, len - pos, p->lit, p->litlen);
+				/* the "rare" byte is common in this file (more than once in 256 bytes): look for
+				 * two of the literal's bytes at once */
+				const char *h =
+					bytes_find_pair(buf + pos, len - pos, p->lit, p->litlen, p->rare, p->rare2);
 				if (!h)
 					return;
 				off = (size_t)(h - buf);
 			}
 			size_t ls = line_start(buf, floor, off), le = line_end(buf, len, off);
-			if (match_line(sc, p->code, pi, ls, le, traits) < 0)
+			if (match_line(f, p->code, pi, ls, le, traits) < 0)
 				return;
 			pos = floor = le + 1;
 		}
@@ -362,19 +434,20 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 	if (traits & RX_PER_LINE) {
 		for (; pos < len; pos++) { /* a newline ends a line; it does not start an empty one */
 			size_t le = line_end(buf, len, pos);
-			if (match_line(sc, p->code, pi, pos, le, traits) < 0)
+			if (match_line(f, p->code, pi, pos, le, traits) < 0)
 				return;
 			pos = le;
 		}
 		return;
 	}
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
-	while (pos < len) {
-		int rc = budget_match(sc, p->code, len, pos);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
+	len = f->len; /* the whole file is the subject, as it would be without parts ... */
+	while (pos < to) {
+		int rc = budget_match(f, p->code, len, pos, to < len ? to - 1 : len); /* ... but not its starts */
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return;
 		if (rc < 0) {
-			stop_at(sc, pi, pos, rc == OVER_BUDGET);
+			stop_at(f, pi, pos, rc == OVER_BUDGET);
 			return;
 		}
 		/* the leftmost line-bounded match cannot start before the leftmost unbounded one (but
@@ -383,7 +456,7 @@ static void find_pattern(struct scan_ctx *sc, const struct rules_pattern *p, uin
 		if (off == len && buf[len - 1] == '\n')
 			return; /* past the last newline: no line there */
 		size_t ls = line_start(buf, pos, off), le = line_end(buf, len, off);
-		if (match_line(sc, p->code, pi, ls, le, traits) < 0)
+		if (match_line(f, p->code, pi, ls, le, traits) < 0)
 			return;
 		pos = le + 1;
 	}
@@ -480,17 +553,17 @@ static int a_directive(const struct scan_ctx *sc, const struct rules_pattern *p,
 {
 	if (p->place != RP_COMMENT && p->place != RP_DIRECTIVE)
 		return 0;
-	size_t lo = 0, hi = sc->nhits;
+	size_t lo = 0, hi = sc->f.nhits;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (sc->hits[mid].off < cs)
+		if (sc->f.hits[mid].off < cs)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t pi = (size_t)(p - sc->pats), lim = cs + 8 < e ? cs + 8 : e; /* leader and blanks */
-	for (; lo < sc->nhits && sc->hits[lo].off < lim; lo++)
-		if (sc->hits[lo].pat == pi)
+	for (; lo < sc->f.nhits && sc->f.hits[lo].off < lim; lo++)
+		if (sc->f.hits[lo].pat == pi)
 			return 1;
 	return 0;
 }
@@ -891,23 +964,23 @@ static int comment_start(struct scan_ctx *sc, size_t off, size_t cur)
 static size_t place_filter(struct scan_ctx *sc, const struct rules *r, uint8_t *doc)
 {
 	size_t cur = 0, kept = 0;
-	for (size_t i = 0; i < sc->nhits; i++) {
-		const struct rules_pattern *p = &r->pats[sc->hits[i].pat];
-		int kind = lex_kind_at(&sc->spans, sc->hits[i].off, &cur);
+	for (size_t i = 0; i < sc->f.nhits; i++) {
+		const struct rules_pattern *p = &r->pats[sc->f.hits[i].pat];
+		int kind = lex_kind_at(&sc->spans, sc->f.hits[i].off, &cur);
 		int keep, isdoc = 0;
 		if (p->place == RP_ANY || sc->lang == RL_OTHER)
 			keep = 1;
 		else if (p->place == RP_COMMENT)
 			keep = kind == LK_COMMENT || kind == LK_DOC;
 		else if (p->place == RP_DIRECTIVE)
-			keep = (kind == LK_COMMENT || kind == LK_DOC) && comment_start(sc, sc->hits[i].off, cur);
+			keep = (kind == LK_COMMENT || kind == LK_DOC) && comment_start(sc, sc->f.hits[i].off, cur);
 		else if (kind == LK_DOC && sc->lang == RL_RUST)
 			keep = isdoc = 1;
 		else
-			keep = kind == LK_CODE && !(sc->templates.n && in_regions(&sc->templates, sc->hits[i].off));
+			keep = kind == LK_CODE && !(sc->templates.n && in_regions(&sc->templates, sc->f.hits[i].off));
 		if (keep) {
 			doc[kept] = (uint8_t)isdoc;
-			sc->hits[kept++] = sc->hits[i];
+			sc->f.hits[kept++] = sc->f.hits[i];
 		}
 	}
 	return kept;
@@ -923,6 +996,256 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 	if (p->action == RA_COUNT)
 		return SO_COUNTED;
 	return justified(sc, p, pi, off, ls, le) ? SO_ALLOWED : SO_VIOLATION;
+}
+
+/* ---- a big file in parts (issue 12) ------------------------------------------------------------
+ * A file of PART_MIN bytes or more is cut, at line starts, into as many parts as there are threads
+ * to take them (scan_ctx_set_helpers): helper threads search the later parts for every pattern
+ * while this thread searches the first, and later lex them, while the comment rule, Rust's test
+ * items and the judgement run once over the joined result. Joined, the result is the whole-file
+ * one: a match never spans a newline and every search is of the whole file (a start limit keeps
+ * it to its part); the lexer's parts are joined only where lex_run_part says the state at the cut
+ * was a fresh one, and the file is lexed again whole where not. */
+
+static void find_range(struct finder *f, const struct rules *r, const uint16_t *idx, size_t nidx, size_t from,
+		       size_t to)
+{
+	for (size_t i = 0; i < nidx; i++)
+		find_pattern(f, &r->pats[idx[i]], idx[i], from, to);
+}
+
+static void *part_find(void *arg)
+{
+	struct part *pt = arg;
+	find_range(&pt->f, pt->r, pt->idx, pt->nidx, pt->from, pt->to);
+	return NULL;
+}
+
+static void *part_lex(void *arg)
+{
+	struct part *pt = arg;
+	pt->lexed = lex_run_part(pt->lang, pt->f.buf, pt->f.len, pt->from, pt->to, pt->upto, &pt->spans);
+	return NULL;
+}
+
+static _Thread_local sigjmp_buf *part_jmp; /* a helper thread's way out of a SIGBUS */
+
+void scan_sigbus(void)
+{
+	if (part_jmp)
+		siglongjmp(*part_jmp, 1);
+}
+
+static void *part_main(void *arg)
+{
+	struct part *pt = arg;
+	pthread_setaffinity_np(pthread_self(), sizeof(pt->cpus), &pt->cpus);
+	sigjmp_buf jb;
+	if (sigsetjmp(jb, 1) == 0) {
+		part_jmp = &jb;
+		pt->fn(pt);
+	} else {
+		pt->faulted = 1;
+	}
+	part_jmp = NULL;
+	return NULL;
+}
+
+/* A helper thread for pt, started on another CPU than this one's: Linux starts a new thread on
+ * its creator's CPU and moves it only when it next balances, milliseconds later, which is all
+ * of a part's time (two 8 ms halves took 15 ms; docs/walker.md, "A big file in parts"). It
+ * may go anywhere once it runs. */
+static int part_start(struct part *pt, void *(*fn)(void *))
+{
+	pthread_attr_t at;
+	if (pthread_attr_init(&at))
+		return -1;
+	pt->fn = fn;
+	cpu_set_t other;
+	int cpu = sched_getcpu();
+	if (!sched_getaffinity(0, sizeof(pt->cpus), &pt->cpus)) {
+		other = pt->cpus;
+		if (cpu >= 0 && cpu < CPU_SETSIZE)
+			CPU_CLR(cpu, &other);
+		if (CPU_COUNT(&other))
+			pthread_attr_setaffinity_np(&at, sizeof(other), &other);
+	} else {
+		CPU_ZERO(&pt->cpus);
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			CPU_SET(c, &pt->cpus);
+	}
+	int rc = pthread_create(&pt->th, &at, part_main, pt);
+	pthread_attr_destroy(&at);
+	return rc ? -1 : 0;
+}
+
+/* Start fn on parts[1 .. n) (where a thread cannot be had, run it here after), run first here. */
+static void parts_run(struct scan_ctx *sc, int n, void *(*fn)(void *), void (*first)(struct scan_ctx *, void *),
+		      void *arg)
+{
+	for (int k = 1; k < n; k++) {
+		sc->parts[k].faulted = 0;
+		sc->parts[k].running = !part_start(&sc->parts[k], fn);
+	}
+	/* this thread's part too: a SIGBUS here must not leave the helpers reading a file unmapped */
+	int faulted = 0;
+	sigjmp_buf jb;
+	if (sigsetjmp(jb, 1) == 0) {
+		part_jmp = &jb;
+		first(sc, arg);
+	} else {
+		faulted = 1;
+	}
+	part_jmp = NULL;
+	for (int k = 1; k < n; k++) {
+		if (sc->parts[k].running)
+			pthread_join(sc->parts[k].th, NULL);
+		else
+			fn(&sc->parts[k]);
+		faulted |= sc->parts[k].faulted;
+	}
+	/* the file shrank under a helper: this thread, the file's, takes the SIGBUS it would have had
+	 * reading that part itself (walk.c reports the file and goes on) */
+	if (faulted)
+		raise(SIGBUS);
+}
+
+/* Cut the file into parts for the helper threads: sc->nparts (1: not cut). */
+static void parts_plan(struct scan_ctx *sc, const struct rules *r, const uint16_t *idx, size_t nidx)
+{
+	sc->nparts = 1;
+	size_t want = sc->len / PART_MIN;
+	if (sc->maxparts < 2 || want < 2)
+		return;
+	int n = want < (size_t)sc->maxparts ? (int)want : sc->maxparts;
+	if (!sc->parts) {
+		sc->parts = xcalloc((size_t)sc->maxparts, sizeof(*sc->parts));
+		for (int k = 1; k < sc->maxparts; k++)
+			finder_init(&sc->parts[k].f);
+	}
+	size_t prev = 0;
+	for (int k = 1; k < n; k++) {
+		size_t at = sc->len / (size_t)n * (size_t)k;
+		const char *nl = at > prev ? memchr(sc->buf + at, '\n', sc->len - at) : NULL;
+		if (!nl || (size_t)(nl - sc->buf) + 1 >= sc->len)
+			break;
+		struct part *pt = &sc->parts[k];
+		pt->from = prev = (size_t)(nl - sc->buf) + 1;
+		pt->f.buf = sc->buf;
+		pt->f.len = sc->len;
+		pt->f.budget = sc->f.budget;
+		pt->f.nhits = pt->f.nstops = 0;
+		pt->r = r;
+		pt->idx = idx;
+		pt->nidx = nidx;
+		sc->nparts = k + 1;
+	}
+	for (int k = 1; k < sc->nparts; k++)
+		sc->parts[k].to = k + 1 < sc->nparts ? sc->parts[k + 1].from : sc->len;
+}
+
+struct first_find {
+	const struct rules *r;
+	const uint16_t *idx;
+	size_t nidx;
+};
+
+static void first_find(struct scan_ctx *sc, void *arg)
+{
+	const struct first_find *a = arg;
+	find_range(&sc->f, a->r, a->idx, a->nidx, 0, sc->nparts > 1 ? sc->parts[1].from : sc->len);
+}
+
+/* Every pattern's hits, in parts where the file is big: into sc->f (hits and stops). */
+static void find_all(struct scan_ctx *sc, const struct rules *r, const uint16_t *idx, size_t nidx)
+{
+	sc->f.nstops = 0;
+	parts_plan(sc, r, idx, nidx);
+	struct first_find a = { r, idx, nidx };
+	if (sc->nparts == 1) {
+		first_find(sc, &a);
+		return;
+	}
+	parts_run(sc, sc->nparts, part_find, first_find, &a);
+	for (int k = 1; k < sc->nparts; k++) {
+		const struct finder *pf = &sc->parts[k].f;
+		ALLOC_GROW(sc->f.hits, sc->f.nhits + pf->nhits, sc->f.ahits);
+		memcpy(sc->f.hits + sc->f.nhits, pf->hits, pf->nhits * sizeof(*pf->hits));
+		sc->f.nhits += pf->nhits;
+		ALLOC_GROW(sc->f.stops, sc->f.nstops + pf->nstops, sc->f.astops);
+		memcpy(sc->f.stops + sc->f.nstops, pf->stops, pf->nstops * sizeof(*pf->stops));
+		sc->f.nstops += pf->nstops;
+	}
+}
+
+/* The patterns that stopped: a pattern's hits from where it first stopped on are dropped (a later
+ * part's), and the first pattern (in the order searched) to stop is the file's reported stop. */
+static void apply_stops(struct scan_ctx *sc, const uint16_t *idx, size_t nidx)
+{
+	if (!sc->f.nstops)
+		return;
+	for (size_t s = 0; s < sc->f.nstops; s++)
+		sc->res->timed |= sc->f.stops[s].timed;
+	for (size_t i = 0; i < nidx && !sc->limited; i++)
+		for (size_t s = 0; s < sc->f.nstops; s++)
+			if (sc->f.stops[s].pat == idx[i] && (!sc->limited || sc->f.stops[s].off < sc->limit_off)) {
+				sc->limited = 1;
+				sc->limit_off = sc->f.stops[s].off;
+				sc->res->limit_pat = idx[i];
+			}
+	size_t kept = 0;
+	for (size_t h = 0; h < sc->f.nhits; h++) {
+		int drop = 0;
+		for (size_t s = 0; s < sc->f.nstops && !drop; s++)
+			drop = sc->f.stops[s].pat == sc->f.hits[h].pat && sc->f.stops[s].off <= sc->f.hits[h].off;
+		if (!drop)
+			sc->f.hits[kept++] = sc->f.hits[h];
+	}
+	sc->f.nhits = kept;
+}
+
+struct first_lex {
+	int lang;
+	size_t upto;
+	int lexed;
+};
+
+static void first_lex(struct scan_ctx *sc, void *arg)
+{
+	struct first_lex *a = arg;
+	a->lexed = lex_run_part(a->lang, sc->buf, sc->len, 0, sc->parts[1].from, a->upto, &sc->spans);
+}
+
+/* Lex through upto (lex_run's), the parts that reach it in parallel where the file was cut. */
+static void lex_parts(struct scan_ctx *sc, int lang, size_t upto)
+{
+	int n = 1;
+	while (n < sc->nparts && sc->parts[n].from < upto)
+		n++;
+	if (n == 1) {
+		lex_run(lang, sc->buf, sc->len, upto, &sc->spans);
+		return;
+	}
+	for (int k = 1; k < n; k++) {
+		sc->parts[k].lang = lang;
+		sc->parts[k].upto = upto;
+	}
+	struct first_lex a = { lang, upto, 0 };
+	parts_run(sc, n, part_lex, first_lex, &a);
+	int joins = a.lexed & LEX_PART_CLEAN;
+	for (int k = 1; k < n && joins; k++)
+		joins = !(sc->parts[k].lexed & LEX_PART_PEEKED) &&
+			(k == n - 1 || (sc->parts[k].lexed & LEX_PART_CLEAN));
+	if (!joins) { /* a comment or string open across a cut: the state there was not a fresh one */
+		lex_run(lang, sc->buf, sc->len, upto, &sc->spans);
+		return;
+	}
+	for (int k = 1; k < n; k++) {
+		const struct lex_spans *ps = &sc->parts[k].spans;
+		ALLOC_GROW(sc->spans.v, sc->spans.n + ps->n, sc->spans.alloc);
+		memcpy(sc->spans.v + sc->spans.n, ps->v, ps->n * sizeof(*ps->v));
+		sc->spans.n += ps->n;
+	}
 }
 
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
@@ -956,8 +1279,8 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 	sc->cfgmacs.n = 0;
 	int rust = c->lang == RL_RUST;
 	size_t upto = 0;
-	if (sc->nhits && (nd->places || nd->judge || rust)) {
-		upto = sc->hits[sc->nhits - 1].off;
+	if (sc->f.nhits && (nd->places || nd->judge || rust)) {
+		upto = sc->f.hits[sc->f.nhits - 1].off;
 		for (int n = 0; n <= INSIDE_LINES && upto < sc->len; n++)
 			upto = line_end(sc->buf, sc->len, upto) + 1;
 		if (upto > sc->len)
@@ -972,7 +1295,7 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		upto = mods;
 	if (!upto)
 		return;
-	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
+	lex_parts(sc, c->lang, upto);
 	if (!rust)
 		return;
 	if (tests)
@@ -1008,10 +1331,10 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 		res->status = SS_BINARY;
 		return;
 	}
-	sc->buf = buf;
-	sc->len = len;
+	sc->buf = sc->f.buf = buf;
+	sc->len = sc->f.len = len;
 	sc->res = res;
-	sc->nhits = 0;
+	sc->f.nhits = 0;
 	sc->limited = 0;
 	sc->lang = c->lang;
 	sc->pats = r->pats;
@@ -1020,35 +1343,37 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	sc->cs_span = SIZE_MAX;
 	sc->skip_off = SIZE_MAX;
 	sc->lo_ls = SIZE_MAX;
+	find_all(sc, r, idx, nidx);
+	apply_stops(sc, idx, nidx);
 	for (size_t i = 0; i < nidx; i++) {
-		find_pattern(sc, &r->pats[idx[i]], idx[i]);
 		sc->memo_ls[idx[i]] = SIZE_MAX;
 		sc->desc_k[idx[i]] = SIZE_MAX;
 		sc->in_le[idx[i]] = SIZE_MAX;
 	}
 	int sorted = 1; /* one pattern's hits come in order: no sort (300,000 of them cost 30 ms) */
-	for (size_t i = 1; i < sc->nhits && sorted; i++)
-		sorted = cmp_hit(&sc->hits[i - 1], &sc->hits[i]) <= 0;
+	for (size_t i = 1; i < sc->f.nhits && sorted; i++)
+		sorted = cmp_hit(&sc->f.hits[i - 1], &sc->f.hits[i]) <= 0;
 	if (!sorted)
-		qsort(sc->hits, sc->nhits, sizeof(*sc->hits), cmp_hit);
+		qsort(sc->f.hits, sc->f.nhits, sizeof(*sc->f.hits), cmp_hit);
 	struct needs nd;
 	needs_of(r, idx, nidx, &nd);
 	lex_file(sc, c, &nd, res);
-	ALLOC_GROW(sc->doc, sc->nhits, sc->adoc);
+	ALLOC_GROW(sc->doc, sc->f.nhits, sc->adoc);
 	uint8_t *doc = sc->doc;
-	sc->nhits = place_filter(sc, r, doc);
-	ALLOC_GROW(res->m, sc->nhits, res->alloc);
+	sc->f.nhits = place_filter(sc, r, doc);
+	ALLOC_GROW(res->m, sc->f.nhits, res->alloc);
 	/* one forward pass: line numbers and line bounds of every hit */
 	size_t cur_ls = 0, cur_le = SIZE_MAX, scanned = 0, t = 0;
 	sc->ncovers = 0;
 	sc->ccur = 0;
 	sc->cdepth = 0;
 	uint32_t line = 1;
-	for (size_t i = 0; i < sc->nhits; i++) {
-		size_t off = sc->hits[i].off;
-		for (const char *q = buf + scanned; (q = memchr(q, '\n', (size_t)(buf + off - q))); q++) {
-			line++;
-			cur_ls = (size_t)(q - buf) + 1;
+	for (size_t i = 0; i < sc->f.nhits; i++) {
+		size_t off = sc->f.hits[i].off;
+		size_t nl = off > scanned ? bytes_count(buf + scanned, off - scanned, '\n') : 0;
+		if (nl) { /* the hit is on a later line: count them at memory speed, then find its start */
+			line += (uint32_t)nl;
+			cur_ls = (size_t)((const char *)memrchr(buf + scanned, '\n', off - scanned) - buf) + 1;
 			cur_le = SIZE_MAX;
 		}
 		scanned = off;
@@ -1060,7 +1385,7 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 				t++;
 			test = t < sc->tests.n && sc->tests.v[t].start <= off;
 		}
-		uint16_t pi = sc->hits[i].pat;
+		uint16_t pi = sc->f.hits[i].pat;
 		const struct rules_pattern *p = &r->pats[pi];
 		struct scan_match *m = &res->m[res->n++];
 		m->line = line;

@@ -72,6 +72,15 @@ void scan_budget_free(struct scan_budget *b);
 /* Use b (owned by the caller, outliving sc's scans); NULL: the file budget only. */
 void scan_ctx_set_budget(struct scan_ctx *sc, struct scan_budget *b);
 
+/* Let a scan of a big file (2 MB or more) start up to n helper threads, each searching and lexing
+ * a part of it (0, the default: none). The result is the same whatever n. A pattern's time budget
+ * (SCAN_FILE_BUDGET_NS) is then per part. */
+void scan_ctx_set_helpers(struct scan_ctx *sc, int n);
+/* For a SIGBUS handler (a mapped file shrank), before its own way out: while a big file is read in
+ * parts, ends the part of the thread that took it, and once every part has ended, the scan raises
+ * SIGBUS again in the thread that called scan_buffer; anywhere else, returns. */
+void scan_sigbus(void);
+
 /* Scan buf[0..len) with the patterns idx[0..nidx). Resets res first. Never
  * fails: the PCRE2 match limit is reported through res->status. */
 void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, size_t len, const struct rules_class *c,

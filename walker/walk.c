@@ -159,6 +159,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	(void)si;
 	(void)uc;
+	scan_sigbus(); /* first: a big file read in parts (ends that part) */
 	if (bus_jmp)
 		siglongjmp(*bus_jmp, 1);
 	signal(sig, SIG_DFL);
@@ -1427,6 +1428,9 @@ static void worker_init(struct worker *me, struct walk *w, int id)
 	atomic_init(&me->avail, 0);
 	me->sc = scan_ctx_new();
 	scan_ctx_set_budget(me->sc, w->budget);
+	/* a big file's parts go to threads of their own: as many as the run has workers (the workers
+	 * busy with other files share the cores with them) */
+	scan_ctx_set_helpers(me->sc, w->nwk - 1);
 	me->dents = xmalloc(DENTS_BUF);
 	sbuf_init(&me->path, 256);
 	sbuf_init(&me->names, 4096);
@@ -1549,6 +1553,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	struct worker me;
 	w.budget = scan_budget_new();
 	worker_init(&me, &w, 0);
+	scan_ctx_set_helpers(me.sc, o->mode == WM_SEQUENTIAL ? 0 : o->jobs - 1); /* a big file's parts */
 	const char *base = strrchr(root, '/');
 	base = base ? base + 1 : root;
 	struct fent fe = { 0 };

@@ -34,6 +34,39 @@ check_eq "stress-large-file: the 11 MB file is skipped as too large" "stress-lar
 g=$(cd "$T/git/stress-monorepo" && "$W" --format json . | got)
 check_eq "stress-monorepo --git: ground truth from inside the repository" "$(want "$T/git/stress-monorepo.manifest.json")" "$g"
 
+# --- a big file read in parts by several threads (scan.c) equals one read whole ------------------
+# 9 MB files (four parts with -j 4) in five languages, with comments, strings, regexes, test modules
+# and here-documents, and a comment (C) and a string (Python) that cuts fall inside (the lexer's
+# parts are then not joined: the file is lexed again whole)
+BP=$T/big-parts
+mkdir -p "$BP"
+for ext in rs c js py sh; do
+	awk -v ext=$ext 'BEGIN { n = 0; size = 0
+		while (size < 9 * 1048576) {
+			k = n % 97
+			inside = (ext == "c" && size >= 4.4 * 1048576 && size < 4.8 * 1048576) || (ext == "py" && size >= 2.9 * 1048576 && size < 3.2 * 1048576)
+			if (k > 4 || inside) l = "    x = compute(" n ") + other(" n "); " (ext == "py" || ext == "sh" ? "#" : "//") " filler"
+			else if (ext == "rs") l = k == 0 ? "/* a block\n comment over\n lines with unsafe { */" : k == 1 ? "#[cfg(test)]\nmod t" n " {\n    fn f() { x.unwrap(); }\n}" : k == 2 ? "let s = r#\"unsafe {\n\"#; // SAFETY: no" : "    let p = unsafe { *q.add(" n ") }; let v = a.unwrap(); // c"
+			else if (ext == "c") l = k == 0 ? "/* long\n comment */ gets(b);" : k == 1 ? "// continued \\\n gets(b);" : "    strcpy(d, \"s /* \"); gets(b); /* c */"
+			else if (ext == "js") l = k == 0 ? "x = a /* c */\n/ 2 / eval(y);" : k == 1 ? "t = `a ${\n eval(b) } c`;" : "r = /eval\\(/.test(s); // @ts-ignore eval(x)"
+			else if (ext == "py") l = k == 0 ? "s = \"\"\"\n eval(x) # type: ignore\n\"\"\"" : "y = eval(z)  # type: ignore  # noqa"
+			else l = k == 0 ? "cat <<EOF\neval $x # no\nEOF" : "eval \"$y\" # shellcheck disable=SC2086"
+			# a long comment (C) and string (Python) where the cuts of two, three and four parts fall
+			if (ext == "c" && size < 4.4 * 1048576 && size + length(l) + 1 >= 4.4 * 1048576) l = l "\n/* open"
+			if (ext == "c" && size < 4.8 * 1048576 && size + length(l) + 1 >= 4.8 * 1048576) l = l " */"
+			if (ext == "py" && size < 2.9 * 1048576 && size + length(l) + 1 >= 2.9 * 1048576) l = l "\nq = \"\"\""
+			if (ext == "py" && size < 3.2 * 1048576 && size + length(l) + 1 >= 3.2 * 1048576) l = l "\"\"\""
+			print l; size += length(l) + 1; n++ } }' >"$BP/big.$ext"
+done
+"$W" --no-cache --mode sequential --format json --all "$BP" | jq -S 'del(.stats)' >"$T/whole.json"
+for j in 2 3 4; do
+	"$W" --no-cache --mode parallel -j $j --format json --all "$BP" | jq -S 'del(.stats)' >"$T/parts.json"
+	check "9 MB files read in parts (-j $j) report what one read whole does" cmp "$T/whole.json" "$T/parts.json"
+done
+check "the 9 MB files have matches of every outcome to compare" \
+	test "$(jq '[.violations, .allowed, .test, .counted] | map(length > 0) | all' "$T/whole.json")" = true
+rm -rf "$BP" "$T/whole.json" "$T/parts.json"
+
 # --- docs/patterns.md's table of built-in patterns is the walker's own ---------------------------
 check_eq "docs/patterns.md lists exactly the built-in patterns (tools/patterns-table.sh)" \
 	"$(sh tools/patterns-table.sh "$W")" \

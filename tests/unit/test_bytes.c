@@ -1,5 +1,5 @@
 /* bytes and fdio: the ordering every sorted path list relies on (memcmp order, a prefix first),
- * hex digits, and whole writes through a pipe. */
+ * hex digits, the vector searches, and whole writes through a pipe. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +34,39 @@ static void hex_is_lower_case_and_terminated(void **state)
 	assert_string_equal(out, "");
 }
 
+/* bytes_find_pair and bytes_count against memmem and a byte loop: every needle place (the vector
+ * loops' edges, the tail, the last byte), false pairs, and lengths around 16 and 32. */
+static void find_pair_and_count_agree_with_plain_loops(void **state)
+{
+	(void)state;
+	char h[200];
+	uint32_t x = 12345;
+	for (int round = 0; round < 400; round++) {
+		size_t n = (size_t)(round % 97) + 1;
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			h[i] = "ab\n"[(x >> 16) % 3]; /* a small alphabet: many false pairs */
+		}
+		const char *lit = round & 1 ? "abba" : "ba\nb";
+		size_t m = 4, place = (size_t)(round * 7) % (n + 1);
+		if (round % 3 == 0 && place + m <= n)
+			memcpy(h + place, lit, m); /* a true one somewhere, the end included */
+		const char *want = memmem(h, n, lit, m);
+		for (size_t r1 = 0; r1 < m; r1++)
+			assert_ptr_equal(bytes_find_pair(h, n, lit, m, r1, m - 1 - r1 % m), want);
+		size_t nl = 0;
+		for (size_t i = 0; i < n; i++)
+			nl += h[i] == '\n';
+		assert_int_equal(bytes_count(h, n, '\n'), nl);
+	}
+	memset(h, '\n', sizeof(h)); /* a count past the 255 rounds of one lane: 200 bytes, then more */
+	assert_int_equal(bytes_count(h, sizeof(h), '\n'), sizeof(h));
+	static char big[300 * 16 + 5];
+	memset(big, '\n', sizeof(big));
+	assert_int_equal(bytes_count(big, sizeof(big), '\n'), sizeof(big));
+	assert_null(bytes_find_pair("abc", 3, "abcd", 4, 0, 1));
+}
+
 static void write_all_writes_everything(void **state)
 {
 	(void)state;
@@ -60,6 +93,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cmp_orders_by_bytes_then_length),
 		cmocka_unit_test(hex_is_lower_case_and_terminated),
+		cmocka_unit_test(find_pair_and_count_agree_with_plain_loops),
 		cmocka_unit_test(write_all_writes_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
