@@ -1169,12 +1169,16 @@ static void find_all(struct scan_ctx *sc, const struct rules *r, const uint16_t 
 	parts_run(sc, sc->nparts, part_find, first_find, &a);
 	for (int k = 1; k < sc->nparts; k++) {
 		const struct finder *pf = &sc->parts[k].f;
-		ALLOC_GROW(sc->f.hits, sc->f.nhits + pf->nhits, sc->f.ahits);
-		memcpy(sc->f.hits + sc->f.nhits, pf->hits, pf->nhits * sizeof(*pf->hits));
-		sc->f.nhits += pf->nhits;
-		ALLOC_GROW(sc->f.stops, sc->f.nstops + pf->nstops, sc->f.astops);
-		memcpy(sc->f.stops + sc->f.nstops, pf->stops, pf->nstops * sizeof(*pf->stops));
-		sc->f.nstops += pf->nstops;
+		if (pf->nhits) {
+			ALLOC_GROW(sc->f.hits, sc->f.nhits + pf->nhits, sc->f.ahits);
+			memcpy(sc->f.hits + sc->f.nhits, pf->hits, pf->nhits * sizeof(*pf->hits));
+			sc->f.nhits += pf->nhits;
+		}
+		if (pf->nstops) {
+			ALLOC_GROW(sc->f.stops, sc->f.nstops + pf->nstops, sc->f.astops);
+			memcpy(sc->f.stops + sc->f.nstops, pf->stops, pf->nstops * sizeof(*pf->stops));
+			sc->f.nstops += pf->nstops;
+		}
 	}
 }
 
@@ -1242,6 +1246,8 @@ static void lex_parts(struct scan_ctx *sc, int lang, size_t upto)
 	}
 	for (int k = 1; k < n; k++) {
 		const struct lex_spans *ps = &sc->parts[k].spans;
+		if (!ps->n)
+			continue;
 		ALLOC_GROW(sc->spans.v, sc->spans.n + ps->n, sc->spans.alloc);
 		memcpy(sc->spans.v + sc->spans.n, ps->v, ps->n * sizeof(*ps->v));
 		sc->spans.n += ps->n;
