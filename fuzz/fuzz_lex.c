@@ -1,8 +1,7 @@
 /* libFuzzer harness: the lexer (walker/lex.c) of every language and the Rust readers built on it
  * (walker/rust.c), on arbitrary bytes. The first byte picks the language; the spans must be
- * sorted, disjoint, inside the input and of a known kind, lexing only part of the input must
- * classify that part the same way, and parts lexed apart (as a big file's are, in parallel) must
- * join into the whole run's spans wherever lex_run_part says they may. */
+ * sorted, disjoint, inside the input and of a known kind, and lexing only part of the input must
+ * classify that part the same way. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,28 +21,6 @@ static void check(const struct lex_spans *sp, size_t len)
 	}
 }
 
-/* Lexed in two parts cut after the newline nearest the middle: joined where allowed, the spans
- * must be the whole run's. */
-static void parts(int lang, const char *buf, size_t len, const struct lex_spans *all)
-{
-	static struct lex_spans a = LEX_SPANS_INIT, b = LEX_SPANS_INIT;
-	const char *nl = len ? memchr(buf + len / 2, '\n', len - len / 2) : NULL;
-	if (!nl || (size_t)(nl - buf) + 1 >= len)
-		return;
-	size_t cut = (size_t)(nl - buf) + 1;
-	int ra = lex_run_part(lang, buf, len, 0, cut, len, &a);
-	int rb = lex_run_part(lang, buf, len, cut, len, len, &b);
-	if (!(ra & LEX_PART_CLEAN) || (rb & LEX_PART_PEEKED))
-		return;
-	if (a.n + b.n != all->n)
-		__builtin_trap();
-	for (size_t i = 0; i < all->n; i++) {
-		const struct lex_span *x = i < a.n ? &a.v[i] : &b.v[i - a.n], *y = &all->v[i];
-		if (x->start != y->start || x->end != y->end || x->kind != y->kind)
-			__builtin_trap();
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct lex_spans all = LEX_SPANS_INIT, part = LEX_SPANS_INIT;
@@ -54,7 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = size - 1, upto = len / 2;
 	lex_run(lang, buf, len, len, &all);
 	check(&all, len);
-	parts(lang, buf, len, &all);
 	lex_run(lang, buf, len, upto, &part);
 	check(&part, len);
 	/* every byte before upto: the same kind either way */

@@ -49,8 +49,6 @@ static const unsigned lang_flags[RL_COUNT] = {
 struct lexer {
 	const char *b;
 	size_t len, upto;
-	size_t from; /* where this run started (a line start) */
-	int peeked;  /* it looked at the bytes before from (lex_run_part) */
 	unsigned fl;
 	struct lex_spans *out;
 	unsigned char interesting[256];
@@ -368,7 +366,7 @@ static int js_keyword_before(const struct lexer *lx, size_t e)
 }
 
 /* A / at i starts a regex literal when what comes before cannot end an operand. */
-static int js_regex_allowed(struct lexer *lx, size_t i)
+static int js_regex_allowed(const struct lexer *lx, size_t i)
 {
 	size_t j = i;
 	const struct lex_spans *o = lx->out;
@@ -382,10 +380,6 @@ static int js_regex_allowed(struct lexer *lx, size_t i)
 				continue;
 		}
 		break;
-	}
-	if (j <= lx->from && lx->from) {
-		lx->peeked = 1; /* what is before from, and the comments there, are another part's */
-		return 1;
 	}
 	if (j == 0)
 		return 1;
@@ -648,62 +642,57 @@ static size_t step(struct lexer *lx, size_t i)
 	}
 }
 
-/* Lex [from, upto) (upto already at a line's end or the file's) from a fresh state at from, a line
- * start: the whole-file engine, with where it ended and what it peeked at. */
-static int lex_range(int lang, const char *buf, size_t len, size_t from, size_t upto, struct lex_spans *out)
+void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_spans *out)
 {
 	out->n = 0;
 	if (lang < 0 || lang >= RL_COUNT || !lang_flags[lang])
-		return LEX_PART_CLEAN;
+		return;
 	struct lexer lx;
 	lx.b = buf;
 	lx.len = len;
-	lx.upto = upto;
-	lx.from = from;
-	lx.peeked = 0;
+	lx.upto = upto < len ? upto : len;
+	/* A token's prefix (r#", b', R"x() can sit just before upto with its quote after it; no prefix
+	 * spans a line, so lexing through the end of upto's line classifies every byte before upto as
+	 * a whole-file run does. */
+	if (lx.upto && lx.upto < len && buf[lx.upto - 1] != '\n') {
+		const char *nl = memchr(buf + lx.upto, '\n', len - lx.upto);
+		lx.upto = nl ? (size_t)(nl - buf) + 1 : len;
+	}
 	lx.fl = lang_flags[lang];
 	lx.out = out;
 	lx.ntmpl = 0;
 	lx.nhd = 0;
 	set_interesting(&lx);
-	/* a later part's =begin at its first byte is the newline before it's, in the part before */
-	size_t i = (lx.fl & F_RB) && !from ? rb_begin(&lx, 0) : from;
+	size_t i = (lx.fl & F_RB) ? rb_begin(&lx, 0) : 0;
 	while (i < len) {
 		i = skip_code(&lx, i, lx.upto);
 		if (i >= lx.upto)
 			break;
 		i = step(&lx, i);
 	}
-	int r = lx.peeked ? LEX_PART_PEEKED : 0;
-	if (i == lx.upto && !lx.ntmpl && !lx.nhd)
-		r |= LEX_PART_CLEAN;
-	return r;
 }
 
-/* upto on to the end of its line (or 0, or len) */
-static size_t line_upto(const char *buf, size_t len, size_t upto)
+/* The first span ending after off, given that span k ends at or before it: steps doubling from k,
+ * then a binary search, so a lookup far ahead (a hit every 500 lines of a file with a comment on
+ * each) costs a logarithm, not a walk through every span between. */
+static size_t gallop(const struct lex_spans *sp, size_t k, size_t off)
 {
-	if (upto >= len)
-		return len;
-	/* A token's prefix (r#", b', R"x() can sit just before upto with its quote after it; no prefix
-	 * spans a line, so lexing through the end of upto's line classifies every byte before upto as
-	 * a whole-file run does. */
-	if (upto && buf[upto - 1] != '\n') {
-		const char *nl = memchr(buf + upto, '\n', len - upto);
-		return nl ? (size_t)(nl - buf) + 1 : len;
+	size_t lo = k, hi = k + 1, step = 1; /* span lo ends at or before off */
+	while (hi < sp->n && sp->v[hi].end <= off) {
+		lo = hi;
+		step *= 2;
+		hi = lo + step;
 	}
-	return upto;
-}
-
-void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_spans *out)
-{
-	lex_range(lang, buf, len, 0, line_upto(buf, len, upto), out);
-}
-
-int lex_run_part(int lang, const char *buf, size_t len, size_t from, size_t end, size_t upto, struct lex_spans *out)
-{
-	upto = line_upto(buf, len, upto);
-	return lex_range(lang, buf, len, from, end < upto ? end : upto, out);
+	if (hi > sp->n)
+		hi = sp->n;
+	for (lo++; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor)
@@ -711,8 +700,8 @@ int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor)
 	size_t k = *cursor;
 	if (k > sp->n || (k > 0 && sp->v[k - 1].end > off))
 		k = lex_first_after(sp, off);
-	while (k < sp->n && sp->v[k].end <= off)
-		k++;
+	else if (k < sp->n && sp->v[k].end <= off)
+		k = gallop(sp, k, off);
 	*cursor = k;
 	return k < sp->n && sp->v[k].start <= off ? sp->v[k].kind : LK_CODE;
 }

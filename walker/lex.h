@@ -44,15 +44,6 @@ struct lex_spans {
  * A language without a lexer (RL_OTHER) yields no span: all code. */
 void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_spans *out);
 
-/* Lex one part [from, end) of buf, from a line start, as the parts of a big file are lexed in
- * parallel (scan.c); upto is lex_run's. Its spans equal a whole-file run's spans starting in
- * [from, min(end, upto)) when the part before it ended LEX_PART_CLEAN (at its end, in code, nothing
- * open) and this one did not report LEX_PART_PEEKED (a JavaScript `/` whose reading depends on
- * the comments before from). The first part is from 0. */
-#define LEX_PART_CLEAN 1
-#define LEX_PART_PEEKED 2
-int lex_run_part(int lang, const char *buf, size_t len, size_t from, size_t end, size_t upto, struct lex_spans *out);
-
 /* The kind of the byte at off. *cursor (start at 0) makes ascending lookups
  * linear in total; a lookup below the previous one restarts by binary search. */
 int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor);

@@ -68,12 +68,10 @@ struct finder {
 	size_t chunk;
 };
 
-/* One part of a big file, searched and lexed by a helper thread: [from, to), whole lines. */
+/* One part of a big file, searched by a helper thread: [from, to), whole lines. */
 struct part {
 	struct finder f;
-	struct lex_spans spans;
 	size_t from, to;
-	int lexed; /* lex_run_part's answer */
 	pthread_t th;
 	int running;
 	int faulted; /* a SIGBUS ended it: the mapped file shrank (scan_sigbus) */
@@ -83,8 +81,6 @@ struct part {
 	const struct rules *r;
 	const uint16_t *idx;
 	size_t nidx;
-	int lang;    /* lexing: the language, and ... */
-	size_t upto; /* ... lex_run's upto */
 };
 
 struct scan_ctx {
@@ -226,10 +222,8 @@ static void finder_release(struct finder *f)
 static void parts_free(struct scan_ctx *sc)
 {
 	if (sc->parts)
-		for (int k = 1; k < sc->maxparts; k++) {
+		for (int k = 1; k < sc->maxparts; k++)
 			finder_release(&sc->parts[k].f);
-			lex_spans_release(&sc->parts[k].spans);
-		}
 	free(sc->parts);
 	sc->parts = NULL;
 }
@@ -999,13 +993,15 @@ static int judge(struct scan_ctx *sc, const struct rules_pattern *p, uint16_t pi
 }
 
 /* ---- a big file in parts (issue 12) ------------------------------------------------------------
- * A file of PART_MIN bytes or more is cut, at line starts, into as many parts as there are threads
- * to take them (scan_ctx_set_helpers): helper threads search the later parts for every pattern
- * while this thread searches the first, and later lex them, while the comment rule, Rust's test
- * items and the judgement run once over the joined result. Joined, the result is the whole-file
- * one: a match never spans a newline and every search is of the whole file (a start limit keeps
- * it to its part); the lexer's parts are joined only where lex_run_part says the state at the cut
- * was a fresh one, and the file is lexed again whole where not. */
+ * A file of 2 * PART_MIN bytes or more is cut, at line starts, into as many parts as there are
+ * threads to take them (scan_ctx_set_helpers): helper threads search the later parts for every
+ * pattern while this thread searches the first; the lexer, the comment rule, Rust's test items
+ * and the judgement then run once, here, over the joined hits. Joined, the hits are the
+ * whole-file ones: a match never spans a newline, and every search is of the whole file with its
+ * start positions limited to the part (PCRE2's match limit is per start position). Lexing the
+ * parts in parallel too (from a fresh state at each cut, joined where the state there was fresh)
+ * was measured and dropped: on the 2-core VM the helpers' span arrays (new pages, 17 us each
+ * there) and the copy that joins them cost more than half the lexing saves (docs/walker.md). */
 
 static void find_range(struct finder *f, const struct rules *r, const uint16_t *idx, size_t nidx, size_t from,
 		       size_t to)
@@ -1018,13 +1014,6 @@ static void *part_find(void *arg)
 {
 	struct part *pt = arg;
 	find_range(&pt->f, pt->r, pt->idx, pt->nidx, pt->from, pt->to);
-	return NULL;
-}
-
-static void *part_lex(void *arg)
-{
-	struct part *pt = arg;
-	pt->lexed = lex_run_part(pt->lang, pt->f.buf, pt->f.len, pt->from, pt->to, pt->upto, &pt->spans);
 	return NULL;
 }
 
@@ -1208,52 +1197,6 @@ static void apply_stops(struct scan_ctx *sc, const uint16_t *idx, size_t nidx)
 	sc->f.nhits = kept;
 }
 
-struct first_lex {
-	int lang;
-	size_t upto;
-	int lexed;
-};
-
-static void first_lex(struct scan_ctx *sc, void *arg)
-{
-	struct first_lex *a = arg;
-	a->lexed = lex_run_part(a->lang, sc->buf, sc->len, 0, sc->parts[1].from, a->upto, &sc->spans);
-}
-
-/* Lex through upto (lex_run's), the parts that reach it in parallel where the file was cut. */
-static void lex_parts(struct scan_ctx *sc, int lang, size_t upto)
-{
-	int n = 1;
-	while (n < sc->nparts && sc->parts[n].from < upto)
-		n++;
-	if (n == 1) {
-		lex_run(lang, sc->buf, sc->len, upto, &sc->spans);
-		return;
-	}
-	for (int k = 1; k < n; k++) {
-		sc->parts[k].lang = lang;
-		sc->parts[k].upto = upto;
-	}
-	struct first_lex a = { lang, upto, 0 };
-	parts_run(sc, n, part_lex, first_lex, &a);
-	int joins = a.lexed & LEX_PART_CLEAN;
-	for (int k = 1; k < n && joins; k++)
-		joins = !(sc->parts[k].lexed & LEX_PART_PEEKED) &&
-			(k == n - 1 || (sc->parts[k].lexed & LEX_PART_CLEAN));
-	if (!joins) { /* a comment or string open across a cut: the state there was not a fresh one */
-		lex_run(lang, sc->buf, sc->len, upto, &sc->spans);
-		return;
-	}
-	for (int k = 1; k < n; k++) {
-		const struct lex_spans *ps = &sc->parts[k].spans;
-		if (!ps->n)
-			continue;
-		ALLOC_GROW(sc->spans.v, sc->spans.n + ps->n, sc->spans.alloc);
-		memcpy(sc->spans.v + sc->spans.n, ps->v, ps->n * sizeof(*ps->v));
-		sc->spans.n += ps->n;
-	}
-}
-
 /* Lex as far as the judgement needs: the last hit, and in Rust the last module declaration. */
 /* What the patterns of this file ask of the lexer. */
 struct needs {
@@ -1301,7 +1244,7 @@ static void lex_file(struct scan_ctx *sc, const struct rules_class *c, const str
 		upto = mods;
 	if (!upto)
 		return;
-	lex_parts(sc, c->lang, upto);
+	lex_run(c->lang, sc->buf, sc->len, upto, &sc->spans);
 	if (!rust)
 		return;
 	if (tests)

@@ -12,33 +12,6 @@
 #include "lex.h"
 #include "rules.h"
 
-static int splits_taken; /* part splits that were valid (and so compared) */
-
-/* Lexed in two parts split after each newline: where lex_run_part says the parts may be joined,
- * they join into the whole-file spans (the parallel lexing of a big file, scan.c). */
-static void parts_join(int lang, const char *text, size_t n, const struct lex_spans *whole)
-{
-	struct lex_spans a = LEX_SPANS_INIT, b = LEX_SPANS_INIT;
-	for (size_t cut = 1; cut < n; cut++) {
-		if (text[cut - 1] != '\n')
-			continue;
-		int ra = lex_run_part(lang, text, n, 0, cut, n, &a);
-		int rb = lex_run_part(lang, text, n, cut, n, n, &b);
-		if (!(ra & LEX_PART_CLEAN) || (rb & LEX_PART_PEEKED))
-			continue;
-		splits_taken++;
-		assert_int_equal(a.n + b.n, whole->n);
-		for (size_t i = 0; i < whole->n; i++) {
-			const struct lex_span *x = i < a.n ? &a.v[i] : &b.v[i - a.n], *y = &whole->v[i];
-			if (x->start != y->start || x->end != y->end || x->kind != y->kind)
-				print_error("text [%s] cut at %zu: span %zu differs\n", text, cut, i);
-			assert_true(x->start == y->start && x->end == y->end && x->kind == y->kind);
-		}
-	}
-	lex_spans_release(&a);
-	lex_spans_release(&b);
-}
-
 static void mask_is(int lang, const char *text, const char *want)
 {
 	size_t n = strlen(text);
@@ -56,7 +29,6 @@ static void mask_is(int lang, const char *text, const char *want)
 	if (strcmp(got, want))
 		print_error("text [%s]\nwant [%s]\n got [%s]\n", text, want, got);
 	assert_string_equal(got, want);
-	parts_join(lang, text, n, &sp);
 	free(got);
 	lex_spans_release(&sp);
 }
@@ -180,27 +152,6 @@ static void stops_after_upto_but_classifies_what_started_before(void **state)
 	lex_spans_release(&sp);
 }
 
-/* The parts of a big file lexed apart: a part that ends inside a comment or string, or a JS slash
- * whose reading depends on a comment in the part before, is not joined (scan.c lexes again). */
-static void parts_join_only_where_the_state_allows(void **state)
-{
-	(void)state;
-	struct lex_spans sp = LEX_SPANS_INIT;
-	const char *t = "a /* b\nc */ d\n";
-	assert_false(lex_run_part(RL_RUST, t, strlen(t), 0, 7, strlen(t), &sp) & LEX_PART_CLEAN);
-	const char *u = "a // b\nc\n";
-	assert_true(lex_run_part(RL_RUST, u, strlen(u), 0, 7, strlen(u), &sp) & LEX_PART_CLEAN);
-	const char *v = "x = `a ${\nb} c`;\n"; /* inside a template's ${ }: code, but not clean */
-	assert_false(lex_run_part(RL_JS, v, strlen(v), 0, 10, strlen(v), &sp) & LEX_PART_CLEAN);
-	const char *w = "x /* c */\n/ 2 / y;\n"; /* division or regex: the comment before decides */
-	assert_true(lex_run_part(RL_JS, w, strlen(w), 10, strlen(w), strlen(w), &sp) & LEX_PART_PEEKED);
-	const char *h = "cat <<EOF\nbody # x\nEOF\n"; /* a here-document's body follows */
-	assert_false(lex_run_part(RL_SH, h, strlen(h), 0, 10, strlen(h), &sp) & LEX_PART_CLEAN);
-	lex_spans_release(&sp);
-	print_message("%d splits joined\n", splits_taken);
-	assert_true(splits_taken >= 5); /* the other tests' texts: their splits were compared */
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,7 +165,6 @@ int main(void)
 		cmocka_unit_test(shell_words_quotes_and_heredocs),
 		cmocka_unit_test(other_files_are_all_code),
 		cmocka_unit_test(stops_after_upto_but_classifies_what_started_before),
-		cmocka_unit_test(parts_join_only_where_the_state_allows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
