@@ -377,6 +377,71 @@ static void rule_digest_follows_every_rule(void **state)
 	rules_free(c);
 }
 
+/* A big file searched in parts by helper threads (scan_ctx_set_helpers) gives the result of one
+ * searched whole: every match with its outcome, a test module across the cut, and a pattern stopped
+ * by the match limit in the first part and again in the second (the first stop is the one
+ * reported, its matches after it dropped: the second part found some). */
+static struct scan_result scan_parts(struct rules *r, const char *text, size_t len, int helpers)
+{
+	struct scan_ctx *sc = scan_ctx_new();
+	scan_ctx_set_helpers(sc, helpers);
+	struct scan_result res = SCAN_RESULT_INIT;
+	struct rules_class c;
+	rules_classify(NULL, "src/big.rs", 10, 4, &c);
+	uint16_t idx[RULES_MAX_PATTERNS];
+	size_t n = rules_applicable(r, "src/big.rs", 10, 4, &c, idx);
+	scan_buffer(sc, r, text, len, &c, idx, n, &res);
+	scan_ctx_free(sc);
+	return res;
+}
+
+static void a_big_file_in_parts_is_scanned_as_one(void **state)
+{
+	(void)state;
+	struct rules *r;
+	rules_new(&r, 1);
+	assert_int_equal(rules_add_cli(r, "evil=(a+)+$"), 0);
+	assert_int_equal(rules_compile(r, 10 << 20, 0), 0);
+	size_t cap = 7u << 20, len = 0;
+	char *t = malloc(cap);
+	char a[4100];
+	memset(a, 'a', 4096);
+	memcpy(a + 4096, "b\n", 3);
+	for (unsigned i = 0; len < (6u << 20); i++) {
+		const char *l = i % 1000 == 0               ? "    let p = unsafe { *q };\n"
+				: i % 1500 == 1             ? "    // SAFETY: q is valid\n    let p = unsafe { *q };\n"
+				: i % 700 == 2              ? "    x.unwrap();\n"
+				: i == 80003                ? "#[cfg(test)]\nmod tests {\n    fn t() { y.unwrap(); }\n"
+				: i == 110003               ? "}\n"
+				: i == 20001 || i == 150007 ? a
+				: i % 997 == 5              ? "aaa\n" /* a match of evil's, dropped after its stop */
+							    : "    let v = compute(1); // filler\n";
+		size_t n = strlen(l);
+		memcpy(t + len, l, n);
+		len += n;
+	}
+	struct scan_result one = scan_parts(r, t, len, 0);
+	assert_int_equal(one.status, SS_LIMIT);
+	assert_true(one.n > 100);
+	for (int h = 1; h <= 4; h += 3) {
+		struct scan_result parts = scan_parts(r, t, len, h);
+		assert_int_equal(parts.status, one.status);
+		assert_int_equal(parts.limit_pat, one.limit_pat);
+		assert_int_equal(parts.limit_line, one.limit_line);
+		assert_int_equal(parts.n, one.n);
+		for (size_t i = 0; i < one.n; i++) {
+			assert_int_equal(parts.m[i].line, one.m[i].line);
+			assert_int_equal(parts.m[i].col, one.m[i].col);
+			assert_int_equal(parts.m[i].pat, one.m[i].pat);
+			assert_int_equal(parts.m[i].outcome, one.m[i].outcome);
+		}
+		scan_result_release(&parts);
+	}
+	scan_result_release(&one);
+	free(t);
+	rules_free(r);
+}
+
 static void pathological_regex_hits_the_limit(void **state)
 {
 	(void)state;
@@ -412,6 +477,7 @@ int main(void)
 		cmocka_unit_test(config_errors_name_file_and_line),
 		cmocka_unit_test(rule_digest_follows_every_rule),
 		cmocka_unit_test(pathological_regex_hits_the_limit),
+		cmocka_unit_test(a_big_file_in_parts_is_scanned_as_one),
 	};
 	return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
