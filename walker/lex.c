@@ -672,6 +672,19 @@ void lex_run(int lang, const char *buf, size_t len, size_t upto, struct lex_span
 	}
 }
 
+/* The first span in [lo, hi) ending after off (hi when none): spans are sorted, so are their ends. */
+static size_t bisect(const struct lex_spans *sp, size_t lo, size_t hi, size_t off)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sp->v[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The first span ending after off, given that span k ends at or before it: steps doubling from k,
  * then a binary search, so a lookup far ahead (a hit every 500 lines of a file with a comment on
  * each) costs a logarithm, not a walk through every span between. */
@@ -683,16 +696,7 @@ static size_t gallop(const struct lex_spans *sp, size_t k, size_t off)
 		step *= 2;
 		hi = lo + step;
 	}
-	if (hi > sp->n)
-		hi = sp->n;
-	for (lo++; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sp->v[mid].end <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bisect(sp, lo + 1, hi < sp->n ? hi : sp->n, off);
 }
 
 int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor)
@@ -708,15 +712,7 @@ int lex_kind_at(const struct lex_spans *sp, size_t off, size_t *cursor)
 
 size_t lex_first_after(const struct lex_spans *sp, size_t off)
 {
-	size_t lo = 0, hi = sp->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sp->v[mid].end <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return bisect(sp, 0, sp->n, off);
 }
 
 size_t lex_first_after_near(const struct lex_spans *sp, size_t off, size_t *hint)

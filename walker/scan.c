@@ -74,8 +74,7 @@ struct part {
 	size_t from, to;
 	pthread_t th;
 	int running;
-	int faulted; /* a SIGBUS ended it: the mapped file shrank (scan_sigbus) */
-	void *(*fn)(void *);
+	int faulted;    /* a SIGBUS ended it: the mapped file shrank (scan_sigbus) */
 	cpu_set_t cpus; /* the run's CPUs, restored once the thread runs */
 	/* the job */
 	const struct rules *r;
@@ -1010,14 +1009,7 @@ static void find_range(struct finder *f, const struct rules *r, const uint16_t *
 		find_pattern(f, &r->pats[idx[i]], idx[i], from, to);
 }
 
-static void *part_find(void *arg)
-{
-	struct part *pt = arg;
-	find_range(&pt->f, pt->r, pt->idx, pt->nidx, pt->from, pt->to);
-	return NULL;
-}
-
-static _Thread_local sigjmp_buf *part_jmp; /* a helper thread's way out of a SIGBUS */
+static _Thread_local sigjmp_buf *part_jmp; /* a part's way out of a SIGBUS */
 
 void scan_sigbus(void)
 {
@@ -1025,18 +1017,28 @@ void scan_sigbus(void)
 		siglongjmp(*part_jmp, 1);
 }
 
+/* find_range, ended by a SIGBUS (the mapped file shrank): returns 1 then, else 0. Every part is
+ * searched so, this thread's too: none may jump out while another still reads the file. */
+static int find_guarded(struct finder *f, const struct rules *r, const uint16_t *idx, size_t nidx, size_t from,
+			size_t to)
+{
+	sigjmp_buf jb;
+	int faulted = 0;
+	if (sigsetjmp(jb, 1) == 0) {
+		part_jmp = &jb;
+		find_range(f, r, idx, nidx, from, to);
+	} else {
+		faulted = 1;
+	}
+	part_jmp = NULL;
+	return faulted;
+}
+
 static void *part_main(void *arg)
 {
 	struct part *pt = arg;
 	pthread_setaffinity_np(pthread_self(), sizeof(pt->cpus), &pt->cpus);
-	sigjmp_buf jb;
-	if (sigsetjmp(jb, 1) == 0) {
-		part_jmp = &jb;
-		pt->fn(pt);
-	} else {
-		pt->faulted = 1;
-	}
-	part_jmp = NULL;
+	pt->faulted = find_guarded(&pt->f, pt->r, pt->idx, pt->nidx, pt->from, pt->to);
 	return NULL;
 }
 
@@ -1044,12 +1046,11 @@ static void *part_main(void *arg)
  * its creator's CPU and moves it only when it next balances, milliseconds later, which is all
  * of a part's time (two 8 ms halves took 15 ms; docs/walker.md, "A big file in parts"). It
  * may go anywhere once it runs. */
-static int part_start(struct part *pt, void *(*fn)(void *))
+static int part_start(struct part *pt)
 {
 	pthread_attr_t at;
 	if (pthread_attr_init(&at))
 		return -1;
-	pt->fn = fn;
 	cpu_set_t other;
 	int cpu = sched_getcpu();
 	if (!sched_getaffinity(0, sizeof(pt->cpus), &pt->cpus)) {
@@ -1068,33 +1069,25 @@ static int part_start(struct part *pt, void *(*fn)(void *))
 	return rc ? -1 : 0;
 }
 
-/* Start fn on parts[1 .. n) (where a thread cannot be had, run it here after), run first here. */
-static void parts_run(struct scan_ctx *sc, int n, void *(*fn)(void *), void (*first)(struct scan_ctx *, void *),
-		      void *arg)
+/* Search parts[1 .. nparts) on helper threads (where a thread cannot be had, here after) and the
+ * first part here. */
+static void parts_run(struct scan_ctx *sc, const struct rules *r, const uint16_t *idx, size_t nidx)
 {
-	for (int k = 1; k < n; k++) {
+	for (int k = 1; k < sc->nparts; k++) {
 		sc->parts[k].faulted = 0;
-		sc->parts[k].running = !part_start(&sc->parts[k], fn);
+		sc->parts[k].running = !part_start(&sc->parts[k]);
 	}
-	/* this thread's part too: a SIGBUS here must not leave the helpers reading a file unmapped */
-	int faulted = 0;
-	sigjmp_buf jb;
-	if (sigsetjmp(jb, 1) == 0) {
-		part_jmp = &jb;
-		first(sc, arg);
-	} else {
-		faulted = 1;
-	}
-	part_jmp = NULL;
-	for (int k = 1; k < n; k++) {
-		if (sc->parts[k].running)
-			pthread_join(sc->parts[k].th, NULL);
+	int faulted = find_guarded(&sc->f, r, idx, nidx, 0, sc->parts[1].from);
+	for (int k = 1; k < sc->nparts; k++) {
+		struct part *pt = &sc->parts[k];
+		if (pt->running)
+			pthread_join(pt->th, NULL);
 		else
-			fn(&sc->parts[k]);
-		faulted |= sc->parts[k].faulted;
+			pt->faulted = find_guarded(&pt->f, r, idx, nidx, pt->from, pt->to);
+		faulted |= pt->faulted;
 	}
-	/* the file shrank under a helper: this thread, the file's, takes the SIGBUS it would have had
-	 * reading that part itself (walk.c reports the file and goes on) */
+	/* the file shrank under a part: this thread, the file's, takes the SIGBUS it would have had
+	 * reading it whole (walk.c reports the file and goes on) */
 	if (faulted)
 		raise(SIGBUS);
 }
@@ -1133,29 +1126,16 @@ static void parts_plan(struct scan_ctx *sc, const struct rules *r, const uint16_
 		sc->parts[k].to = k + 1 < sc->nparts ? sc->parts[k + 1].from : sc->len;
 }
 
-struct first_find {
-	const struct rules *r;
-	const uint16_t *idx;
-	size_t nidx;
-};
-
-static void first_find(struct scan_ctx *sc, void *arg)
-{
-	const struct first_find *a = arg;
-	find_range(&sc->f, a->r, a->idx, a->nidx, 0, sc->nparts > 1 ? sc->parts[1].from : sc->len);
-}
-
 /* Every pattern's hits, in parts where the file is big: into sc->f (hits and stops). */
 static void find_all(struct scan_ctx *sc, const struct rules *r, const uint16_t *idx, size_t nidx)
 {
 	sc->f.nstops = 0;
 	parts_plan(sc, r, idx, nidx);
-	struct first_find a = { r, idx, nidx };
 	if (sc->nparts == 1) {
-		first_find(sc, &a);
+		find_range(&sc->f, r, idx, nidx, 0, sc->len);
 		return;
 	}
-	parts_run(sc, sc->nparts, part_find, first_find, &a);
+	parts_run(sc, r, idx, nidx);
 	for (int k = 1; k < sc->nparts; k++) {
 		const struct finder *pf = &sc->parts[k].f;
 		if (pf->nhits) {

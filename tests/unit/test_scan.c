@@ -43,10 +43,11 @@ static void required_literals_are_sure(void **state)
 	literal("caf\xc3\xa9", "");
 }
 
-/* Scan text with the default rules as if it were at path. */
-static struct scan_result scan_text(struct rules *r, const char *path, const char *text)
+/* Scan len bytes of text with r as if they were at path, with that many helper threads for a big file. */
+static struct scan_result scan_bytes(struct rules *r, const char *path, const char *text, size_t len, int helpers)
 {
 	struct scan_ctx *sc = scan_ctx_new();
+	scan_ctx_set_helpers(sc, helpers);
 	struct scan_result res = SCAN_RESULT_INIT;
 	struct rules_class c;
 	const char *base = strrchr(path, '/');
@@ -55,9 +56,15 @@ static struct scan_result scan_text(struct rules *r, const char *path, const cha
 	c.tools = RT_ESLINT | RT_BIOME; /* as if both were configured: the walk decides (tests/e2e) */
 	uint16_t idx[RULES_MAX_PATTERNS];
 	size_t n = rules_applicable(r, path, strlen(path), boff, &c, idx);
-	scan_buffer(sc, r, text, strlen(text), &c, idx, n, &res);
+	scan_buffer(sc, r, text, len, &c, idx, n, &res);
 	scan_ctx_free(sc);
 	return res;
+}
+
+/* Scan text with r as if it were at path. */
+static struct scan_result scan_text(struct rules *r, const char *path, const char *text)
+{
+	return scan_bytes(r, path, text, strlen(text), 0);
 }
 
 static struct rules *defaults(void)
@@ -381,20 +388,6 @@ static void rule_digest_follows_every_rule(void **state)
  * searched whole: every match with its outcome, a test module across the cut, and a pattern stopped
  * by the match limit in the first part and again in the second (the first stop is the one
  * reported, its matches after it dropped: the second part found some). */
-static struct scan_result scan_parts(struct rules *r, const char *text, size_t len, int helpers)
-{
-	struct scan_ctx *sc = scan_ctx_new();
-	scan_ctx_set_helpers(sc, helpers);
-	struct scan_result res = SCAN_RESULT_INIT;
-	struct rules_class c;
-	rules_classify(NULL, "src/big.rs", 10, 4, &c);
-	uint16_t idx[RULES_MAX_PATTERNS];
-	size_t n = rules_applicable(r, "src/big.rs", 10, 4, &c, idx);
-	scan_buffer(sc, r, text, len, &c, idx, n, &res);
-	scan_ctx_free(sc);
-	return res;
-}
-
 static void a_big_file_in_parts_is_scanned_as_one(void **state)
 {
 	(void)state;
@@ -420,11 +413,11 @@ static void a_big_file_in_parts_is_scanned_as_one(void **state)
 		memcpy(t + len, l, n);
 		len += n;
 	}
-	struct scan_result one = scan_parts(r, t, len, 0);
+	struct scan_result one = scan_bytes(r, "src/big.rs", t, len, 0);
 	assert_int_equal(one.status, SS_LIMIT);
 	assert_true(one.n > 100);
 	for (int h = 1; h <= 4; h += 3) {
-		struct scan_result parts = scan_parts(r, t, len, h);
+		struct scan_result parts = scan_bytes(r, "src/big.rs", t, len, h);
 		assert_int_equal(parts.status, one.status);
 		assert_int_equal(parts.limit_pat, one.limit_pat);
 		assert_int_equal(parts.limit_line, one.limit_line);
