@@ -1521,19 +1521,26 @@ static struct dnode *ancestors(struct walk *w, const char *workdir, const char *
 	return top;
 }
 
-/* The tools configured in the directory dfd (unless skip_self) and up to levels of its parents. */
+/* The tools configured in the directory dfd (unless skip_self) and up to levels of its parents,
+ * stopping at the file system's root, which is its own parent. */
 static unsigned tools_above(int dfd, int levels, int skip_self)
 {
 	unsigned tools = skip_self ? 0 : rules_tools_in_dir(dfd);
 	int cur = dfd;
+	struct stat was, st;
+	if (fstat(dfd, &was))
+		return tools;
 	for (int i = 0; i < levels; i++) {
 		int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cur != dfd)
 			close(cur);
 		if (up < 0)
 			return tools;
-		tools |= rules_tools_in_dir(up);
 		cur = up;
+		if (fstat(up, &st) || (st.st_dev == was.st_dev && st.st_ino == was.st_ino))
+			break;
+		was = st;
+		tools |= rules_tools_in_dir(up);
 	}
 	if (cur != dfd)
 		close(cur);
@@ -1591,16 +1598,65 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The tools configured on the way to the files walk_only scans: the directories of the last path
+ * (each as its length, with what it and those above it hold), for the next to share. */
+struct tool_way {
+	const char *prev;
+	size_t *len;
+	unsigned *tools;
+	size_t n, alen, atools;
+	struct sbuf dir;
+};
+
+/* The tools of the directory p[0..base) (relative to the root, ending in '/'; "" the root, whose
+ * are root_tools): each directory on the way is probed once for all the paths, taken in order. */
+static unsigned tools_on_way(struct walk *w, struct tool_way *tw, unsigned root_tools, const char *p, size_t base)
+{
+	size_t same = 0;
+	while (tw->prev && same < base && tw->prev[same] && tw->prev[same] == p[same])
+		same++;
+	while (tw->n && tw->len[tw->n - 1] > same)
+		tw->n--;
+	tw->prev = p;
+	unsigned tools = tw->n ? tw->tools[tw->n - 1] : root_tools;
+	for (size_t k = tw->n ? tw->len[tw->n - 1] : 0; k < base; k++) {
+		if (p[k] != '/')
+			continue;
+		sbuf_reset(&tw->dir);
+		sbuf_add(&tw->dir, p, k + 1);
+		int fd = open_beneath(w->rootfd, tw->dir.buf, tw->dir.len, 0);
+		if (fd >= 0) {
+			tools |= rules_tools_in_dir(fd);
+			close(fd);
+		}
+		ALLOC_GROW(tw->len, tw->n + 1, tw->alen);
+		ALLOC_GROW(tw->tools, tw->n + 1, tw->atools);
+		tw->len[tw->n] = k + 1;
+		tw->tools[tw->n++] = tools;
+	}
+	return tools;
+}
+
 /* --changed-since: scan the listed files (relative to the walk root) instead of walking. The
  * hidden and depth rules apply as in a walk; git already left out what it ignores. Files named
- * on the command line (only_named) are scanned whatever their name and depth. */
+ * on the command line (only_named) are scanned whatever their name and depth. They are taken in
+ * order, so that consecutive ones share the directories on their way. */
 static void walk_only(struct worker *me, struct dnode *rootn)
 {
 	struct walk *w = me->w;
 	const struct walk_opts *o = w->o;
 	struct sbuf rel = SBUF_INIT;
+	struct tool_way tw = { NULL, NULL, NULL, 0, 0, 0, SBUF_INIT };
+	char **paths = xmalloc((o->nonly ? o->nonly : 1) * sizeof(*paths));
+	memcpy(paths, o->only, o->nonly * sizeof(*paths));
+	qsort(paths, o->nonly, sizeof(*paths), cmp_str);
 	for (size_t i = 0; i < o->nonly; i++) {
-		const char *p = o->only[i];
+		const char *p = paths[i];
 		size_t len = strlen(p);
 		const char *sl = strrchr(p, '/');
 		size_t base = sl ? (size_t)(sl - p) + 1 : 0;
@@ -1643,9 +1699,7 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			if (in_shard(w, rel.buf, rel.len)) {
 				struct rules_class c;
 				rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
-				unsigned tools = rootn->tools;
-				if (w->r->tools_used && dfd >= 0 && dfd != w->rootfd)
-					tools |= tools_above(dfd, (int)(dn->depth - rootn->depth), 0);
+				unsigned tools = w->r->tools_used ? tools_on_way(w, &tw, rootn->tools, p, base) : 0;
 				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools, 0 };
 				me->st.files++;
 				do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);
@@ -1655,6 +1709,10 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			close(dfd);
 		node_unref(w, dn);
 	}
+	free(paths);
+	free(tw.len);
+	free(tw.tools);
+	sbuf_release(&tw.dir);
 	sbuf_release(&rel);
 }
 
@@ -1662,11 +1720,6 @@ static void walk_only(struct worker *me, struct dnode *rootn)
  * The watch loop hands over the paths it got events for; each is decided as the walk would meet
  * it, so that a re-check and a walk can never disagree: every directory on the way is decided by
  * decide() in its parent (with the ignore files read on the way), then the path itself. */
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* d_type for st's file type. */
 static uint8_t dtype_of(mode_t m)
@@ -2123,7 +2176,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	node_unref(&w, holder); /* rootn holds it */
 	rootn->depth = 0;
 	rootn->via_link = 1;
-	if (r->tools_used && !top) /* outside a repository: the directories above the root too */
+	if (r->tools_used && !w.repo) /* outside a repository: the directories above the root too */
 		rootn->tools |= tools_above(rootfd, 32, 1);
 	sbuf_release(&pre);
 	w.rootfd = dup(rootfd);

@@ -304,6 +304,14 @@ check_eq "tools: with eslint.config.js above it, the same file is judged, warm a
 	"$(n_eslint --no-cache) $(n_eslint --cache "$C.tools")"
 rm -f "$E/eslint.config.js"
 check_eq "tools: the configuration removed, warm as cold" "0 0" "$(n_eslint --no-cache) $(n_eslint --cache "$C.tools")"
+# one above a repository's top is not the repository's (docs/patterns.md), whether the walk starts
+# at the top or below it (from the top, the directories above were probed up to 32 levels)
+mkdir -p "$E/repo/web" && git -C "$E/repo" init -q && cp "$E/web/a.js" "$E/repo/web/a.js" &&
+	printf 'export default [];\n' >"$E/eslint.config.js" || fail "make the tools repository"
+n_repo() { "$W" --no-cache --format json "$1" | jq '[.violations[] | select(.pattern == "eslint_disable")] | length'; }
+check_eq "tools: an ESLint configuration above the repository is not its own, from its top or below" "0 0 1" \
+	"$(n_repo "$E/repo") $(n_repo "$E/repo/web") $(n_repo "$E/web")"
+rm -rf "$E/eslint.config.js" "$E/repo"
 # an extensionless script is judged by its first line; a plain extensionless file is not read again
 S=$T/scripts
 rm -rf "$S"; mkdir -p "$S"
@@ -410,6 +418,15 @@ check_eq "--changed-since: the JSON report equals a full run's for the changed f
 	"$(cd "$X" && "$W" --no-cache --changed-since HEAD~1 --format json . | jq -c '[.violations[], .counted[]] | sort')"
 check_eq "--changed-since --no-ignore (git's own list): the same files" "$(by_git HEAD~1 | grep -v ign_)" \
 	"$(cd "$X" && "$W" --no-cache --no-ignore --changed-since HEAD~1 --files --hidden . | grep -v ign_ | LC_ALL=C sort)"
+# the tools configured above a changed file, however deep below the configuration it lies (only
+# the directory above it was looked at: one three levels down missed the ESLint configuration)
+mkdir -p "$X/web/a/b" && printf 'export default [];\n' >"$X/web/eslint.config.js" &&
+	printf '// eslint-disable-next-line no-x\nx();\n' >"$X/web/a/b/c.js" &&
+	printf '// eslint-disable-next-line no-x\nx();\n' >"$X/web/a/d.js" || fail "make web/"
+n_web() { (cd "$X" && "$W" --no-cache "$@" --format json . | jq '[.violations[] | select(.file | startswith("web/"))] | length'); }
+check_eq "--changed-since: files below an ESLint configuration are judged as in a full walk" "2 2" \
+	"$(n_web) $(n_web --changed-since HEAD)"
+rm -rf "$X/web"
 
 # --- revisions and objects read without libgit2 (walker/odb.h) ---------------------------------
 # Each as git says, and as the libgit2 path says (GIT_NAMESPACE set, even empty, sends the run
