@@ -55,8 +55,10 @@ int fx_git_init_commit(const char *dir, const struct fx_plan *plan, int second, 
 	}
 	if (git_repository_index(&index, repo) < 0 ||
 	    git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
-	    git_index_update_all(index, NULL, NULL, NULL) < 0 || git_index_write(index) < 0 ||
-	    git_index_write_tree(&tree_id, index) < 0 || git_tree_lookup(&tree, repo, &tree_id) < 0) {
+	    git_index_update_all(index, NULL, NULL, NULL) < 0 ||
+	    /* the tree first: the index is then written with its cache tree, as git commit leaves it */
+	    git_index_write_tree(&tree_id, index) < 0 || git_index_write(index) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
 		rc = git_fail("git add");
 		goto cleanup;
 	}

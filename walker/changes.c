@@ -18,6 +18,8 @@ struct changes {
 	struct sbuf keep;    /* changed for sure: paths, each followed by NUL */
 	struct sbuf pending; /* clean, judged before ref's side was known: changed if it differs there */
 	struct sbuf dirty;   /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
+	struct sbuf unjudged; /* met before the index was read: struct seen, path, NUL */
+	atomic_int nunjudged;
 	atomic_int fallback;
 	atomic_int isum_set; /* isum holds the digest of the index the walk judged the files by */
 	int isum_ok;
@@ -37,6 +39,7 @@ int chg_start(struct changes **out, const char *abs_root, const char *ref, uint6
 	c->keep = (struct sbuf)SBUF_INIT;
 	c->pending = (struct sbuf)SBUF_INIT;
 	c->dirty = (struct sbuf)SBUF_INIT;
+	c->unjudged = (struct sbuf)SBUF_INIT;
 	c->max_size = max_size;
 	*out = c;
 	return 0;
@@ -56,23 +59,106 @@ static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, un
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* What repo_judge reads of a file's stat data, kept for a file met before the index was read. */
+struct seen {
+	int64_t mtime_s, mtime_ns, ctime_s, ctime_ns, size;
+	uint64_t ino;
+	uint32_t mode, uid, gid;
+};
+
+static void seen_of(struct seen *v, const struct stat *st)
+{
+	*v = (struct seen){ st->st_mtim.tv_sec, st->st_mtim.tv_nsec, st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
+			    st->st_size,	st->st_ino,	    st->st_mode,	st->st_uid,
+			    st->st_gid };
+}
+
+static void stat_of(struct stat *st, const struct seen *v)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mtim.tv_sec = v->mtime_s;
+	st->st_mtim.tv_nsec = v->mtime_ns;
+	st->st_ctim.tv_sec = v->ctime_s;
+	st->st_ctim.tv_nsec = v->ctime_ns;
+	st->st_size = v->size;
+	st->st_ino = v->ino;
+	st->st_mode = v->mode;
+	st->st_uid = v->uid;
+	st->st_gid = v->gid;
+}
+
+static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st);
+
+/* The files met before the index was read, judged now that it is (under c->lock). */
+static void judge_waiting(struct changes *c, struct repo *rp)
+{
+	struct sbuf w = c->unjudged;
+	c->unjudged = (struct sbuf)SBUF_INIT;
+	atomic_store(&c->nunjudged, 0);
+	pthread_mutex_unlock(&c->lock); /* judge takes it to add */
+	for (const char *p = w.buf, *end = w.buf + w.len; p < end;) {
+		struct seen v;
+		struct stat st;
+		memcpy(&v, p, sizeof(v));
+		p += sizeof(v);
+		size_t len = strlen(p);
+		stat_of(&st, &v);
+		judge(c, rp, p, len, &st);
+		p += len + 1;
+	}
+	sbuf_release(&w);
+	pthread_mutex_lock(&c->lock);
+}
+
 void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st)
 {
-	unsigned char oid[20];
-	unsigned mode = 0;
 	if (!rp) {
 		atomic_store(&c->fallback, 1);
 		return;
 	}
+	/* the index is read in the background: the walk goes on meanwhile, and what it meets is
+	 * judged once the index is there, by whichever file comes next (or chg_settle) */
+	if (!repo_index_ready(rp)) {
+		struct seen v;
+		seen_of(&v, st);
+		pthread_mutex_lock(&c->lock);
+		sbuf_add(&c->unjudged, &v, sizeof(v));
+		sbuf_add(&c->unjudged, path, len);
+		sbuf_addch(&c->unjudged, '\0');
+		atomic_fetch_add(&c->nunjudged, 1);
+		pthread_mutex_unlock(&c->lock);
+		return;
+	}
+	if (atomic_load_explicit(&c->nunjudged, memory_order_relaxed))
+		chg_settle(c, rp);
+	judge(c, rp, path, len, st);
+}
+
+void chg_settle(struct changes *c, struct repo *rp)
+{
+	pthread_mutex_lock(&c->lock);
+	while (c->unjudged.len)
+		judge_waiting(c, rp);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st)
+{
+	unsigned char oid[20];
+	unsigned mode = 0;
 	if (!atomic_load_explicit(&c->isum_set, memory_order_acquire)) { /* the repository ends with the walk */
 		pthread_mutex_lock(&c->lock);
 		if (!atomic_load_explicit(&c->isum_set, memory_order_relaxed)) {
+			unsigned char root[20];
 			c->isum_ok = repo_index_sum(rp, &c->isum);
+			repo_since_index(c->since, repo_index_root(rp, root) ? root : NULL, c->isum_ok, c->isum);
 			atomic_store_explicit(&c->isum_set, 1, memory_order_release);
 		}
 		pthread_mutex_unlock(&c->lock);
 	}
 	switch (repo_judge(rp, path, len, st, oid, &mode)) {
+	case REPO_SUBMODULE: /* git status names the submodule, not its files; ref's commit is not compared */
+		break;
 	case REPO_UNTRACKED:
 	case REPO_CHANGED:
 		add(c, &c->keep, NULL, 0, path, len);
@@ -145,5 +231,6 @@ void chg_free(struct changes *c)
 	sbuf_release(&c->keep);
 	sbuf_release(&c->pending);
 	sbuf_release(&c->dirty);
+	sbuf_release(&c->unjudged);
 	free(c);
 }

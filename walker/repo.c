@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <setjmp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <ctype.h>
@@ -19,6 +20,7 @@
 #include <xxhash.h>
 
 #include "err.h"
+#include "fdio.h"
 #include "ignore.h"
 #include "odb.h"
 #include "sbuf.h"
@@ -48,6 +50,15 @@ struct dirset {
 	struct sbuf names;
 };
 
+/* The directories of the path last added to a dirset: their text ("a/b/"), where each ends
+ * (its '/') and its id. */
+struct dir_way {
+	struct sbuf text;
+	size_t *end;
+	uint32_t *id;
+	size_t n, aend, aid;
+};
+
 struct repo {
 	git_repository *git;
 	char *workdir;
@@ -64,6 +75,7 @@ struct repo {
 	atomic_int loaded;
 	struct strset files; /* with keep_stat, each path's value is its entry in ist, plus 1 */
 	struct dirset dirs;
+	struct dir_way way; /* while the index is read */
 	int keep_stat; /* --changed-since: each entry's stat data is kept (repo_keep_stat) */
 	struct ientry *ist;
 	size_t nist, aist;
@@ -71,6 +83,8 @@ struct repo {
 	uint64_t isum;          /* a digest of the index's bytes as read (XXH3), to tell --changed-since's ... */
 	int isum_ok;            /* ... two readings of it apart; 0 when it could not be read */
 	int no_filemode;        /* core.fileMode = false: the executable bit is not compared (git's word) */
+	unsigned char root[20]; /* the index's cache tree root: the tree it would commit, ... */
+	int has_root;           /* ... when it is valid */
 };
 
 /* An index entry's stat data, for repo_judge. */
@@ -190,23 +204,46 @@ static size_t strset_find(const struct strset *s, const char *p, size_t len, uin
 	}
 }
 
-/* Add p (with the value v when values are kept); an existing p keeps its value. */
-static void strset_add(struct strset *s, const char *p, size_t len, uint32_t v)
+/* Add p (with the value v when values are kept): 1 when added, 0 when p was there already (its
+ * value, kept, into *had), -1 when the set is full (4 GiB of paths: the rest count as absent). */
+static int strset_put(struct strset *s, const char *p, size_t len, uint32_t v, uint32_t *had)
 {
 	if (!s->slots || (s->n + 1) * 2 > s->mask + 1)
 		strset_grow(s);
 	uint64_t h = XXH3_64bits(p, len);
 	size_t i = strset_find(s, p, len, h);
-	if (s->slots[i])
-		return;
+	if (s->slots[i]) {
+		*had = s->val ? s->val[i] : 0;
+		return 0;
+	}
 	if (s->text.len + len + 1 >= UINT32_MAX)
-		return; /* over 4 GiB of paths: the rest count as untracked */
+		return -1;
 	s->slots[i] = (uint32_t)s->text.len + 1;
 	if (s->val)
 		s->val[i] = v;
 	sbuf_add(&s->text, p, len);
 	sbuf_addch(&s->text, '\0');
 	s->n++;
+	return 1;
+}
+
+static void strset_add(struct strset *s, const char *p, size_t len, uint32_t v)
+{
+	uint32_t had;
+	strset_put(s, p, len, v, &had);
+}
+
+/* Room for n strings without growing (a hint: the set still grows past it). */
+static void strset_reserve(struct strset *s, size_t n)
+{
+	size_t cap = 1024;
+	while (cap / 2 < n && cap < ((size_t)1 << 31))
+		cap *= 2;
+	if (!s->slots && cap > 1024) {
+		s->slots = xcalloc(cap, sizeof(*s->slots));
+		s->val = xcalloc(cap, sizeof(*s->val));
+		s->mask = cap - 1;
+	}
 }
 
 static void strset_grow(struct strset *s)
@@ -245,6 +282,18 @@ static uint32_t strset_val(const struct strset *s, const char *p, size_t len)
 		return 0;
 	size_t i = strset_find(s, p, len, XXH3_64bits(p, len));
 	return s->slots[i] ? s->val[i] : 0;
+}
+
+/* Is p in the set? Its value (0: none kept) into *v. */
+static int strset_get(const struct strset *s, const char *p, size_t len, uint32_t *v)
+{
+	*v = 0;
+	if (!s->slots)
+		return 0;
+	size_t i = strset_find(s, p, len, XXH3_64bits(p, len));
+	if (s->slots[i] && s->val)
+		*v = s->val[i];
+	return s->slots[i] != 0;
 }
 
 static void strset_release(struct strset *s)
@@ -612,16 +661,32 @@ void repo_excludes(const struct repo *rp, const struct ign_list *out[2])
 	out[1] = rp->global;
 }
 
-static void add_tracked(struct repo *rp, const char *path, size_t len, uint32_t v)
+/* The directories of path into rp->dirs. The index is sorted, so a path mostly shares its
+ * directories with the one before: those found for it (rp->way) are used again, and only the
+ * rest are looked up. */
+static void add_dirs(struct repo *rp, const char *path, size_t len)
 {
-	strset_add(&rp->files, path, len, v);
-	uint32_t id = 0;
-	for (size_t k = 0, start = 0; k < len; k++) {
+	struct dir_way *w = &rp->way;
+	size_t same = 0, n = 0;
+	while (same < len && same < w->text.len && path[same] == w->text.buf[same])
+		same++;
+	while (n < w->n && w->end[n] < same)
+		n++;
+	size_t start = n ? w->end[n - 1] + 1 : 0;
+	uint32_t id = n ? w->id[n - 1] : 0;
+	w->n = n;
+	sbuf_setlen(&w->text, start);
+	for (size_t k = start; k < len; k++) {
 		if (path[k] != '/')
 			continue;
 		id = dirset_add(&rp->dirs, id, path + start, k - start);
 		if (!id)
 			return; /* over 4 GiB of names: the rest counts as untracked */
+		ALLOC_GROW(w->end, w->n + 1, w->aend);
+		ALLOC_GROW(w->id, w->n + 1, w->aid);
+		w->end[w->n] = k;
+		w->id[w->n++] = id;
+		sbuf_add(&w->text, path + start, k + 1 - start);
 		start = k + 1;
 	}
 }
@@ -631,13 +696,14 @@ static void add_tracked(struct repo *rp, const char *path, size_t len, uint32_t 
 static void on_index_path(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
 {
 	struct repo *rp = ctx;
-	uint32_t v = 0;
-	if (rp->keep_stat && !sparse) {
-		uint32_t had = strset_val(&rp->files, path, len);
-		if (had) { /* another stage of the same path */
-			rp->ist[had - 1].conflict = 1;
-			return;
-		}
+	int keep = rp->keep_stat && !sparse;
+	uint32_t had = 0;
+	int added = strset_put(&rp->files, path, len, keep ? (uint32_t)rp->nist + 1 : 0, &had);
+	if (added == 0 && keep && had) { /* another stage of the same path */
+		rp->ist[had - 1].conflict = 1;
+		return;
+	}
+	if (added > 0 && keep) {
 		ALLOC_GROW(rp->ist, rp->nist + 1, rp->aist);
 		struct ientry *e = &rp->ist[rp->nist++];
 		memset(e, 0, sizeof(*e));
@@ -646,9 +712,8 @@ static void on_index_path(void *ctx, const char *path, size_t len, int sparse, c
 			e->known = 1;
 			e->conflict = (st->flags & 0x3000) != 0;
 		}
-		v = (uint32_t)rp->nist;
 	}
-	add_tracked(rp, path, len, v);
+	add_dirs(rp, path, len);
 }
 
 static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
@@ -659,6 +724,13 @@ static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
 	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
 	sbuf_release(&p);
 	return rc ? -1 : 0;
+}
+
+static void on_index_root(void *ctx, const unsigned char oid[20])
+{
+	struct repo *rp = ctx;
+	memcpy(rp->root, oid, sizeof(rp->root));
+	rp->has_root = 1;
 }
 
 /* The index file of the repository whose gitdir is dir (len bytes, no trailing '/') and work tree
@@ -758,10 +830,42 @@ static int filemode_of(struct repo *rp)
 	return w < 0 ? b : w;
 }
 
-/* A digest of an index's bytes (the file as read: absent, or its content). */
-static uint64_t index_sum(const struct sbuf *bytes, int absent)
+/* The digest of an absent index; a read one's is XXH3 of its bytes. */
+#define INDEX_ABSENT_SUM 0x9e3779b97f4a7c15ull
+
+static _Thread_local sigjmp_buf *index_jmp; /* a mapped index's way out of a SIGBUS */
+
+void repo_sigbus(void)
 {
-	return absent ? 0x9e3779b97f4a7c15ull : XXH3_64bits(bytes->buf, bytes->len);
+	if (index_jmp)
+		siglongjmp(*index_jmp, 1);
+}
+
+/* The mapped index b: its digest into *sum (unless NULL), its entries to sink. A SIGBUS (the file was cut short
+ * under the map: git never does that, it renames a new index into place) ends it as an error,
+ * leaving what the parse had allocated. */
+static int parse_mapped(const unsigned char *b, size_t len, const struct repo_index_sink *sink, uint64_t *sum)
+{
+	sigjmp_buf jb;
+	if (sigsetjmp(jb, 1)) {
+		index_jmp = NULL;
+		return err_set(ERR_FORMAT, "the file shrank while it was read");
+	}
+	index_jmp = &jb;
+	if (sum)
+		*sum = XXH3_64bits(b, len);
+	int rc = repo_index_parse(b, len, sink);
+	index_jmp = NULL;
+	return rc;
+}
+
+/* The number of entries an index's header gives, to size what is built from it (a hint). */
+static size_t index_count(const unsigned char *b, size_t len)
+{
+	if (len < 12)
+		return 0;
+	size_t n = (size_t)b[8] << 24 | (size_t)b[9] << 16 | (size_t)b[10] << 8 | b[11];
+	return n < len / 62 ? n : len / 62; /* an entry takes 62 bytes at least */
 }
 
 /*
@@ -776,7 +880,7 @@ static void read_index(struct repo *rp)
 		const char *gp = lg.git_repository_path(rp->git); /* ends in '/' */
 		rp->index_dir = xmemdup(gp, strlen(gp) > 1 ? strlen(gp) - 1 : strlen(gp));
 	}
-	struct sbuf ix = SBUF_INIT, p = SBUF_INIT;
+	struct sbuf p = SBUF_INIT;
 	if (rp->keep_stat)
 		rp->no_filemode = !filemode_of(rp);
 	index_file(&p, rp->index_dir, strlen(rp->index_dir), rp->workdir);
@@ -785,10 +889,12 @@ static void read_index(struct repo *rp)
 		rp->imt_s = (uint32_t)st.st_mtim.tv_sec;
 		rp->imt_ns = (uint32_t)st.st_mtim.tv_nsec;
 	}
-	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30);
+	const unsigned char *map;
+	size_t len;
+	int rc = fdio_map_at(AT_FDCWD, p.buf, 1u << 30, &map, &len);
 	if (rc == -1 && errno == ENOENT) {
 		rc = 0; /* no index yet: nothing is tracked */
-		rp->isum = index_sum(&ix, 1);
+		rp->isum = INDEX_ABSENT_SUM;
 		rp->isum_ok = 1;
 	} else if (rc == -1) {
 		rc = err_errno("unable to read the git index '%s'", p.buf);
@@ -797,10 +903,13 @@ static void read_index(struct repo *rp)
 			     ? err_set(ERR_GIT, "the git index '%s' is not a regular file", p.buf)
 			     : err_set(ERR_GIT, "the git index '%s' is larger than 1 GiB", p.buf);
 	} else {
-		struct repo_index_sink sink = { on_index_path, on_shared_index, NULL, rp };
-		rp->isum = index_sum(&ix, 0);
+		struct repo_index_sink sink = { on_index_path, on_shared_index, on_index_root, rp };
+		size_t n = index_count(map, len);
+		strset_reserve(&rp->files, n);
+		if (rp->keep_stat)
+			ALLOC_GROW(rp->ist, n, rp->aist);
+		rc = parse_mapped(map, len, &sink, &rp->isum);
 		rp->isum_ok = 1;
-		rc = repo_index_parse(ix.buf, ix.len, &sink);
 		if (rc) {
 			char why[512];
 			snprintf(why, sizeof(why), "%s", err_msg()); /* err_set formats into err_msg's buffer */
@@ -814,9 +923,14 @@ static void read_index(struct repo *rp)
 		rp->ist = NULL;
 		rp->nist = 0;
 		rp->isum_ok = 0;
+		rp->has_root = 0;
 		rp->index_err = xstrdup(err_msg());
 	}
-	sbuf_release(&ix);
+	fdio_unmap(map, len);
+	sbuf_release(&rp->way.text);
+	free(rp->way.end);
+	free(rp->way.id);
+	memset(&rp->way, 0, sizeof(rp->way));
 	sbuf_release(&p);
 }
 
@@ -875,15 +989,29 @@ void repo_keep_stat(struct repo *rp)
 	pthread_mutex_unlock(&rp->lock);
 }
 
+/* Is a directory above path (relative to the work tree) a submodule's (a gitlink entry)? */
+static int in_gitlink(const struct repo *rp, const char *path, size_t len)
+{
+	for (const char *p = path, *end = path + len; (p = memchr(p, '/', (size_t)(end - p))); p++) {
+		uint32_t v;
+		if (strset_get(&rp->files, path, (size_t)(p - path), &v) && v && rp->ist[v - 1].known &&
+		    (rp->ist[v - 1].st.mode & 0170000) == 0160000)
+			return 1;
+	}
+	return 0;
+}
+
 int repo_judge(struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned char oid[20],
 	       unsigned *mode)
 {
 	load_index(rp);
 	if (!rp->keep_stat || rp->index_err)
 		return REPO_UNKNOWN;
-	uint32_t v = strset_val(&rp->files, path, len);
+	uint32_t v;
+	if (!strset_get(&rp->files, path, len, &v))
+		return in_gitlink(rp, path, len) ? REPO_SUBMODULE : REPO_UNTRACKED;
 	if (!v)
-		return strset_has(&rp->files, path, len) ? REPO_UNKNOWN : REPO_UNTRACKED;
+		return REPO_UNKNOWN;
 	const struct ientry *e = &rp->ist[v - 1];
 	const struct repo_index_stat *x = &e->st;
 	if (!e->known)
@@ -1041,23 +1169,83 @@ struct repo_since {
 	struct strset paths; /* those differing between ref and the index; value: refs index + 1 */
 	struct refid *refs;
 	size_t nrefs, arefs;
-	uint64_t isum; /* the index this side read (index_sum), as repo_since_index_sum gives it */
+	uint64_t isum; /* the digest of the index this side went by, as repo_since_index_sum gives it */
 	int split;     /* the index is split: libgit2 cannot read it, so it hashes no dirty file */
 	int isum_ok;
+	/* what the walk's reading of the index found (repo_since_index), under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t told_cond;
+	int told, walk_has_root, walk_sum_ok;
+	unsigned char walk_root[20];
+	uint64_t walk_sum;
 };
 
-struct since_ix {
-	const char *gitpath; /* ends in '/' */
-	unsigned char oid[20];
-	int has;
-	uint64_t sum; /* index_sum of the bytes read */
+struct flat {
+	struct sbuf text; /* the paths, each followed by NUL */
+	struct flat_ent {
+		size_t off, len;
+		unsigned mode, stage;
+		unsigned char oid[20];
+	} * v;
+	size_t n, alloc;
+	int unusable;   /* an entry without stat data (an index that is not SHA-1's) */
+	size_t nsparse; /* a sparse index's directory entries (mode 040000) */
+	unsigned char root[20];
+	int has_root;
+	const char *gitdir; /* the index's: where a split index's shared part is */
+	int split;          /* the index is split (it has a shared part) */
 };
+#define FLAT_INIT { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0 }
 
-static void since_tree(void *ctx, const unsigned char oid[20])
+static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
+		     const unsigned char *oid)
 {
-	struct since_ix *x = ctx;
-	memcpy(x->oid, oid, sizeof(x->oid));
-	x->has = 1;
+	ALLOC_GROW(f->v, f->n + 1, f->alloc);
+	struct flat_ent *e = &f->v[f->n++];
+	e->off = f->text.len;
+	e->len = len;
+	e->mode = mode;
+	e->stage = stage;
+	memcpy(e->oid, oid, 20);
+	sbuf_add(&f->text, path, len);
+	sbuf_addch(&f->text, '\0');
+}
+
+static void flat_release(struct flat *f)
+{
+	sbuf_release(&f->text);
+	free(f->v);
+}
+
+static void own_index_add(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
+{
+	struct flat *f = ctx;
+	if (!st) {
+		f->unusable = 1;
+		return;
+	}
+	unsigned m = st->mode;
+	m = sparse ? 0040000 : (m & 0170000) == 0100000 ? (m & 0111 ? 0100755 : 0100644) : m & 0170000;
+	f->nsparse += sparse != 0;
+	flat_add(f, path, len, m, (st->flags >> 12) & 3, st->oid);
+}
+
+static void own_index_tree(void *ctx, const unsigned char oid[20])
+{
+	struct flat *f = ctx;
+	memcpy(f->root, oid, 20);
+	f->has_root = 1;
+}
+
+static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
+{
+	struct flat *f = ctx;
+	struct sbuf p = SBUF_INIT;
+	f->split = 1;
+	sbuf_addf(&p, "%ssharedindex.%s", f->gitdir, hex);
+	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
+	sbuf_release(&p);
+	return rc ? -1 : 0;
 }
 
 static void since_add_none(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
@@ -1065,32 +1253,57 @@ static void since_add_none(void *ctx, const char *path, size_t len, int sparse, 
 	(void)ctx, (void)path, (void)len, (void)sparse, (void)st;
 }
 
-static int since_shared(void *ctx, const char *hex, struct sbuf *out)
+/* An index mapped for ref's side (none: absent). */
+struct since_map {
+	const unsigned char *b;
+	size_t len;
+};
+
+/* The index of gitdir (ending in '/'; top: the work tree, for $GIT_INDEX_FILE) mapped into *m: its
+ * digest into *sum, its cache tree's root into ix when valid; its entries are given to ix only
+ * when needed (own_index_entries). 0 (also when absent: nothing staged), -1 when unreadable, -2
+ * when it cannot be parsed. */
+static int own_index(const char *gitdir, const char *top, struct flat *ix, struct since_map *m, uint64_t *sum)
 {
-	const struct since_ix *x = ctx;
 	struct sbuf p = SBUF_INIT;
-	sbuf_addf(&p, "%ssharedindex.%s", x->gitpath, hex);
-	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
+	index_file(&p, gitdir, strlen(gitdir) - 1, top);
+	ix->gitdir = gitdir;
+	*sum = 0;
+	int rc = fdio_map_at(AT_FDCWD, p.buf, 1u << 30, &m->b, &m->len);
 	sbuf_release(&p);
-	return rc ? -1 : 0;
+	if (rc == -1 && errno == ENOENT) {
+		*sum = INDEX_ABSENT_SUM;
+		return 0;
+	}
+	if (rc)
+		return -1;
+	struct repo_index_sink sink = { since_add_none, own_index_shared, own_index_tree, ix };
+	return parse_mapped(m->b, m->len, &sink, sum) ? -2 : 0;
+}
+
+/* The entries of the index own_index mapped into ix (a sparse index's directories as entries of
+ * mode 040000). */
+static int own_index_entries(struct flat *ix, const struct since_map *m)
+{
+	struct repo_index_sink sink = { own_index_add, own_index_shared, NULL, ix };
+	if (!m->len)
+		return 0;
+	return parse_mapped(m->b, m->len, &sink, NULL) == 0 && !ix->unusable ? 0 : -1;
 }
 
 /* The index of gitpath (ending in '/'): its digest into *sum (0: read; -1: unreadable) and the
  * tree it would commit (its cache tree's root) into oid, *has_tree set when known. */
 static int index_tree(const char *gitpath, const char *top, unsigned char oid[20], int *has_tree, uint64_t *sum)
 {
-	struct since_ix x = { gitpath, { 0 }, 0, 0 };
-	struct sbuf p = SBUF_INIT, ix = SBUF_INIT;
-	index_file(&p, gitpath, strlen(gitpath) - 1, top);
-	struct repo_index_sink sink = { since_add_none, since_shared, since_tree, &x };
-	int rc = sbuf_read_at(&ix, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
-	*has_tree = rc == 0 && repo_index_parse(ix.buf, ix.len, &sink) == 0 && x.has;
-	*sum = index_sum(&ix, absent);
-	sbuf_release(&p);
-	sbuf_release(&ix);
+	struct flat ix = FLAT_INIT;
+	struct since_map m = { NULL, 0 };
+	int rc = own_index(gitpath, top, &ix, &m, sum);
+	*has_tree = rc == 0 && ix.has_root;
 	if (*has_tree)
-		memcpy(oid, x.oid, sizeof(x.oid));
-	return rc == 0 || absent ? 0 : -1;
+		memcpy(oid, ix.root, sizeof(ix.root));
+	fdio_unmap(m.b, m.len);
+	flat_release(&ix);
+	return rc == -1 ? -1 : 0;
 }
 
 /* A path that differs between ref and the index; refoid and mode: its blob in ref (NULL, 0: none). */
@@ -1357,42 +1570,6 @@ out:
 
 /* Paths with a mode and an id, in the order of the index (bytewise): a tree's files or the index's
  * entries. */
-struct flat {
-	struct sbuf text; /* the paths, each followed by NUL */
-	struct flat_ent {
-		size_t off, len;
-		unsigned mode, stage;
-		unsigned char oid[20];
-	} * v;
-	size_t n, alloc;
-	int unusable;   /* an entry without stat data (an index that is not SHA-1's) */
-	size_t nsparse; /* a sparse index's directory entries (mode 040000) */
-	unsigned char root[20];
-	int has_root;
-	const char *gitdir; /* the index's: where a split index's shared part is */
-	int split;          /* the index is split (it has a shared part) */
-};
-
-static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
-		     const unsigned char *oid)
-{
-	ALLOC_GROW(f->v, f->n + 1, f->alloc);
-	struct flat_ent *e = &f->v[f->n++];
-	e->off = f->text.len;
-	e->len = len;
-	e->mode = mode;
-	e->stage = stage;
-	memcpy(e->oid, oid, 20);
-	sbuf_add(&f->text, path, len);
-	sbuf_addch(&f->text, '\0');
-}
-
-static void flat_release(struct flat *f)
-{
-	sbuf_release(&f->text);
-	free(f->v);
-}
-
 /* The files of tree oid (at path), depth first in git's order: the index's order. */
 static int flatten(struct odb *o, const unsigned char *oid, struct sbuf *path, struct flat *f, int depth)
 {
@@ -1418,62 +1595,6 @@ static int flatten(struct odb *o, const unsigned char *oid, struct sbuf *path, s
 out:
 	sbuf_release(&t);
 	return rc;
-}
-
-static void own_index_add(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
-{
-	struct flat *f = ctx;
-	if (!st) {
-		f->unusable = 1;
-		return;
-	}
-	unsigned m = st->mode;
-	m = sparse ? 0040000 : (m & 0170000) == 0100000 ? (m & 0111 ? 0100755 : 0100644) : m & 0170000;
-	f->nsparse += sparse != 0;
-	flat_add(f, path, len, m, (st->flags >> 12) & 3, st->oid);
-}
-
-static void own_index_tree(void *ctx, const unsigned char oid[20])
-{
-	struct flat *f = ctx;
-	memcpy(f->root, oid, 20);
-	f->has_root = 1;
-}
-
-static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
-{
-	struct flat *f = ctx;
-	struct since_ix x = { f->gitdir, { 0 }, 0, 0 };
-	f->split = 1;
-	return since_shared(&x, hex, out);
-}
-
-/* The index of gitdir: its bytes into raw and their digest into *sum, its cache tree's root into
- * ix when valid; its entries are parsed only when needed (own_index_entries). */
-static int own_index(const char *gitdir, const char *top, struct flat *ix, struct sbuf *raw, uint64_t *sum)
-{
-	struct sbuf p = SBUF_INIT;
-	index_file(&p, gitdir, strlen(gitdir) - 1, top);
-	ix->gitdir = gitdir;
-	struct repo_index_sink sink = { since_add_none, own_index_shared, own_index_tree, ix };
-	int rc = sbuf_read_at(raw, AT_FDCWD, p.buf, 1u << 30), absent = rc == -1 && errno == ENOENT;
-	*sum = index_sum(raw, absent);
-	if (rc == 0)
-		rc = repo_index_parse(raw->buf, raw->len, &sink) ? -1 : 0;
-	else
-		rc = absent ? 0 : -1; /* no index yet: nothing staged */
-	sbuf_release(&p);
-	return rc;
-}
-
-/* The entries of the index whose bytes own_index read into raw, into ix (a sparse index's
- * directories as entries of mode 040000). */
-static int own_index_entries(struct flat *ix, const struct sbuf *raw)
-{
-	struct repo_index_sink sink = { own_index_add, own_index_shared, NULL, ix };
-	if (!raw->len)
-		return 0;
-	return repo_index_parse(raw->buf, raw->len, &sink) == 0 && !ix->unusable ? 0 : -1;
 }
 
 static int flat_cmp(const struct flat *a, size_t i, const struct flat *b, size_t j)
@@ -1553,28 +1674,60 @@ static void own_index_diff(struct repo_since *s, const struct flat *ref, const s
 	}
 }
 
-/* The committed and staged side without libgit2: 0, or -1 with nothing kept (ask libgit2). */
+/* Waits until the walk has said what its reading of the index found (repo_since_index): 1 when
+ * its cache tree's root is tree (the index would commit it), and then its digest is ref's side's. */
+static int index_commits(struct repo_since *s, const unsigned char tree[20])
+{
+	pthread_mutex_lock(&s->lock);
+	while (!s->told)
+		pthread_cond_wait(&s->told_cond, &s->lock);
+	int yes = s->walk_has_root && !memcmp(s->walk_root, tree, 20);
+	if (yes) {
+		s->isum = s->walk_sum;
+		s->isum_ok = s->walk_sum_ok;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return yes;
+}
+
+/* The committed and staged side without libgit2: 0, or -1 with nothing kept (ask libgit2). When
+ * the index would commit HEAD's tree (the usual case), only the subtrees that differ between ref
+ * and HEAD are read, and the index is not read here at all: the walk's reading says so. */
 static int since_own(struct repo_since *s)
 {
-	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT, raw = SBUF_INIT;
-	struct flat ix = { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0 }, flat = ix;
+	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT;
+	struct flat ix = FLAT_INIT, flat = FLAT_INIT;
+	struct since_map m = { NULL, 0 };
 	struct odb *o = NULL;
 	unsigned char ref[20], head[20];
 	int rc = -1;
 	if (own_dirs(s->abs_root, &top, &gitdir, &common) || odb_open(&o, gitdir.buf, common.buf) ||
-	    odb_rev_tree(o, s->ref, ref) || own_index(gitdir.buf, top.buf, &ix, &raw, &s->isum))
+	    odb_rev_tree(o, s->ref, ref))
 		goto out;
+	int have_head = odb_rev_tree(o, "HEAD", head) == 0;
+	if (have_head) {
+		if (own_tree_changes(s, o, ref, head, &path, 0))
+			goto fail;
+		if (index_commits(s, head))
+			goto done;
+		strset_release(&s->paths); /* the index differs from HEAD: compared whole below */
+		s->nrefs = 0;
+	}
+	if (own_index(gitdir.buf, top.buf, &ix, &m, &s->isum))
+		goto fail;
 	s->isum_ok = 1;
 	s->split = ix.split;
-	if (ix.has_root && odb_rev_tree(o, "HEAD", head) == 0 && !memcmp(ix.root, head, 20)) {
-		/* the index would commit HEAD's tree: only the subtrees that differ from ref's are read */
+	if (have_head && ix.has_root && !memcmp(ix.root, head, 20)) {
+		/* the walk's reading differed (git commit meanwhile): chg_finish will see the digests
+		 * differ and walk again */
 		if (own_tree_changes(s, o, ref, head, &path, 0))
 			goto fail;
 	} else {
-		if (own_index_entries(&ix, &raw) || flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
+		if (own_index_entries(&ix, &m) || flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
 			goto fail;
 		own_index_diff(s, &flat, &ix);
 	}
+done:
 	s->workdir = real_dir(top.buf);
 	rc = 0;
 	goto out;
@@ -1583,6 +1736,7 @@ fail:
 	s->nrefs = 0;
 	s->isum_ok = 0;
 out:
+	fdio_unmap(m.b, m.len);
 	flat_release(&ix);
 	flat_release(&flat);
 	odb_free(o);
@@ -1590,7 +1744,6 @@ out:
 	sbuf_release(&gitdir);
 	sbuf_release(&common);
 	sbuf_release(&path);
-	sbuf_release(&raw);
 	return rc;
 }
 
@@ -1619,8 +1772,12 @@ int repo_since_start(struct repo_since **out, const char *abs_root, const char *
 	struct repo_since *s = xcalloc(1, sizeof(*s));
 	s->abs_root = xstrdup(abs_root);
 	s->ref = xstrdup(ref);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->told_cond, NULL);
 	if (pthread_create(&s->th, NULL, since_main, s)) {
 		int e = errno;
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->told_cond);
 		free(s->abs_root);
 		free(s->ref);
 		free(s);
@@ -1637,9 +1794,25 @@ int repo_since_ready(const struct repo_since *s)
 	return atomic_load_explicit(&s->done, memory_order_acquire);
 }
 
+void repo_since_index(struct repo_since *s, const unsigned char *root, int sum_ok, uint64_t sum)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->told) {
+		s->told = 1;
+		s->walk_has_root = root != NULL;
+		if (root)
+			memcpy(s->walk_root, root, sizeof(s->walk_root));
+		s->walk_sum_ok = sum_ok;
+		s->walk_sum = sum;
+		pthread_cond_broadcast(&s->told_cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 int repo_since_wait(struct repo_since *s)
 {
 	if (!s->joined) {
+		repo_since_index(s, NULL, 0, 0); /* the walk read no index: ref's side reads its own */
 		pthread_join(s->th, NULL);
 		s->joined = 1;
 	}
@@ -1688,6 +1861,14 @@ int repo_index_sum(struct repo *rp, uint64_t *sum)
 	return rp->isum_ok;
 }
 
+int repo_index_root(struct repo *rp, unsigned char oid[20])
+{
+	load_index(rp);
+	if (rp->has_root)
+		memcpy(oid, rp->root, sizeof(rp->root));
+	return rp->has_root;
+}
+
 int repo_since_index_sum(const struct repo_since *s, uint64_t *sum)
 {
 	*sum = s->isum;
@@ -1698,8 +1879,12 @@ void repo_since_free(struct repo_since *s)
 {
 	if (!s)
 		return;
-	if (!s->joined)
+	if (!s->joined) {
+		repo_since_index(s, NULL, 0, 0);
 		pthread_join(s->th, NULL);
+	}
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->told_cond);
 	if (s->g)
 		lg.git_repository_free(s->g);
 	strset_release(&s->paths);

@@ -93,8 +93,9 @@ int repo_changed_since(const char *abs_root, const char *ref, char ***paths, siz
  * repo_judge says, from one stat(2) of a regular file (path relative to the work tree), whether it
  * is untracked, clean (its bytes are the index's), dirty (its stat data differs or is racy: oid
  * gets the index's id and mode its 0100644 or 0100755, to be compared by content), changed for sure (unmerged, intent-to-add, a
- * new type or executable bit), or unknown (no stat data kept: the caller falls back). */
-enum { REPO_UNTRACKED, REPO_CLEAN, REPO_DIRTY, REPO_CHANGED, REPO_UNKNOWN };
+ * new type or executable bit), unknown (no stat data kept: the caller falls back), or in a
+ * submodule (below a gitlink entry: not this repository's file, as git status has it). */
+enum { REPO_UNTRACKED, REPO_CLEAN, REPO_DIRTY, REPO_CHANGED, REPO_UNKNOWN, REPO_SUBMODULE };
 void repo_keep_stat(struct repo *rp);
 /* After repo_keep_stat: is path (relative to the work tree, no trailing '/') a submodule's
  * directory (a gitlink entry)? */
@@ -122,6 +123,16 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
  * make the two sides disagree). */
 int repo_index_sum(struct repo *rp, uint64_t *sum);
 int repo_since_index_sum(const struct repo_since *s, uint64_t *sum);
+/* The tree the index would commit (its cache tree's root), read with the index: 1 when valid. */
+int repo_index_root(struct repo *rp, unsigned char oid[20]);
+/* What the walk's reading of the index found: its cache tree's root (NULL: not valid) and digest.
+ * When that root is HEAD's tree, ref's side reads no index of its own (one reading, nothing to
+ * compare); else it reads one and the digests must agree. Tell it once, as soon as known: ref's
+ * side waits for it (repo_since_wait and repo_since_free tell "none" if nobody did). */
+void repo_since_index(struct repo_since *s, const unsigned char *root, int sum_ok, uint64_t sum);
+/* A SIGBUS in this thread while it reads a mapped index (the file was cut short): makes that
+ * reading fail; returns when the thread is not reading one. For the process's SIGBUS handler. */
+void repo_sigbus(void);
 void repo_since_free(struct repo_since *s);
 
 #endif

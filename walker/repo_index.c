@@ -23,7 +23,8 @@ struct ent {
 };
 
 struct list {
-	struct sbuf names;
+	struct sbuf names; /* a version-4 index's paths, rebuilt; NULL: they are in the file's bytes */
+	const char *base;  /* what the entries' offsets are into: the file's bytes or names */
 	struct ent *e;
 	size_t n, alloc;
 	const unsigned char *link; /* the split index's "link" extension, or NULL */
@@ -71,6 +72,48 @@ static void cache_tree_root(const unsigned char *p, size_t n, struct list *l)
 	l->has_tree = 1;
 }
 
+/* A version-4 entry's path at *q: the previous one (in path) less the bytes it says to drop
+ * (git's offset varint), then its own NUL-terminated bytes. had: the paths so far. */
+static int v4_path(const unsigned char **q, const unsigned char *end, struct sbuf *path, size_t had)
+{
+	const unsigned char *p = *q;
+	if (p >= end)
+		return corrupt("truncated entry");
+	unsigned char c = *p++;
+	size_t drop = c & 127;
+	while (c & 128) {
+		if (p >= end || drop > (SIZE_MAX >> 8))
+			return corrupt("truncated entry");
+		c = *p++;
+		drop = ((drop + 1) << 7) | (c & 127);
+	}
+	if (drop > path->len)
+		return corrupt("a path drops more than the previous one holds");
+	sbuf_setlen(path, path->len - drop);
+	const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+	if (!nul)
+		return corrupt("truncated entry");
+	if (path->len + (size_t)(nul - p) + had >= NAMES_MAX)
+		return err_set(ERR_FORMAT, "index file holds more than %u MiB of paths", NAMES_MAX >> 20);
+	sbuf_add(path, p, (size_t)(nul - p));
+	*q = nul + 1;
+	return 0;
+}
+
+/* One entry into l: its path is len bytes at off in base, e its stat data, id and flags. */
+static int add_ent(struct list *l, size_t off, size_t len, uint32_t mode, int split, const char *base,
+		   const unsigned char *e)
+{
+	int sparse = (mode & 0170000) == 0040000; /* a sparse index's directory entry */
+	if (!len && !split)
+		return corrupt("an entry without a path");
+	if (sparse && (!len || base[off + len - 1] != '/'))
+		return corrupt("a directory entry without its '/'");
+	ALLOC_GROW(l->e, l->n + 1, l->alloc);
+	l->e[l->n++] = (struct ent){ (uint32_t)off, (uint32_t)len, (uint8_t)sparse, e };
+	return 0;
+}
+
 /* Parse one index file (checksum hashlen bytes) into l. split: a split index, whose entries that
  * replace shared ones have no name. */
 static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int split, struct list *l)
@@ -100,68 +143,28 @@ static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int sp
 			}
 			q += 2;
 		}
-		if (version == 4) {
-			/* the number of bytes to drop from the previous path, git's offset varint */
-			size_t drop;
-			unsigned char c;
-			if (q >= end) {
+		size_t off, plen;
+		if (version < 4) { /* the path is used where it lies, NUL-padded to a multiple of 8 */
+			const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
+			size_t pad = nul ? ((size_t)(nul + 1 - e) + 7) & ~(size_t)7 : 0;
+			if (!nul || (size_t)(end - e) < pad) {
 				rc = corrupt("truncated entry");
 				break;
 			}
-			c = *q++;
-			drop = c & 127;
-			while (c & 128) {
-				if (q >= end || drop > (SIZE_MAX >> 8)) {
-					rc = corrupt("truncated entry");
-					break;
-				}
-				c = *q++;
-				drop = ((drop + 1) << 7) | (c & 127);
-			}
-			if (rc)
-				break;
-			if (drop > path.len) {
-				rc = corrupt("a path drops more than the previous one holds");
-				break;
-			}
-			sbuf_setlen(&path, path.len - drop);
-		} else {
-			sbuf_reset(&path);
-		}
-		const unsigned char *nul = memchr(q, 0, (size_t)(end - q));
-		if (!nul) {
-			rc = corrupt("truncated entry");
-			break;
-		}
-		if (path.len + (size_t)(nul - q) + l->names.len >= NAMES_MAX) {
-			rc = err_set(ERR_FORMAT, "index file holds more than %u MiB of paths", NAMES_MAX >> 20);
-			break;
-		}
-		sbuf_add(&path, q, (size_t)(nul - q));
-		q = nul + 1;
-		if (version < 4) { /* entries are NUL-padded to a multiple of 8 bytes */
-			size_t used = (size_t)(q - e);
-			size_t pad = (used + 7) & ~(size_t)7;
-			if ((size_t)(end - e) < pad) {
-				rc = corrupt("truncated entry");
-				break;
-			}
+			off = (size_t)(q - b);
+			plen = (size_t)(nul - q);
 			q = e + pad;
+		} else {
+			if ((rc = v4_path(&q, end, &path, l->names.len)))
+				break;
+			off = l->names.len;
+			plen = path.len;
+			sbuf_add(&l->names, path.buf, path.len);
 		}
-		int sparse = (mode & 0170000) == 0040000; /* a sparse index's directory entry */
-		if (!path.len && !split) {
-			rc = corrupt("an entry without a path");
-			break;
-		}
-		if (sparse && (!path.len || path.buf[path.len - 1] != '/')) {
-			rc = corrupt("a directory entry without its '/'");
-			break;
-		}
-		ALLOC_GROW(l->e, l->n + 1, l->alloc);
-		l->e[l->n++] = (struct ent){ (uint32_t)l->names.len, (uint32_t)path.len, (uint8_t)sparse, e };
-		sbuf_add(&l->names, path.buf, path.len);
+		rc = add_ent(l, off, plen, mode, split, version < 4 ? (const char *)b : l->names.buf, e);
 	}
 	sbuf_release(&path);
+	l->base = version < 4 ? (const char *)b : l->names.buf;
 	/* extensions: optional ones (an upper-case first letter) are skipped, as git does */
 	while (!rc && q < end) {
 		if (end - q < 8) {
@@ -268,7 +271,7 @@ static void emit(const struct list *l, size_t i, const unsigned char *r, int sta
 		st.flags = be16(r + 60);
 		st.xflags = (st.flags & 0x4000) ? be16(r + 62) : 0; /* parse_file checked it is there */
 	}
-	sink->add(sink->ctx, l->names.buf + l->e[i].off, l->e[i].len, l->e[i].sparse, stat ? &st : NULL);
+	sink->add(sink->ctx, l->base + l->e[i].off, l->e[i].len, l->e[i].sparse, stat ? &st : NULL);
 }
 
 /* A split index: the shared index's entries less the deleted ones, and the split index's own. */

@@ -160,6 +160,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 	(void)si;
 	(void)uc;
 	scan_sigbus(); /* first: a big file read in parts (ends that part) */
+	repo_sigbus(); /* the git index, mapped while it is read */
 	if (bus_jmp)
 		siglongjmp(*bus_jmp, 1);
 	signal(sig, SIG_DFL);
@@ -1058,9 +1059,13 @@ static int holds_repo(int fd)
  * repository cloned inside that holds none of this one's tracked files? */
 static int another_repo(struct repo *rp, const struct dnode *d, int fd, int has_git)
 {
+	/* without a .git, only a submodule's directory is one; the walk does not wait for the index
+	 * to say so (it is read meanwhile): the files below are judged in a submodule then */
+	if (!has_git)
+		return repo_index_ready(rp) && repo_is_gitlink(rp, d->rel, d->rellen - 1);
 	if (repo_is_gitlink(rp, d->rel, d->rellen - 1)) /* rel ends in '/' */
 		return 1;
-	return has_git && holds_repo(fd) && !repo_has_tracked_below(rp, d->rel, d->rellen);
+	return holds_repo(fd) && !repo_has_tracked_below(rp, d->rel, d->rellen);
 }
 
 /* Decide one entry en (fe: its name length and d_type) of directory d, open as fd, as the walk
@@ -2228,6 +2233,8 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	if (w.rootfd >= 0)
 		close(w.rootfd);
 	int rc = 0;
+	if (w.repo && o->changes)
+		chg_settle(o->changes, w.repo); /* what was met before the index was read */
 	if (w.repo && repo_index_error(w.repo)) { /* what is tracked is unknown: the walk cannot be right */
 		rc = err_set(ERR_GIT, "%s (git fails on it too); repair it, or walk with --no-ignore",
 			     repo_index_error(w.repo));
