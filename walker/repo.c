@@ -726,9 +726,12 @@ static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
 	return rc ? -1 : 0;
 }
 
-static void on_index_root(void *ctx, const unsigned char oid[20])
+static void on_index_root(void *ctx, const char *dir, size_t len, const unsigned char oid[20])
 {
 	struct repo *rp = ctx;
+	(void)dir;
+	if (len)
+		return; /* a subtree: the walk wants the root only */
 	memcpy(rp->root, oid, sizeof(rp->root));
 	rp->has_root = 1;
 }
@@ -1194,8 +1197,13 @@ struct flat {
 	int has_root;
 	const char *gitdir; /* the index's: where a split index's shared part is */
 	int split;          /* the index is split (it has a shared part) */
+	/* an index's cache tree: each valid directory ("a/b", "" the root), its value an index + 1
+	 * into ctoid, its tree id */
+	struct strset ctree;
+	unsigned char (*ctoid)[20];
+	size_t nct, act;
 };
-#define FLAT_INIT { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0 }
+#define FLAT_INIT { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0, { NULL, NULL, 0, SBUF_INIT, 0 }, NULL, 0, 0 }
 
 static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
 		     const unsigned char *oid)
@@ -1215,6 +1223,8 @@ static void flat_release(struct flat *f)
 {
 	sbuf_release(&f->text);
 	free(f->v);
+	strset_release(&f->ctree);
+	free(f->ctoid);
 }
 
 static void own_index_add(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st)
@@ -1230,11 +1240,16 @@ static void own_index_add(void *ctx, const char *path, size_t len, int sparse, c
 	flat_add(f, path, len, m, (st->flags >> 12) & 3, st->oid);
 }
 
-static void own_index_tree(void *ctx, const unsigned char oid[20])
+static void own_index_tree(void *ctx, const char *dir, size_t len, const unsigned char oid[20])
 {
 	struct flat *f = ctx;
-	memcpy(f->root, oid, 20);
-	f->has_root = 1;
+	if (!len) {
+		memcpy(f->root, oid, 20);
+		f->has_root = 1;
+	}
+	ALLOC_GROW(f->ctoid, f->nct + 1, f->act);
+	memcpy(f->ctoid[f->nct], oid, 20);
+	strset_add(&f->ctree, dir, len, (uint32_t)++f->nct);
 }
 
 static int own_index_shared(void *ctx, const char *hex, struct sbuf *out)
@@ -1651,27 +1666,119 @@ static int own_index_files(struct odb *o, struct flat *ix)
 	return rc;
 }
 
-/* ref's files against the index's entries, side by side: what git diff --cached does when the
- * index has no cache tree to skip by. */
-static void own_index_diff(struct repo_since *s, const struct flat *ref, const struct flat *ix)
+/* git's tree order of two names (base_name_compare): a tree's name as if followed by '/'. */
+static int tree_name_cmp(const char *a, size_t al, int adir, const char *b, size_t bl, int bdir)
 {
-	size_t j = 0;
-	for (size_t i = 0, k; i < ix->n; i = k) {
-		int conflict = 0;
-		for (k = i; k < ix->n && flat_cmp(ix, i, ix, k) == 0; k++)
-			conflict |= ix->v[k].stage != 0;
-		const struct flat_ent *e = &ix->v[i];
-		if (!conflict && e->mode == 0160000)
-			continue; /* submodules are not compared (git diff --ignore-submodules) */
-		int c = 1;
-		while (j < ref->n && (c = flat_cmp(ref, j, ix, i)) < 0)
-			j++;
-		const struct flat_ent *r = j < ref->n && c == 0 ? &ref->v[j] : NULL;
-		if (!conflict && r && r->mode == e->mode && !memcmp(r->oid, e->oid, 20))
-			continue;
-		since_add(s, ix->text.buf + e->off, e->len, r && is_file_mode(r->mode) ? r->oid : NULL,
-			  r ? r->mode : 0);
+	size_t m = al < bl ? al : bl;
+	int c = memcmp(a, b, m);
+	if (c)
+		return c;
+	unsigned ca = al > m ? (unsigned char)a[m] : adir ? '/' : 0;
+	unsigned cb = bl > m ? (unsigned char)b[m] : bdir ? '/' : 0;
+	return (ca > cb) - (ca < cb);
+}
+
+/* The entry of the tree es[0..n) (in git's order) named name, a tree when dir: NULL when none. */
+static const struct odb_entry *tree_find(const struct odb_entry *es, size_t n, const char *name, size_t len, int dir)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = tree_name_cmp(es[mid].name, es[mid].len, es[mid].mode == 0040000, name, len, dir);
+		if (!c)
+			return &es[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return NULL;
+}
+
+/* The first of ix's entries from `from` on that does not start with dir (len bytes): those that
+ * do are together there, the entries being in order. */
+static size_t prefix_end(const struct flat *ix, size_t from, const char *dir, size_t len)
+{
+	size_t lo = from, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct flat_ent *e = &ix->v[mid];
+		if (e->len >= len && !memcmp(ix->text.buf + e->off, dir, len))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One path of the index (its entries ix->v[i..k): more than one when unmerged) against its
+ * namesake in ref (r: NULL when ref has no file there), as git diff --cached compares them. */
+static void index_file_diff(struct repo_since *s, const struct flat *ix, size_t i, size_t k,
+			    const struct odb_entry *r)
+{
+	int conflict = 0;
+	for (size_t j = i; j < k; j++)
+		conflict |= ix->v[j].stage != 0;
+	const struct flat_ent *e = &ix->v[i];
+	if (!conflict && e->mode == 0160000)
+		return; /* submodules are not compared (git diff --ignore-submodules) */
+	if (!conflict && r && r->mode == e->mode && !memcmp(r->oid, e->oid, 20))
+		return;
+	since_add(s, ix->text.buf + e->off, e->len, r && is_file_mode(r->mode) ? r->oid : NULL, r ? r->mode : 0);
+}
+
+/* ref's directory dir (its tree refoid; NULL when ref has none there) against the index's entries
+ * below it, from ix->v[*i] on, which *i leaves behind. A directory whose cache tree id is ref's
+ * holds the same files on both sides and is skipped unread; elsewhere ref's tree is read and each
+ * entry met with its namesake, as git diff --cached does. dir ends in '/' ("" at the top). 0, or
+ * -1 when a tree cannot be read (the caller asks libgit2). */
+static int index_dir_diff(struct repo_since *s, struct odb *o, const unsigned char *refoid, struct sbuf *dir,
+			  const struct flat *ix, size_t *i, int depth)
+{
+	size_t base = dir->len, end = prefix_end(ix, *i, dir->buf, base);
+	uint32_t v;
+	if (refoid && strset_get(&ix->ctree, dir->buf, base ? base - 1 : 0, &v) && v &&
+	    !memcmp(ix->ctoid[v - 1], refoid, 20)) {
+		*i = end;
+		return 0;
+	}
+	if (depth > 4096)
+		return -1;
+	struct sbuf t = SBUF_INIT;
+	struct odb_entry *es = NULL, e;
+	size_t n = 0, alloc = 0;
+	int rc = -1;
+	if (refoid && own_tree(o, refoid, &t))
+		goto out;
+	for (const char *p = t.buf, *tend = t.buf + t.len; refoid && odb_tree_next(&p, tend, &e) > 0;) {
+		ALLOC_GROW(es, n + 1, alloc);
+		es[n++] = e;
+	}
+	while (*i < end) {
+		const struct flat_ent *x = &ix->v[*i];
+		const char *name = ix->text.buf + x->off + base;
+		size_t rest = x->len - base;
+		const char *sl = memchr(name, '/', rest);
+		if (sl) { /* a directory: its entries together */
+			const struct odb_entry *r = tree_find(es, n, name, (size_t)(sl - name), 1);
+			sbuf_add(dir, name, (size_t)(sl - name) + 1);
+			int sub = index_dir_diff(s, o, r ? r->oid : NULL, dir, ix, i, depth + 1);
+			sbuf_setlen(dir, base);
+			if (sub)
+				goto out;
+			continue;
+		}
+		size_t k = *i + 1;
+		while (k < end && flat_cmp(ix, *i, ix, k) == 0)
+			k++;
+		index_file_diff(s, ix, *i, k, tree_find(es, n, name, rest, 0));
+		*i = k;
+	}
+	rc = 0;
+out:
+	free(es);
+	sbuf_release(&t);
+	return rc;
 }
 
 /* Waits until the walk has said what its reading of the index found (repo_since_index): 1 when
@@ -1696,7 +1803,7 @@ static int index_commits(struct repo_since *s, const unsigned char tree[20])
 static int since_own(struct repo_since *s)
 {
 	struct sbuf top = SBUF_INIT, gitdir = SBUF_INIT, common = SBUF_INIT, path = SBUF_INIT;
-	struct flat ix = FLAT_INIT, flat = FLAT_INIT;
+	struct flat ix = FLAT_INIT;
 	struct since_map m = { NULL, 0 };
 	struct odb *o = NULL;
 	unsigned char ref[20], head[20];
@@ -1723,9 +1830,10 @@ static int since_own(struct repo_since *s)
 		if (own_tree_changes(s, o, ref, head, &path, 0))
 			goto fail;
 	} else {
-		if (own_index_entries(&ix, &m) || flatten(o, ref, &path, &flat, 0) || own_index_files(o, &ix))
+		/* staged changes: where the cache tree is still valid, a directory as in ref is skipped */
+		size_t at = 0;
+		if (own_index_entries(&ix, &m) || own_index_files(o, &ix) || index_dir_diff(s, o, ref, &path, &ix, &at, 0))
 			goto fail;
-		own_index_diff(s, &flat, &ix);
 	}
 done:
 	s->workdir = real_dir(top.buf);
@@ -1738,7 +1846,6 @@ fail:
 out:
 	fdio_unmap(m.b, m.len);
 	flat_release(&ix);
-	flat_release(&flat);
 	odb_free(o);
 	sbuf_release(&top);
 	sbuf_release(&gitdir);

@@ -75,8 +75,9 @@ struct repo_index_sink {
 	/* st: NULL when unknown (an index whose object ids are not SHA-1s) */
 	void (*add)(void *ctx, const char *path, size_t len, int sparse, const struct repo_index_stat *st);
 	int (*shared)(void *ctx, const char *hex, struct sbuf *out);
-	/* optional: the cache tree's root id, when it is valid (after every entry was added) */
-	void (*tree)(void *ctx, const unsigned char oid[20]);
+	/* optional: the cache tree, after every entry was added: each directory whose tree id is
+	 * known (valid), "" for the root (the tree the index would commit), else "a/b" */
+	void (*tree)(void *ctx, const char *dir, size_t len, const unsigned char oid[20]);
 	void *ctx;
 };
 int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *sink);

@@ -29,8 +29,8 @@ struct list {
 	size_t n, alloc;
 	const unsigned char *link; /* the split index's "link" extension, or NULL */
 	size_t linklen;
-	unsigned char tree[20]; /* the cache tree's root: the tree the index would commit */
-	int has_tree;
+	const unsigned char *ctree; /* the "TREE" extension's data (the cache tree), or NULL */
+	size_t ctreelen;
 };
 
 static void list_release(struct list *l)
@@ -50,26 +50,68 @@ static int corrupt(const char *what)
 	return err_set(ERR_FORMAT, "index file corrupt: %s", what);
 }
 
-/* The "TREE" extension's first entry, the root (an empty path): "\0", its entry count (-1 when
- * invalidated), ' ', its subtree count, '\n', then its tree id when valid. Anything else there
- * leaves the root unknown, which costs its user time only. */
-static void cache_tree_root(const unsigned char *p, size_t n, struct list *l)
+/* A decimal count at p[*i] (with a leading '-' when neg_ok): its value into *v; 0 when malformed. */
+static int tree_count(const unsigned char *p, size_t n, size_t *i, int neg_ok, long *v)
 {
-	size_t i = 0;
-	if (n < 1 || p[i++] != 0 || i >= n || p[i] == '-')
-		return;
-	if (p[i] < '0' || p[i] > '9')
-		return;
-	while (i < n && p[i] >= '0' && p[i] <= '9')
-		i++;
-	if (i >= n || p[i++] != ' ' || i >= n || p[i] < '0' || p[i] > '9')
-		return;
-	while (i < n && p[i] >= '0' && p[i] <= '9')
-		i++;
-	if (i >= n || p[i++] != '\n' || n - i < 20)
-		return;
-	memcpy(l->tree, p + i, 20);
-	l->has_tree = 1;
+	int neg = neg_ok && *i < n && p[*i] == '-';
+	*i += (size_t)neg;
+	if (*i >= n || p[*i] < '0' || p[*i] > '9')
+		return 0;
+	long x = 0;
+	for (; *i < n && p[*i] >= '0' && p[*i] <= '9'; (*i)++)
+		if ((x = x * 10 + (p[*i] - '0')) > 0x7fffffff)
+			return 0;
+	*v = neg ? -x : x;
+	return 1;
+}
+
+/* The "TREE" extension, the cache tree: its entries in pre-order, each a path component, NUL, its
+ * entry count (-1 when invalidated), ' ', its subtree count, '\n', then its tree id when valid,
+ * each subtree after its parent. Each valid entry's directory ("" for the root, "a/b") and id go
+ * to sink->tree. Where it is malformed the rest is left out: a cache tree only saves work. */
+static void cache_tree_each(const unsigned char *p, size_t n, const struct repo_index_sink *sink)
+{
+	struct sbuf dir = SBUF_INIT;
+	struct level {
+		size_t len;  /* of dir at this level */
+		long left; /* subtrees still to come */
+	} *lv = NULL;
+	size_t nlv = 0, alv = 0, i = 0;
+	int seen = 0;
+	while (i < n) {
+		const unsigned char *nul = memchr(p + i, 0, n - i);
+		if (!nul)
+			break;
+		const unsigned char *name = p + i;
+		size_t nl = (size_t)(nul - name);
+		long count, subtrees;
+		i = (size_t)(nul - p) + 1;
+		if (!tree_count(p, n, &i, 1, &count) || i >= n || p[i++] != ' ' ||
+		    !tree_count(p, n, &i, 0, &subtrees) || i >= n || p[i++] != '\n')
+			break;
+		if (count >= 0 && n - i < 20)
+			break;
+		while (nlv && !lv[nlv - 1].left)
+			nlv--;
+		if (nlv ? (!nl || memchr(name, '/', nl)) : (seen || nl))
+			break; /* a nameless subtree, a second root, or a root with a name */
+		seen = 1;
+		if (nlv) {
+			lv[nlv - 1].left--;
+			sbuf_setlen(&dir, lv[nlv - 1].len);
+			if (dir.len)
+				sbuf_addch(&dir, '/');
+			sbuf_add(&dir, name, nl);
+		}
+		if (count >= 0) {
+			sink->tree(sink->ctx, dir.buf, dir.len, p + i);
+			i += 20;
+		}
+		ALLOC_GROW(lv, nlv + 1, alv);
+		lv[nlv++] = (struct level){ dir.len, subtrees };
+	}
+	free(lv);
+	sbuf_release(&dir);
 }
 
 /* A version-4 entry's path at *q: the previous one (in path) less the bytes it says to drop
@@ -177,7 +219,8 @@ static int parse_file(const unsigned char *b, size_t len, size_t hashlen, int sp
 			break;
 		}
 		if (!memcmp(q, "TREE", 4) && hashlen == 20) {
-			cache_tree_root(q + 8, sz, l);
+			l->ctree = q + 8;
+			l->ctreelen = sz;
 		} else if (!memcmp(q, "link", 4)) {
 			if (!split) {
 				rc = corrupt("a shared index with a link extension");
@@ -346,8 +389,8 @@ int repo_index_parse(const void *buf, size_t len, const struct repo_index_sink *
 			for (size_t i = 0; !rc && i < l.n; i++)
 				emit(&l, i, l.e[i].raw, hashlen == 20, sink);
 		}
-		if (!rc && l.has_tree && sink->tree)
-			sink->tree(sink->ctx, l.tree);
+		if (!rc && l.ctree && sink->tree)
+			cache_tree_each(l.ctree, l.ctreelen, sink);
 		list_release(&l);
 		if (!rc)
 			return 0;

@@ -418,6 +418,18 @@ check_eq "--changed-since: the JSON report equals a full run's for the changed f
 	"$(cd "$X" && "$W" --no-cache --changed-since HEAD~1 --format json . | jq -c '[.violations[], .counted[]] | sort')"
 check_eq "--changed-since --no-ignore (git's own list): the same files" "$(by_git HEAD~1 | grep -v ign_)" \
 	"$(cd "$X" && "$W" --no-cache --no-ignore --changed-since HEAD~1 --files --hidden . | grep -v ign_ | LC_ALL=C sort)"
+# staged changes where the rest of the cache tree is valid (git add invalidates only the
+# directories above what it adds): a valid directory whose tree is REF's is skipped unread
+X0=$X; X=$T/changed-ct
+rm -rf "$X" && cp -a "$X0" "$X" && git -C "$X" add -A && git -C "$X" commit -qm ct &&
+	mkdir -p "$X/new/dir" && printf 'fn n() {}\n' >"$X/new/dir/n.rs" && printf 'fn e() {}\n' >>"$X/sub/deep/d.rs" &&
+	git -C "$X" add new sub/deep/d.rs || fail "make the cache-tree repository"
+same_as_git "staged: a new directory and an edit, the cache tree valid elsewhere" HEAD
+same_as_git "staged, against an older REF (its other directories differ too)" HEAD~2
+git -C "$X" rm -q --cached src/f2.rs && rm "$X/src/f2.rs" && mkdir "$X/src/f2.rs" &&
+	printf 'fn z() {}\n' >"$X/src/f2.rs/z.rs" && git -C "$X" add src/f2.rs || fail "make src/f2.rs a directory"
+same_as_git "staged: a file replaced by a directory of the same name" HEAD~1
+X=$X0
 # the tools configured above a changed file, however deep below the configuration it lies (only
 # the directory above it was looked at: one three levels down missed the ESLint configuration)
 mkdir -p "$X/web/a/b" && printf 'export default [];\n' >"$X/web/eslint.config.js" &&
