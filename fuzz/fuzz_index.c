@@ -1,7 +1,8 @@
 /* libFuzzer harness: the .git/index reader (walker/repo_index.c) on arbitrary bytes. The input is
  * split at the first "\n--shared--\n": before it the index, after it the shared index a split
  * index asks for (none when absent). Every path given out is checked to lie inside the input's
- * paths (no read past a buffer: ASan), and the same bytes must parse the same way twice. */
+ * paths (no read past a buffer: ASan), every cache tree directory to be well formed, and the same
+ * bytes must parse the same way twice. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,9 +31,14 @@ static void add(void *p, const char *path, size_t len, int sparse, const struct 
 	c->n++;
 }
 
-static void tree(void *p, const unsigned char oid[20])
+static void tree(void *p, const char *dir, size_t len, const unsigned char oid[20])
 {
 	struct ctx *c = p;
+	for (size_t i = 0; i < len; i++) {
+		if (!dir[i] || (dir[i] == '/' && (i == 0 || i + 1 == len || dir[i - 1] == '/')))
+			abort(); /* a cache tree directory is "" or "a/b": no NUL, no empty component */
+		c->sum = c->sum * 31 + (unsigned char)dir[i];
+	}
 	c->sum = c->sum * 31 + oid[0] + oid[19] + 1;
 }
 
