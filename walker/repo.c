@@ -85,6 +85,7 @@ struct repo {
 	int no_filemode;        /* core.fileMode = false: the executable bit is not compared (git's word) */
 	unsigned char root[20]; /* the index's cache tree root: the tree it would commit, ... */
 	int has_root;           /* ... when it is valid */
+	int split;              /* the index is split (it has a shared part) */
 };
 
 /* An index entry's stat data, for repo_judge. */
@@ -719,6 +720,7 @@ static void on_index_path(void *ctx, const char *path, size_t len, int sparse, c
 static int on_shared_index(void *ctx, const char *hex, struct sbuf *out)
 {
 	struct repo *rp = ctx;
+	rp->split = 1;
 	struct sbuf p = SBUF_INIT;
 	sbuf_addf(&p, "%s/sharedindex.%s", rp->index_dir, hex);
 	int rc = sbuf_read_at(out, AT_FDCWD, p.buf, 1u << 30);
@@ -1971,9 +1973,12 @@ int repo_index_sum(struct repo *rp, uint64_t *sum)
 int repo_index_root(struct repo *rp, unsigned char oid[20])
 {
 	load_index(rp);
-	if (rp->has_root)
+	/* a split index's root is not given: ref's side must read that index itself, to know that
+	 * libgit2 cannot hash a dirty file by it */
+	int has = rp->has_root && !rp->split;
+	if (has)
 		memcpy(oid, rp->root, sizeof(rp->root));
-	return rp->has_root;
+	return has;
 }
 
 int repo_since_index_sum(const struct repo_since *s, uint64_t *sum)

@@ -124,7 +124,8 @@ int repo_since_differs(struct repo_since *s, const char *path, const unsigned ch
  * make the two sides disagree). */
 int repo_index_sum(struct repo *rp, uint64_t *sum);
 int repo_since_index_sum(const struct repo_since *s, uint64_t *sum);
-/* The tree the index would commit (its cache tree's root), read with the index: 1 when valid. */
+/* The tree the index would commit (its cache tree's root), read with the index: 1 when valid
+ * (never for a split index). */
 int repo_index_root(struct repo *rp, unsigned char oid[20]);
 /* What the walk's reading of the index found: its cache tree's root (NULL: not valid) and digest.
  * When that root is HEAD's tree, ref's side reads no index of its own (one reading, nothing to

@@ -513,7 +513,9 @@ git -C "$X" reset -q --hard
 git -C "$X" update-index --split-index && printf 'fn s() {}\n' >>"$X/src/f3.rs" && printf 'fn t() {}\n' >"$X/src/t.rs" &&
 	git -C "$X" add src/f3.rs src/t.rs && printf 'fn s2() {}\n' >>"$X/src/f4.rs"
 same_as_git "a split index, a staged edit (a replaced entry) and a staged new file" HEAD~1
-git -C "$X" update-index --no-split-index && git -C "$X" reset -q --hard
+git -C "$X" commit -qm split && printf 'fn s3() {}\n' >>"$X/src/f3.rs"
+same_as_git "a split index that would commit HEAD's tree, an edit not staged" HEAD~1
+git -C "$X" update-index --no-split-index && git -C "$X" reset -q --hard HEAD~1
 (cd "$X" && git sparse-checkout set --cone --sparse-index src && printf 'fn v() {}\n' >>src/f5.rs && git add src/f5.rs) ||
 	fail "make a sparse index"
 same_as_git "a sparse index and a staged edit" HEAD~2
