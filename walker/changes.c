@@ -15,9 +15,9 @@
 struct changes {
 	struct repo_since *since;
 	pthread_mutex_t lock;
-	struct sbuf keep;    /* changed for sure: paths, each followed by NUL */
-	struct sbuf pending; /* clean, judged before ref's side was known: changed if it differs there */
-	struct sbuf dirty;   /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
+	struct sbuf keep;     /* changed for sure: paths, each followed by NUL */
+	struct sbuf pending;  /* clean, judged before ref's side was known: changed if it differs there */
+	struct sbuf dirty;    /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
 	struct sbuf unjudged; /* met before the index was read: struct seen, path, NUL */
 	atomic_int nunjudged;
 	atomic_int fallback;
@@ -68,9 +68,9 @@ struct seen {
 
 static void seen_of(struct seen *v, const struct stat *st)
 {
-	*v = (struct seen){ st->st_mtim.tv_sec, st->st_mtim.tv_nsec, st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
-			    st->st_size,	st->st_ino,	    st->st_mode,	st->st_uid,
-			    st->st_gid };
+	*v = (struct seen){ st->st_mtim.tv_sec,  st->st_mtim.tv_nsec, st->st_ctim.tv_sec,
+			    st->st_ctim.tv_nsec, st->st_size,         st->st_ino,
+			    st->st_mode,         st->st_uid,          st->st_gid };
 }
 
 static void stat_of(struct stat *st, const struct seen *v)

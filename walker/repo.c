@@ -76,7 +76,7 @@ struct repo {
 	struct strset files; /* with keep_stat, each path's value is its entry in ist, plus 1 */
 	struct dirset dirs;
 	struct dir_way way; /* while the index is read */
-	int keep_stat; /* --changed-since: each entry's stat data is kept (repo_keep_stat) */
+	int keep_stat;      /* --changed-since: each entry's stat data is kept (repo_keep_stat) */
 	struct ientry *ist;
 	size_t nist, aist;
 	uint32_t imt_s, imt_ns; /* the index file's mtime: an entry as new as it is racily clean */
@@ -1205,7 +1205,10 @@ struct flat {
 	unsigned char (*ctoid)[20];
 	size_t nct, act;
 };
-#define FLAT_INIT { SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0, { NULL, NULL, 0, SBUF_INIT, 0 }, NULL, 0, 0 }
+#define FLAT_INIT                                                                                           \
+	{                                                                                                   \
+		SBUF_INIT, NULL, 0, 0, 0, 0, { 0 }, 0, NULL, 0, { NULL, NULL, 0, SBUF_INIT, 0 }, NULL, 0, 0 \
+	}
 
 static void flat_add(struct flat *f, const char *path, size_t len, unsigned mode, unsigned stage,
 		     const unsigned char *oid)
@@ -1715,8 +1718,7 @@ static size_t prefix_end(const struct flat *ix, size_t from, const char *dir, si
 
 /* One path of the index (its entries ix->v[i..k): more than one when unmerged) against its
  * namesake in ref (r: NULL when ref has no file there), as git diff --cached compares them. */
-static void index_file_diff(struct repo_since *s, const struct flat *ix, size_t i, size_t k,
-			    const struct odb_entry *r)
+static void index_file_diff(struct repo_since *s, const struct flat *ix, size_t i, size_t k, const struct odb_entry *r)
 {
 	int conflict = 0;
 	for (size_t j = i; j < k; j++)
@@ -1834,7 +1836,8 @@ static int since_own(struct repo_since *s)
 	} else {
 		/* staged changes: where the cache tree is still valid, a directory as in ref is skipped */
 		size_t at = 0;
-		if (own_index_entries(&ix, &m) || own_index_files(o, &ix) || index_dir_diff(s, o, ref, &path, &ix, &at, 0))
+		if (own_index_entries(&ix, &m) || own_index_files(o, &ix) ||
+		    index_dir_diff(s, o, ref, &path, &ix, &at, 0))
 			goto fail;
 	}
 done:

@@ -73,8 +73,8 @@ static void cache_tree_each(const unsigned char *p, size_t n, const struct repo_
 {
 	struct sbuf dir = SBUF_INIT;
 	struct level {
-		size_t len;  /* of dir at this level */
-		long left; /* subtrees still to come */
+		size_t len; /* of dir at this level */
+		long left;  /* subtrees still to come */
 	} *lv = NULL;
 	size_t nlv = 0, alv = 0, i = 0;
 	int seen = 0;

@@ -2234,7 +2234,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 		close(w.rootfd);
 	int rc = 0;
 	if (w.repo && o->changes)
-		chg_settle(o->changes, w.repo); /* what was met before the index was read */
+		chg_settle(o->changes, w.repo);   /* what was met before the index was read */
 	if (w.repo && repo_index_error(w.repo)) { /* what is tracked is unknown: the walk cannot be right */
 		rc = err_set(ERR_GIT, "%s (git fails on it too); repair it, or walk with --no-ignore",
 			     repo_index_error(w.repo));
