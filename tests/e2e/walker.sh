@@ -59,7 +59,10 @@ for ext in rs c js py sh; do
 			print l; size += length(l) + 1; n++ } }' >"$BP/big.$ext"
 done
 "$W" --no-cache --mode sequential --format json --all "$BP" | jq -S 'del(.stats)' >"$T/whole.json"
-for j in 2 3 4; do
+# under TSan one cut of each file (three parts) keeps the threads in view: the four runs of these
+# files made that pass 247 s instead of 51, and make check must stay within 25 minutes
+jobs="2 3 4"; case $B in */tsan) jobs=3 ;; esac
+for j in $jobs; do
 	"$W" --no-cache --mode parallel -j $j --format json --all "$BP" | jq -S 'del(.stats)' >"$T/parts.json"
 	check "9 MB files read in parts (-j $j) report what one read whole does" cmp "$T/whole.json" "$T/parts.json"
 done
