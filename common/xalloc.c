@@ -1,8 +1,11 @@
 #include "xalloc.h"
 
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "banned.h"
@@ -51,4 +54,38 @@ char *xmemdup(const void *p, size_t n)
 char *xstrdup(const char *s)
 {
 	return xmemdup(s, strlen(s));
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xrealloc_big(void *p, size_t used, size_t *n)
+{
+	if (*n < XALLOC_BIG)
+		return xrealloc(p, *n);
+	size_t want = *n > SIZE_MAX - HUGE_PAGE ? SIZE_MAX : (*n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *q;
+	if (want == SIZE_MAX || posix_memalign(&q, HUGE_PAGE, want))
+		die_oom(*n);
+#ifdef MADV_HUGEPAGE
+	madvise(q, want, MADV_HUGEPAGE); /* advice: the memory is good either way */
+#endif
+	if (used)
+		memcpy(q, p, used);
+	free(p);
+	*n = want;
+	return q;
+}
+
+int xalloc_huge_pages(void)
+{
+	char b[128];
+	int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t k = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	if (k <= 0)
+		return 0;
+	b[k] = '\0';
+	return strstr(b, "[always]") || strstr(b, "[madvise]");
 }

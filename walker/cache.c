@@ -564,10 +564,7 @@ int cache_result(const struct cache *c, const struct cache_entry *e, struct scan
 {
 	scan_result_reset(res);
 	if (e->nmatch) {
-		if (res->alloc < e->nmatch) {
-			res->alloc = e->nmatch;
-			res->m = xrealloc(res->m, res->alloc * sizeof(*res->m));
-		}
+		ALLOC_GROW_BIG(res->m, 0, e->nmatch, res->alloc);
 		const struct cmap *m = in_delta(c, e) ? &c->delta : &c->base;
 		for (uint32_t i = 0; i < e->nmatch; i++) {
 			const struct disk_match *d = &m->match[e->match_off + i];

@@ -72,7 +72,7 @@ static void add(struct lexer *lx, size_t start, size_t end, int kind)
 	if (end <= start)
 		return;
 	struct lex_spans *o = lx->out;
-	ALLOC_GROW(o->v, o->n + 1, o->alloc);
+	ALLOC_GROW_BIG(o->v, o->n, o->n + 1, o->alloc);
 	o->v[o->n].start = start;
 	o->v[o->n].end = end;
 	o->v[o->n].kind = kind;

@@ -285,7 +285,7 @@ const char *scan_outcome_name(int outcome)
 
 static void add_hit(struct finder *f, size_t off, uint16_t pat)
 {
-	ALLOC_GROW(f->hits, f->nhits + 1, f->ahits);
+	ALLOC_GROW_BIG(f->hits, f->nhits, f->nhits + 1, f->ahits);
 	f->hits[f->nhits].off = off;
 	f->hits[f->nhits].pat = pat;
 	f->nhits++;
@@ -1139,7 +1139,7 @@ static void find_all(struct scan_ctx *sc, const struct rules *r, const uint16_t 
 	for (int k = 1; k < sc->nparts; k++) {
 		const struct finder *pf = &sc->parts[k].f;
 		if (pf->nhits) {
-			ALLOC_GROW(sc->f.hits, sc->f.nhits + pf->nhits, sc->f.ahits);
+			ALLOC_GROW_BIG(sc->f.hits, sc->f.nhits, sc->f.nhits + pf->nhits, sc->f.ahits);
 			memcpy(sc->f.hits + sc->f.nhits, pf->hits, pf->nhits * sizeof(*pf->hits));
 			sc->f.nhits += pf->nhits;
 		}
@@ -1287,10 +1287,10 @@ void scan_buffer(struct scan_ctx *sc, const struct rules *r, const char *buf, si
 	struct needs nd;
 	needs_of(r, idx, nidx, &nd);
 	lex_file(sc, c, &nd, res);
-	ALLOC_GROW(sc->doc, sc->f.nhits, sc->adoc);
+	ALLOC_GROW_BIG(sc->doc, 0, sc->f.nhits, sc->adoc);
 	uint8_t *doc = sc->doc;
 	sc->f.nhits = place_filter(sc, r, doc);
-	ALLOC_GROW(res->m, sc->f.nhits, res->alloc);
+	ALLOC_GROW_BIG(res->m, 0, sc->f.nhits, res->alloc);
 	/* one forward pass: line numbers and line bounds of every hit */
 	size_t cur_ls = 0, cur_le = SIZE_MAX, scanned = 0, t = 0;
 	sc->ncovers = 0;

@@ -36,6 +36,12 @@
 #define BATCH 128             /* files per stealable batch */
 #define BIG_FILE (1u << 20)   /* a file this large is work enough to share the rest of its batch */
 #define BIG_UNIT (64u << 10)  /* ... and it weighs one pending file per this many bytes */
+/* --mmap-min's default: a big file is mapped, as reading it into fresh 4 KiB pages costs more,
+ * unless the kernel lends huge pages: read into those, it is cheaper to fault in and to walk
+ * (fewer TLB misses) than the file's mapped pages, up to a size past which the page cache,
+ * which the kernel can reclaim, is the better home (docs/walker.md, "Reading") */
+#define MAP_MIN (1u << 20)
+#define MAP_MIN_HUGE ((uint64_t)64 << 20)
 #define READ_FIRST (64 << 10) /* first read(2); a file that fits needs no fstat */
 #define DENTS_BUF (32 << 10)
 #define STEAL_MAX 64
@@ -130,6 +136,7 @@ struct walk {
 	const struct walk_opts *o;
 	const struct rules *r;
 	struct repo *repo;
+	uint64_t mmap_min; /* o->mmap_min, or the default for this machine */
 	uint64_t spawn_after; /* auto mode: no workers before this moment (now_ns) */
 	const struct ign_list *global[2];
 	int icase;
@@ -725,7 +732,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			return; /* grew past the limit since fstatat: not cached, looked at again next time */
 		}
 		big_file(me, (uint64_t)st.st_size);
-		if ((uint64_t)st.st_size >= o->mmap_min) {
+		if ((uint64_t)st.st_size >= w->mmap_min) {
 			void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 			if (map != MAP_FAILED) {
 				close(fd);
@@ -763,8 +770,9 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 			if (len == me->bufcap) {
 				if (len > r->max_filesize)
 					break;
-				me->bufcap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
-				me->buf = xrealloc(me->buf, me->bufcap);
+				size_t cap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
+				me->buf = xrealloc_big(me->buf, len, &cap);
+				me->bufcap = cap;
 			}
 			k = read_retry(fd, me->buf + len, me->bufcap - len);
 			if (k < 0) {
@@ -2106,6 +2114,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	w.o = o;
 	w.r = r;
 	w.rootdev = rst.st_dev;
+	w.mmap_min = o->mmap_min ? o->mmap_min : xalloc_huge_pages() ? MAP_MIN_HUGE : MAP_MIN;
 	w.disp = (struct sbuf)SBUF_INIT;
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);

@@ -47,7 +47,7 @@ struct walk_opts {
 	long max_depth; /* -1: unlimited; N: the files down to N directories below the root (0: its own) */
 	int jobs;       /* worker threads, >= 1 */
 	int mode;       /* enum walk_mode */
-	uint64_t mmap_min;
+	uint64_t mmap_min; /* 0: the walk's default (walk.c) */
 	unsigned spawn_threshold; /* auto: pending files (directories count 16) before
                                workers start */
 	unsigned spawn_delay_us;  /* auto: and not before the walk has run this long */
@@ -77,7 +77,7 @@ struct walk_opts {
 };
 #define WALK_OPTS_INIT                                                                                               \
 	{                                                                                                            \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 1u << 20, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 0, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, \
 			0, NULL, NULL                                                                                \
 	}
 

@@ -66,6 +66,11 @@ for j in $jobs; do
 	"$W" --no-cache --mode parallel -j $j --format json --all "$BP" | jq -S 'del(.stats)' >"$T/parts.json"
 	check "9 MB files read in parts (-j $j) report what one read whole does" cmp "$T/whole.json" "$T/parts.json"
 done
+# mapped (1M) or read into memory (1G; huge pages where the kernel lends them): the same report
+for m in 1M 1G; do
+	"$W" --no-cache --mmap-min $m --format json --all "$BP" | jq -S 'del(.stats)' >"$T/parts.json"
+	check "9 MB files with --mmap-min $m report what the default does" cmp "$T/whole.json" "$T/parts.json"
+done
 check "the 9 MB files have matches of every outcome to compare" \
 	test "$(jq '[.violations, .allowed, .test, .counted] | map(length > 0) | all' "$T/whole.json")" = true
 rm -rf "$BP" "$T/whole.json" "$T/parts.json"
@@ -198,7 +203,7 @@ if command -v rg >/dev/null 2>&1; then
 		check_eq "$f: every default regex counts per file exactly as rg -P --count-matches" "" "$bad"
 	done
 	a=$(cd "$T" && rg -P -c --count-matches --no-require-git --max-filesize 10M 'unsafe\s*\{' stress-large-file | LC_ALL=C sort)
-	b=$(cd "$T" && "$W" --no-defaults -e 'u=unsafe\s*\{' --format json stress-large-file |
+	b=$(cd "$T" && "$W" --no-defaults -e 'u=unsafe\s*\{' --mmap-min 1M --format json stress-large-file |
 		jq -r '[.counted[], .test[]] | group_by(.file)[] | "\(.[0].file):\(length)"' | LC_ALL=C sort)
 	check_eq "stress-large-file (mapped files): counts as rg" "$a" "$b"
 else
