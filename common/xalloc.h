@@ -30,16 +30,16 @@ char *xmemdup(const void *p, size_t n) __attribute__((malloc, returns_nonnull));
  * the kernel lends them), as a fresh 4 KiB page can cost microseconds (docs/walker.md, "Fresh
  * memory"). The first `used` elements are kept; the array is freed with free(). */
 #define XALLOC_BIG (256u << 10)
-#define ALLOC_GROW_BIG(ptr, used, need, alloc)                                                   \
-	do {                                                                                     \
-		if ((need) > (alloc)) {                                                          \
-			size_t alloc_grow_n_ = (alloc) ? (alloc)*2 : 16;                         \
-			while (alloc_grow_n_ < (need))                                           \
-				alloc_grow_n_ *= 2;                                              \
-			size_t alloc_grow_b_ = alloc_grow_n_ * sizeof(*(ptr));                   \
-			(ptr) = xrealloc_big((ptr), (used) * sizeof(*(ptr)), &alloc_grow_b_);    \
-			(alloc) = alloc_grow_b_ / sizeof(*(ptr));                                \
-		}                                                                                \
+#define ALLOC_GROW_BIG(ptr, used, need, alloc)                                                \
+	do {                                                                                  \
+		if ((need) > (alloc)) {                                                       \
+			size_t alloc_grow_n_ = (alloc) ? (alloc)*2 : 16;                      \
+			while (alloc_grow_n_ < (need))                                        \
+				alloc_grow_n_ *= 2;                                           \
+			size_t alloc_grow_b_ = alloc_grow_n_ * sizeof(*(ptr));                \
+			(ptr) = xrealloc_big((ptr), (used) * sizeof(*(ptr)), &alloc_grow_b_); \
+			(alloc) = alloc_grow_b_ / sizeof(*(ptr));                             \
+		}                                                                             \
 	} while (0)
 /* p grown to *n bytes (rounded up to whole huge pages past XALLOC_BIG), its first `used` kept */
 void *xrealloc_big(void *p, size_t used, size_t *n) __attribute__((returns_nonnull));

@@ -33,9 +33,9 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define BATCH 128             /* files per stealable batch */
-#define BIG_FILE (1u << 20)   /* a file this large is work enough to share the rest of its batch */
-#define BIG_UNIT (64u << 10)  /* ... and it weighs one pending file per this many bytes */
+#define BATCH 128            /* files per stealable batch */
+#define BIG_FILE (1u << 20)  /* a file this large is work enough to share the rest of its batch */
+#define BIG_UNIT (64u << 10) /* ... and it weighs one pending file per this many bytes */
 /* --mmap-min's default: a big file is mapped, as reading it into fresh 4 KiB pages costs more,
  * unless the kernel lends huge pages: read into those, it is cheaper to fault in and to walk
  * (fewer TLB misses) than the file's mapped pages, up to a size past which the page cache,
@@ -136,7 +136,7 @@ struct walk {
 	const struct walk_opts *o;
 	const struct rules *r;
 	struct repo *repo;
-	uint64_t mmap_min; /* o->mmap_min, or the default for this machine */
+	uint64_t mmap_min;    /* o->mmap_min, or the default for this machine */
 	uint64_t spawn_after; /* auto mode: no workers before this moment (now_ns) */
 	const struct ign_list *global[2];
 	int icase;

@@ -44,10 +44,10 @@ struct walk_opts {
 	int follow;    /* follow symlinks (loops detected by device and inode) */
 	int one_fs;    /* do not cross into other file systems */
 	int unsorted;
-	long max_depth; /* -1: unlimited; N: the files down to N directories below the root (0: its own) */
-	int jobs;       /* worker threads, >= 1 */
-	int mode;       /* enum walk_mode */
-	uint64_t mmap_min; /* 0: the walk's default (walk.c) */
+	long max_depth;           /* -1: unlimited; N: the files down to N directories below the root (0: its own) */
+	int jobs;                 /* worker threads, >= 1 */
+	int mode;                 /* enum walk_mode */
+	uint64_t mmap_min;        /* 0: the walk's default (walk.c) */
 	unsigned spawn_threshold; /* auto: pending files (directories count 16) before
                                workers start */
 	unsigned spawn_delay_us;  /* auto: and not before the walk has run this long */
@@ -75,10 +75,10 @@ struct walk_opts {
 	/* --changed-since with list_files: each regular file is judged (chg_judge), none listed */
 	struct changes *changes;
 };
-#define WALK_OPTS_INIT                                                                                               \
-	{                                                                                                            \
-		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 0, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, \
-			0, NULL, NULL                                                                                \
+#define WALK_OPTS_INIT                                                                                                 \
+	{                                                                                                              \
+		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 0, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, 0, NULL, \
+			NULL                                                                                           \
 	}
 
 /* Callbacks for a caller that follows the tree (the watch loop). Called from any worker thread,
