@@ -47,12 +47,10 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
 	size_t n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n *= 2;
-	if (!sb->alloc) {
-		sb->buf = xmalloc(n);
+	/* a big buffer (a report, an index's paths) in huge pages: xalloc.h, ALLOC_GROW_BIG */
+	sb->buf = xrealloc_big(sb->alloc ? sb->buf : NULL, sb->alloc ? sb->len + 1 : 0, &n);
+	if (!sb->alloc)
 		sb->buf[0] = '\0';
-	} else {
-		sb->buf = xrealloc(sb->buf, n);
-	}
 	sb->alloc = n;
 }
 

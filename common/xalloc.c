@@ -76,6 +76,18 @@ void *xrealloc_big(void *p, size_t used, size_t *n)
 	return q;
 }
 
+void *xcalloc_big(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		die_oom(SIZE_MAX);
+	size_t n = count * size;
+	if (n < XALLOC_BIG)
+		return xcalloc(count, size);
+	void *p = xrealloc_big(NULL, 0, &n);
+	memset(p, 0, n);
+	return p;
+}
+
 int xalloc_huge_pages(void)
 {
 	char b[128];

@@ -43,6 +43,8 @@ char *xmemdup(const void *p, size_t n) __attribute__((malloc, returns_nonnull));
 	} while (0)
 /* p grown to *n bytes (rounded up to whole huge pages past XALLOC_BIG), its first `used` kept */
 void *xrealloc_big(void *p, size_t used, size_t *n) __attribute__((returns_nonnull));
+/* xcalloc for an array that may be big: past XALLOC_BIG bytes, in huge pages (freed with free()) */
+void *xcalloc_big(size_t count, size_t size) __attribute__((malloc, returns_nonnull));
 /* 1 when the kernel lends transparent huge pages to memory that asks (Linux's "always" or
  * "madvise"): then a big buffer filled by read(2) costs less than mapping a file's 4 KiB pages */
 int xalloc_huge_pages(void);

@@ -241,8 +241,8 @@ static void strset_reserve(struct strset *s, size_t n)
 	while (cap / 2 < n && cap < ((size_t)1 << 31))
 		cap *= 2;
 	if (!s->slots && cap > 1024) {
-		s->slots = xcalloc(cap, sizeof(*s->slots));
-		s->val = xcalloc(cap, sizeof(*s->val));
+		s->slots = xcalloc_big(cap, sizeof(*s->slots));
+		s->val = xcalloc_big(cap, sizeof(*s->val));
 		s->mask = cap - 1;
 	}
 }
@@ -252,8 +252,8 @@ static void strset_grow(struct strset *s)
 	size_t cap = s->slots ? (s->mask + 1) * 2 : 1024;
 	uint32_t *old = s->slots, *oldv = s->val;
 	size_t oldcap = old ? s->mask + 1 : 0;
-	s->slots = xcalloc(cap, sizeof(*s->slots));
-	s->val = oldv || !old ? xcalloc(cap, sizeof(*s->val)) : NULL;
+	s->slots = xcalloc_big(cap, sizeof(*s->slots));
+	s->val = oldv || !old ? xcalloc_big(cap, sizeof(*s->val)) : NULL;
 	s->mask = cap - 1;
 	for (size_t i = 0; i < oldcap; i++) {
 		if (!old[i])
@@ -705,7 +705,7 @@ static void on_index_path(void *ctx, const char *path, size_t len, int sparse, c
 		return;
 	}
 	if (added > 0 && keep) {
-		ALLOC_GROW(rp->ist, rp->nist + 1, rp->aist);
+		ALLOC_GROW_BIG(rp->ist, rp->nist, rp->nist + 1, rp->aist);
 		struct ientry *e = &rp->ist[rp->nist++];
 		memset(e, 0, sizeof(*e));
 		if (st) {
@@ -912,7 +912,7 @@ static void read_index(struct repo *rp)
 		size_t n = index_count(map, len);
 		strset_reserve(&rp->files, n);
 		if (rp->keep_stat)
-			ALLOC_GROW(rp->ist, n, rp->aist);
+			ALLOC_GROW_BIG(rp->ist, rp->nist, n, rp->aist);
 		rc = parse_mapped(map, len, &sink, &rp->isum);
 		rp->isum_ok = 1;
 		if (rc) {
