@@ -1617,12 +1617,17 @@ out:
 	return rc;
 }
 
+/* The index's order of two paths: bytewise, a prefix first. */
+static int path_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+	return c ? c : (al > bl) - (al < bl);
+}
+
 static int flat_cmp(const struct flat *a, size_t i, const struct flat *b, size_t j)
 {
 	const struct flat_ent *x = &a->v[i], *y = &b->v[j];
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(a->text.buf + x->off, b->text.buf + y->off, n);
-	return c ? c : (x->len > y->len) - (x->len < y->len);
+	return path_cmp(a->text.buf + x->off, x->len, b->text.buf + y->off, y->len);
 }
 
 /* qsort_r's order of two entries (by path, then stage) of the flat whose text is ctx */
@@ -1630,9 +1635,7 @@ static int flat_order(const void *a, const void *b, void *ctx)
 {
 	const char *text = ctx;
 	const struct flat_ent *x = a, *y = b;
-	int c = memcmp(text + x->off, text + y->off, x->len < y->len ? x->len : y->len);
-	if (!c)
-		c = (x->len > y->len) - (x->len < y->len);
+	int c = path_cmp(text + x->off, x->len, text + y->off, y->len);
 	return c ? c : (x->stage > y->stage) - (x->stage < y->stage);
 }
 
@@ -1671,25 +1674,14 @@ static int own_index_files(struct odb *o, struct flat *ix)
 	return rc;
 }
 
-/* git's tree order of two names (base_name_compare): a tree's name as if followed by '/'. */
-static int tree_name_cmp(const char *a, size_t al, int adir, const char *b, size_t bl, int bdir)
-{
-	size_t m = al < bl ? al : bl;
-	int c = memcmp(a, b, m);
-	if (c)
-		return c;
-	unsigned ca = al > m ? (unsigned char)a[m] : adir ? '/' : 0;
-	unsigned cb = bl > m ? (unsigned char)b[m] : bdir ? '/' : 0;
-	return (ca > cb) - (ca < cb);
-}
-
 /* The entry of the tree es[0..n) (in git's order) named name, a tree when dir: NULL when none. */
 static const struct odb_entry *tree_find(const struct odb_entry *es, size_t n, const char *name, size_t len, int dir)
 {
+	const struct odb_entry key = { dir ? 0040000 : 0100644, name, len, NULL };
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = tree_name_cmp(es[mid].name, es[mid].len, es[mid].mode == 0040000, name, len, dir);
+		int c = odb_entry_cmp(&es[mid], &key);
 		if (!c)
 			return &es[mid];
 		if (c < 0)
