@@ -13,6 +13,10 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* Past this a buffer moves to huge pages: higher than XALLOC_BIG, as a program has many buffers
+ * and a huge page is resident whole (a 300 KB buffer would cost 2 MB) */
+#define SBUF_HUGE ((size_t)1 << 20)
+
 char sbuf_empty[1];
 
 void sbuf_init(struct sbuf *sb, size_t hint)
@@ -47,10 +51,16 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
 	size_t n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n *= 2;
-	/* a big buffer (a report, an index's paths) in huge pages: xalloc.h, ALLOC_GROW_BIG */
-	sb->buf = xrealloc_big(sb->alloc ? sb->buf : NULL, sb->alloc ? sb->len + 1 : 0, &n);
-	if (!sb->alloc)
+	if (n >= SBUF_HUGE) { /* a big buffer (a report, an index's paths) in huge pages: xalloc.h */
+		sb->buf = xrealloc_big(sb->alloc ? sb->buf : NULL, sb->alloc ? sb->len + 1 : 0, &n);
+		if (!sb->alloc)
+			sb->buf[0] = '\0';
+	} else if (!sb->alloc) {
+		sb->buf = xmalloc(n);
 		sb->buf[0] = '\0';
+	} else {
+		sb->buf = xrealloc(sb->buf, n);
+	}
 	sb->alloc = n;
 }
 

@@ -25,7 +25,8 @@ char *xmemdup(const void *p, size_t n) __attribute__((malloc, returns_nonnull));
 		}                                                                \
 	} while (0)
 
-/* Like ALLOC_GROW for an array a run fills once and may make big (a big file's lexer spans):
+/* Like ALLOC_GROW for an array a run fills once and may make big (a big file's lexer spans; a
+ * per-thread array: a huge page is resident whole, so not for one of many small arrays):
  * past XALLOC_BIG bytes it moves to whole 2 MiB pages of its own (transparent huge pages, where
  * the kernel lends them), as a fresh 4 KiB page can cost microseconds (docs/walker.md, "Fresh
  * memory"). The first `used` elements are kept; the array is freed with free(). */

@@ -771,7 +771,8 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 				if (len > r->max_filesize)
 					break;
 				size_t cap = me->bufcap * 2 > want ? me->bufcap * 2 : want;
-				me->buf = xrealloc_big(me->buf, len, &cap);
+				/* huge pages for what would otherwise be mapped (MAP_MIN) */
+				me->buf = cap >= MAP_MIN ? xrealloc_big(me->buf, len, &cap) : xrealloc(me->buf, cap);
 				me->bufcap = cap;
 			}
 			k = read_retry(fd, me->buf + len, me->bufcap - len);

@@ -80,14 +80,15 @@ static void an_sbuf_grows_through_the_threshold_intact(void **state)
 	(void)state;
 	struct sbuf sb = SBUF_INIT;
 	char line[32];
-	for (int i = 0; i < 100000; i++) { /* about 700 KB */
+	for (int i = 0; i < 200000; i++) { /* about 1.3 MB: past 1 MiB (sbuf.c) */
 		int k = snprintf(line, sizeof(line), "%d\n", i);
 		sbuf_add(&sb, line, (size_t)k);
 	}
 	assert_true(sb.alloc > sb.len);
+	assert_int_equal((uintptr_t)sb.buf % HUGE, 0); /* moved to huge pages */
 	assert_int_equal(sb.buf[sb.len], '\0');
 	size_t at = 0;
-	for (int i = 0; i < 100000; i++) {
+	for (int i = 0; i < 200000; i++) {
 		int k = snprintf(line, sizeof(line), "%d\n", i);
 		assert_memory_equal(sb.buf + at, line, (size_t)k);
 		at += (size_t)k;
