@@ -1561,6 +1561,12 @@ static unsigned tools_above(int dfd, int levels, int skip_self)
 	return tools;
 }
 
+/* --mmap-min, or this machine's default for it */
+static uint64_t mmap_min_of(const struct walk_opts *o)
+{
+	return o->mmap_min ? o->mmap_min : xalloc_huge_pages() ? MAP_MIN_HUGE : MAP_MIN;
+}
+
 static int walk_one_file(const struct walk_opts *o, const struct rules *r, const char *root, struct walk_result *out,
 			 int fd)
 {
@@ -1570,6 +1576,7 @@ static int walk_one_file(const struct walk_opts *o, const struct rules *r, const
 	fo.follow = 1; /* a file named on the command line is read even through a symlink */
 	w.o = &fo;
 	w.r = r;
+	w.mmap_min = mmap_min_of(o);
 	w.disp = (struct sbuf)SBUF_INIT;
 	struct worker me;
 	w.budget = scan_budget_new();
@@ -2115,7 +2122,7 @@ int walk_run(const struct walk_opts *o, const struct rules *r, const char *root,
 	w.o = o;
 	w.r = r;
 	w.rootdev = rst.st_dev;
-	w.mmap_min = o->mmap_min ? o->mmap_min : xalloc_huge_pages() ? MAP_MIN_HUGE : MAP_MIN;
+	w.mmap_min = mmap_min_of(o);
 	w.disp = (struct sbuf)SBUF_INIT;
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);
