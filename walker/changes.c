@@ -15,9 +15,11 @@
 struct changes {
 	struct repo_since *since;
 	pthread_mutex_t lock;
-	struct sbuf keep;     /* changed for sure: paths, each followed by NUL */
+	/* each path comes with the tools configured for its directory (one byte, rules_tool bits),
+	 * as the walk found them in its listings: the scan of the changed files need not probe */
+	struct sbuf keep;     /* changed for sure: tools, path, NUL */
 	struct sbuf pending;  /* clean, judged before ref's side was known: changed if it differs there */
-	struct sbuf dirty;    /* stat data differs: the index's id (20 bytes), mode (4), path, NUL */
+	struct sbuf dirty;    /* stat data differs: the index's id (20 bytes), mode (4), tools, path, NUL */
 	struct sbuf unjudged; /* met before the index was read: struct seen, path, NUL */
 	atomic_int nunjudged;
 	atomic_int fallback;
@@ -45,8 +47,8 @@ int chg_start(struct changes **out, const char *abs_root, const char *ref, uint6
 	return 0;
 }
 
-static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, unsigned mode, const char *path,
-		size_t len)
+static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, unsigned mode, uint8_t tools,
+		const char *path, size_t len)
 {
 	pthread_mutex_lock(&c->lock);
 	if (oid) {
@@ -54,6 +56,7 @@ static void add(struct changes *c, struct sbuf *to, const unsigned char *oid, un
 		sbuf_add(to, oid, 20);
 		sbuf_add(to, &m, sizeof(m));
 	}
+	sbuf_addch(to, (char)tools);
 	sbuf_add(to, path, len);
 	sbuf_addch(to, '\0');
 	pthread_mutex_unlock(&c->lock);
@@ -64,13 +67,15 @@ struct seen {
 	int64_t mtime_s, mtime_ns, ctime_s, ctime_ns, size;
 	uint64_t ino;
 	uint32_t mode, uid, gid;
+	uint8_t tools;
 };
 
-static void seen_of(struct seen *v, const struct stat *st)
+static void seen_of(struct seen *v, const struct stat *st, uint8_t tools)
 {
-	*v = (struct seen){ st->st_mtim.tv_sec,  st->st_mtim.tv_nsec, st->st_ctim.tv_sec,
-			    st->st_ctim.tv_nsec, st->st_size,         st->st_ino,
-			    st->st_mode,         st->st_uid,          st->st_gid };
+	*v = (struct seen){
+		st->st_mtim.tv_sec, st->st_mtim.tv_nsec, st->st_ctim.tv_sec, st->st_ctim.tv_nsec, st->st_size,
+		st->st_ino,         st->st_mode,         st->st_uid,         st->st_gid,          tools
+	};
 }
 
 static void stat_of(struct stat *st, const struct seen *v)
@@ -87,7 +92,8 @@ static void stat_of(struct stat *st, const struct seen *v)
 	st->st_gid = v->gid;
 }
 
-static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st);
+static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st,
+		  uint8_t tools);
 
 /* The files met before the index was read, judged now that it is (under c->lock). */
 static void judge_waiting(struct changes *c, struct repo *rp)
@@ -103,14 +109,14 @@ static void judge_waiting(struct changes *c, struct repo *rp)
 		p += sizeof(v);
 		size_t len = strlen(p);
 		stat_of(&st, &v);
-		judge(c, rp, p, len, &st);
+		judge(c, rp, p, len, &st, v.tools);
 		p += len + 1;
 	}
 	sbuf_release(&w);
 	pthread_mutex_lock(&c->lock);
 }
 
-void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st)
+void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st, unsigned tools)
 {
 	if (!rp) {
 		atomic_store(&c->fallback, 1);
@@ -120,7 +126,7 @@ void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len,
 	 * judged once the index is there, by whichever file comes next (or chg_settle) */
 	if (!repo_index_ready(rp)) {
 		struct seen v;
-		seen_of(&v, st);
+		seen_of(&v, st, (uint8_t)tools);
 		pthread_mutex_lock(&c->lock);
 		sbuf_add(&c->unjudged, &v, sizeof(v));
 		sbuf_add(&c->unjudged, path, len);
@@ -131,7 +137,7 @@ void chg_judge(struct changes *c, struct repo *rp, const char *path, size_t len,
 	}
 	if (atomic_load_explicit(&c->nunjudged, memory_order_relaxed))
 		chg_settle(c, rp);
-	judge(c, rp, path, len, st);
+	judge(c, rp, path, len, st, (uint8_t)tools);
 }
 
 void chg_settle(struct changes *c, struct repo *rp)
@@ -142,7 +148,8 @@ void chg_settle(struct changes *c, struct repo *rp)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st)
+static void judge(struct changes *c, struct repo *rp, const char *path, size_t len, const struct stat *st,
+		  uint8_t tools)
 {
 	unsigned char oid[20];
 	unsigned mode = 0;
@@ -161,39 +168,48 @@ static void judge(struct changes *c, struct repo *rp, const char *path, size_t l
 		break;
 	case REPO_UNTRACKED:
 	case REPO_CHANGED:
-		add(c, &c->keep, NULL, 0, path, len);
+		add(c, &c->keep, NULL, 0, tools, path, len);
 		break;
 	case REPO_CLEAN:
 		if (!repo_since_ready(c->since))
-			add(c, &c->pending, NULL, 0, path, len);
+			add(c, &c->pending, NULL, 0, tools, path, len);
 		else if (repo_since_has(c->since, path, len))
-			add(c, &c->keep, NULL, 0, path, len);
+			add(c, &c->keep, NULL, 0, tools, path, len);
 		break;
 	case REPO_DIRTY:
 		/* too big to scan: changed or not, the scan only says it is skipped; hashing a file of
 		 * gigabytes through git's filters costs more than the whole run */
 		if ((uint64_t)st->st_size > c->max_size)
-			add(c, &c->keep, NULL, 0, path, len);
+			add(c, &c->keep, NULL, 0, tools, path, len);
 		else
-			add(c, &c->dirty, oid, mode, path, len);
+			add(c, &c->dirty, oid, mode, tools, path, len);
 		break;
 	default:
 		atomic_store(&c->fallback, 1);
 	}
 }
 
-static void push(char ***v, size_t *n, size_t *alloc, const char *wd, const char *path)
+struct list {
+	char **paths;
+	uint8_t *tools;
+	size_t n, alloc, atools;
+};
+
+static void push(struct list *l, const char *wd, const char *path, uint8_t tools)
 {
 	struct sbuf full = SBUF_INIT;
 	sbuf_addstr(&full, wd);
 	sbuf_addstr(&full, path);
-	ALLOC_GROW(*v, *n + 1, *alloc);
-	(*v)[(*n)++] = sbuf_detach(&full, NULL);
+	ALLOC_GROW(l->paths, l->n + 1, l->alloc);
+	ALLOC_GROW(l->tools, l->n + 1, l->atools);
+	l->tools[l->n] = tools;
+	l->paths[l->n++] = sbuf_detach(&full, NULL);
 }
 
-int chg_finish(struct changes *c, char ***paths, size_t *n)
+int chg_finish(struct changes *c, char ***paths, uint8_t **tools, size_t *n)
 {
 	*paths = NULL;
+	*tools = NULL;
 	*n = 0;
 	if (repo_since_wait(c->since))
 		return ERR_GIT;
@@ -204,21 +220,24 @@ int chg_finish(struct changes *c, char ***paths, size_t *n)
 	if (atomic_load(&c->isum_set) && (!c->isum_ok || !ok || sum != c->isum))
 		return CHG_RETRY; /* the index changed between the two readings (git add, reset...) */
 	const char *wd = repo_since_workdir(c->since);
-	size_t alloc = 0;
-	for (const char *p = c->keep.buf, *end = p + c->keep.len; p < end; p += strlen(p) + 1)
-		push(paths, n, &alloc, wd, p);
-	for (const char *p = c->pending.buf, *end = p + c->pending.len; p < end; p += strlen(p) + 1)
-		if (repo_since_has(c->since, p, strlen(p)))
-			push(paths, n, &alloc, wd, p);
+	struct list l = { NULL, NULL, 0, 0, 0 };
+	for (const char *p = c->keep.buf, *end = p + c->keep.len; p < end; p += strlen(p + 1) + 2)
+		push(&l, wd, p + 1, (uint8_t)*p);
+	for (const char *p = c->pending.buf, *end = p + c->pending.len; p < end; p += strlen(p + 1) + 2)
+		if (repo_since_has(c->since, p + 1, strlen(p + 1)))
+			push(&l, wd, p + 1, (uint8_t)*p);
 	for (const char *p = c->dirty.buf, *end = p + c->dirty.len; p < end;) {
 		const unsigned char *oid = (const unsigned char *)p;
 		uint32_t mode;
 		memcpy(&mode, p + 20, sizeof(mode));
 		p += 20 + sizeof(mode);
-		if (repo_since_differs(c->since, p, oid, mode))
-			push(paths, n, &alloc, wd, p);
-		p += strlen(p) + 1;
+		if (repo_since_differs(c->since, p + 1, oid, mode))
+			push(&l, wd, p + 1, (uint8_t)*p);
+		p += strlen(p + 1) + 2;
 	}
+	*paths = l.paths;
+	*tools = l.tools;
+	*n = l.n;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,11 +281,28 @@ void run_cache_stats(struct report_opts *ro, struct cache *cache)
 	ro->cache_save_s += cs->save_ns / 1e9;
 }
 
+/* The changed files of a --changed-since run, relative to its root; tools NULL when they came
+ * from libgit2 (the scan then probes each directory on their way). */
+struct changed {
+	char **paths;
+	uint8_t *tools;
+	size_t n;
+};
+
+static void changed_release(struct changed *ch)
+{
+	for (size_t j = 0; j < ch->n; j++)
+		free(ch->paths[j]);
+	free(ch->paths);
+	free(ch->tools);
+	memset(ch, 0, sizeof(*ch));
+}
+
 /* --changed-since, judged during a walk that lists the files (walker/changes.h): their absolute
- * paths into *changed. The walk's errors (a directory it cannot read) go to *errs. Returns 0,
- * CHG_FALLBACK, or -1 with err_msg(). */
+ * paths into *ch. The walk's errors (a directory it cannot read) go to *errs. Returns 0,
+ * CHG_FALLBACK, CHG_RETRY, or -1 with err_msg(). */
 static int changed_walk(const struct walk_opts *ow, const struct rules *r, const char *path, const char *real,
-			const char *ref, char ***changed, size_t *nchanged, struct walk_result *errs)
+			const char *ref, struct changed *ch, struct walk_result *errs)
 {
 	struct changes *c;
 	if (chg_start(&c, real, ref, r->max_filesize))
@@ -297,7 +315,7 @@ static int changed_walk(const struct walk_opts *ow, const struct rules *r, const
 	lw.hooks = NULL;
 	int rc = walk_run(&lw, r, path, errs) < 0 ? -1 : 0;
 	if (!rc)
-		rc = chg_finish(c, changed, nchanged);
+		rc = chg_finish(c, &ch->paths, &ch->tools, &ch->n);
 	chg_free(c);
 	/* only its errors count: the files are counted by the walk that checks them */
 	struct walk_stats none;
@@ -307,48 +325,102 @@ static int changed_walk(const struct walk_opts *ow, const struct rules *r, const
 	return rc == CHG_FALLBACK || rc == CHG_RETRY ? rc : rc ? -1 : 0;
 }
 
-static void changed_release(char ***changed, size_t *nchanged, struct walk_result *errs)
-{
-	for (size_t j = 0; j < *nchanged; j++)
-		free((*changed)[j]);
-	free(*changed);
-	*changed = NULL;
-	*nchanged = 0;
-	walk_result_release(errs);
-}
-
-/* --changed-since: the changed files under root real, relative to it, into *changed. Returns 0, or
+/* --changed-since: the changed files under root real, relative to it, into *ch. Returns 0, or
  * an ERR_* with err_msg(). */
 static int changed_under(const struct walk_opts *ow, const struct rules *r, const char *path, const char *real,
-			 const char *ref, char ***changed, size_t *nchanged, struct walk_result *errs)
+			 const char *ref, struct changed *ch, struct walk_result *errs)
 {
 	/* following links, or no ignore files (no repository read): git's own list */
-	int rc = ow->follow || ow->no_ignore ? CHG_FALLBACK
-					     : changed_walk(ow, r, path, real, ref, changed, nchanged, errs);
+	int rc = ow->follow || ow->no_ignore ? CHG_FALLBACK : changed_walk(ow, r, path, real, ref, ch, errs);
 	/* the index rewritten between its two readings (git add, git reset): walk again a few times,
 	 * then let libgit2, which reads it once, answer */
 	for (int tries = 0; rc == CHG_RETRY && tries < 3; tries++) {
-		changed_release(changed, nchanged, errs);
-		rc = changed_walk(ow, r, path, real, ref, changed, nchanged, errs);
+		changed_release(ch);
+		walk_result_release(errs);
+		rc = changed_walk(ow, r, path, real, ref, ch, errs);
 	}
 	if (rc == CHG_FALLBACK || rc == CHG_RETRY) {
-		changed_release(changed, nchanged, errs);
-		rc = repo_changed_since(real, ref, changed, nchanged) ? -1 : 0;
+		changed_release(ch);
+		walk_result_release(errs);
+		rc = repo_changed_since(real, ref, &ch->paths, &ch->n) ? -1 : 0;
 	}
 	if (rc)
 		return -1;
 	size_t rl = strlen(real), k = 0;
-	for (size_t j = 0; j < *nchanged; j++) {
-		char *p = (*changed)[j];
+	for (size_t j = 0; j < ch->n; j++) {
+		char *p = ch->paths[j];
 		if (!strncmp(p, real, rl) && (rl == 1 || p[rl] == '/')) {
 			memmove(p, p + rl + (rl > 1), strlen(p + rl + (rl > 1)) + 1);
-			(*changed)[k++] = p;
+			if (ch->tools)
+				ch->tools[k] = ch->tools[j];
+			ch->paths[k++] = p;
 		} else {
 			free(p);
 		}
 	}
-	*nchanged = k;
+	ch->n = k;
 	return 0;
+}
+
+/* A cache being opened beside the walk that lists the changed files: its load is off the path
+ * from that walk to the scan of what changed. */
+struct opener {
+	const struct opts *o;
+	const struct rules *r;
+	const char *real;
+	pthread_t thread;
+	int started, rc;
+	struct cache *cache;
+	struct sbuf warn;
+	char *err;
+};
+
+static void *opener_main(void *arg)
+{
+	struct opener *op = arg;
+	op->rc = cache_open(&op->cache, op->o->cache_file, op->real, op->r->digest, (unsigned)op->r->n, &op->warn);
+	if (op->rc)
+		op->err = xstrdup(err_msg());
+	return NULL;
+}
+
+/* Open root real's cache, in the background when a thread can be had. */
+static void opener_start(struct opener *op, const struct opts *o, const struct rules *r, const char *real)
+{
+	*op = (struct opener){ .o = o, .r = r, .real = real, .warn = SBUF_INIT };
+	op->started = pthread_create(&op->thread, NULL, opener_main, op) == 0;
+	if (!op->started)
+		opener_main(op);
+}
+
+static void opener_join(struct opener *op)
+{
+	if (op->started)
+		pthread_join(op->thread, NULL);
+	op->started = 0;
+}
+
+/* The opened cache into *cache (NULL when none), its warnings into run->warn. Returns 0, or -1
+ * with the error added to the run. */
+static int opener_finish(struct opener *op, struct run *run, struct cache **cache)
+{
+	opener_join(op);
+	sbuf_add(&run->warn, op->warn.buf, op->warn.len);
+	sbuf_release(&op->warn);
+	*cache = op->cache;
+	if (op->rc)
+		add_error(run, op->err);
+	free(op->err);
+	return op->rc ? -1 : 0;
+}
+
+/* The run stopped before its walk: the cache goes unused, unsaved, its warnings with it. */
+static void opener_drop(struct opener *op)
+{
+	opener_join(op);
+	cache_close(op->cache);
+	sbuf_release(&op->warn);
+	free(op->err);
 }
 
 /* One directory (or file) PATH: its cache, its walk, merged into run->res. Returns 0, or -1 when
@@ -358,8 +430,9 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 	struct walk_result one;
 	struct walk_opts ow = o->walk;
 	struct cache *cache = NULL;
-	char **changed = NULL;
-	size_t nchanged = 0;
+	struct changed ch = { NULL, NULL, 0 };
+	struct opener op;
+	int opening = 0;
 	struct walk_result cerr;
 	memset(&cerr, 0, sizeof(cerr));
 	char *real = NULL;
@@ -371,26 +444,37 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 		real = realpath(path, NULL);
 	if (real) /* with --no-cache and --files too: every kind of run walks the same files */
 		run_self_find(&ow, real, o->cache_file, &self);
+	int want_cache = real && !o->no_cache && !o->walk.list_files;
 	if (o->changed_since && isdir) {
 		if (!real)
 			err_errno("unable to resolve '%s'", path);
-		if (!real || changed_under(&ow, r, path, real, o->changed_since, &changed, &nchanged, &cerr)) {
+		if (want_cache) {
+			opener_start(&op, o, r, real);
+			opening = 1;
+		}
+		if (!real || changed_under(&ow, r, path, real, o->changed_since, &ch, &cerr)) {
 			add_error(run, err_msg());
 			rc = -1;
 			goto out;
 		}
 		/* nothing changed is an empty list, not none (a walk of everything) */
 		static char *const no_paths[1] = { NULL };
-		ow.only = changed ? changed : no_paths;
-		ow.nonly = nchanged;
+		ow.only = ch.paths ? ch.paths : no_paths;
+		ow.nonly = ch.n;
+		ow.only_tools = ch.tools;
 	} else if (o->changed_since) {
 		err_set(ERR_USAGE, "--changed-since: '%s' is not a directory", path);
 		add_error(run, err_msg());
 		rc = -1;
 		goto out;
 	}
-	if (real && !o->no_cache && !o->walk.list_files &&
-	    cache_open(&cache, o->cache_file, real, r->digest, (unsigned)r->n, &run->warn)) {
+	if (opening) {
+		opening = 0;
+		if (opener_finish(&op, run, &cache)) {
+			rc = -1;
+			goto out;
+		}
+	} else if (want_cache && cache_open(&cache, o->cache_file, real, r->digest, (unsigned)r->n, &run->warn)) {
 		add_error(run, err_msg());
 		rc = -1;
 		goto out;
@@ -411,13 +495,13 @@ static int run_root(const struct opts *o, const struct rules *r, struct run *run
 	walk_result_merge(&one, &cerr, o->walk.unsorted);
 	walk_result_merge(&run->res, &one, o->walk.unsorted);
 out:
+	if (opening)
+		opener_drop(&op);
 	if (rc)
 		run->fatal = 1;
 	run_self_release(&self);
 	walk_result_release(&cerr);
-	for (size_t j = 0; j < nchanged; j++)
-		free(changed[j]);
-	free(changed);
+	changed_release(&ch);
 	free(real);
 	return rc;
 }

@@ -633,7 +633,7 @@ static void do_file(struct worker *me, const struct dnode *d, int dfd, const cha
 		/* a submodule's or nested clone's files: git status names the directory, not them (a
 		 * submodule is compared by its commit, which --changed-since leaves out) */
 		if (d && !d->nested && fstatat(dfd, name, &cst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(cst.st_mode))
-			chg_judge(o->changes, w->repo, relpath, rellen, &cst);
+			chg_judge(o->changes, w->repo, relpath, rellen, &cst, fe->tools);
 		return;
 	}
 	if (o->list_files) {
@@ -1296,9 +1296,12 @@ static void do_dir(struct worker *me, struct dnode *d)
 	for (size_t i = 0; i < me->nents && w->r->tools_used; i++) {
 		const char *tn = me->names.buf + me->ents[i].name_off;
 		unsigned tool = rules_tool_of_name(tn, me->ents[i].name_len);
-		struct stat tst; /* a configuration is a file: a directory of that name configures nothing */
-		if (tool && (me->ents[i].type == DT_REG ||
-			     (me->ents[i].type == DT_UNKNOWN && !fstatat(fd, tn, &tst, 0) && S_ISREG(tst.st_mode))))
+		/* a configuration is a file: a directory of that name configures nothing; a symlink to
+		 * one configures, as ESLint follows it (only stat'ed, as rules_tools_in_dir does) */
+		struct stat tst;
+		uint8_t ty = me->ents[i].type;
+		if (tool && (ty == DT_REG ||
+			     ((ty == DT_UNKNOWN || ty == DT_LNK) && !fstatat(fd, tn, &tst, 0) && S_ISREG(tst.st_mode))))
 			d->tools |= tool;
 	}
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
@@ -1624,6 +1627,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A path of walk_opts.only with the tools of its directory (-1: to be probed). */
+struct only_path {
+	const char *p;
+	int tools;
+};
+
+static int cmp_only(const void *a, const void *b)
+{
+	return strcmp(((const struct only_path *)a)->p, ((const struct only_path *)b)->p);
+}
+
 /* The tools configured on the way to the files walk_only scans: the directories of the last path
  * (each as its length, with what it and those above it hold), for the next to share. */
 struct tool_way {
@@ -1673,11 +1687,12 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 	const struct walk_opts *o = w->o;
 	struct sbuf rel = SBUF_INIT;
 	struct tool_way tw = { NULL, NULL, NULL, 0, 0, 0, SBUF_INIT };
-	char **paths = xmalloc((o->nonly ? o->nonly : 1) * sizeof(*paths));
-	memcpy(paths, o->only, o->nonly * sizeof(*paths));
-	qsort(paths, o->nonly, sizeof(*paths), cmp_str);
+	struct only_path *paths = xmalloc((o->nonly ? o->nonly : 1) * sizeof(*paths));
+	for (size_t i = 0; i < o->nonly; i++)
+		paths[i] = (struct only_path){ o->only[i], o->only_tools ? o->only_tools[i] : -1 };
+	qsort(paths, o->nonly, sizeof(*paths), cmp_only);
 	for (size_t i = 0; i < o->nonly; i++) {
-		const char *p = paths[i];
+		const char *p = paths[i].p;
 		size_t len = strlen(p);
 		const char *sl = strrchr(p, '/');
 		size_t base = sl ? (size_t)(sl - p) + 1 : 0;
@@ -1720,7 +1735,9 @@ static void walk_only(struct worker *me, struct dnode *rootn)
 			if (in_shard(w, rel.buf, rel.len)) {
 				struct rules_class c;
 				rules_classify(me->w->r, rel.buf, rel.len, dn->rellen, &c);
-				unsigned tools = w->r->tools_used ? tools_on_way(w, &tw, rootn->tools, p, base) : 0;
+				unsigned tools = !w->r->tools_used     ? 0
+						 : paths[i].tools >= 0 ? (unsigned)paths[i].tools
+								       : tools_on_way(w, &tw, rootn->tools, p, base);
 				struct fent fe = { 0, 0, DT_REG, c.lang, c.test, (uint8_t)tools, 0 };
 				me->st.files++;
 				do_file(me, dn, dfd, p + base, len - base, &fe, rel.buf, rel.len, dn->rellen);

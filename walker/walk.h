@@ -74,11 +74,14 @@ struct walk_opts {
 	const struct walk_hooks *hooks; /* NULL: none */
 	/* --changed-since with list_files: each regular file is judged (chg_judge), none listed */
 	struct changes *changes;
+	/* with only: the rules_tool bits of each path's directory, as a listing walk found them;
+	 * NULL: each directory on the way is probed */
+	const uint8_t *only_tools;
 };
 #define WALK_OPTS_INIT                                                                                                 \
 	{                                                                                                              \
 		0, 0, 0, 0, 0, -1, 1, WM_AUTO, 0, 64, 1000, 0, 0, NULL, NULL, 0, { { NULL } }, 0, 0, 0, 0, 0, 0, NULL, \
-			NULL                                                                                           \
+			NULL, NULL                                                                                     \
 	}
 
 /* Callbacks for a caller that follows the tree (the watch loop). Called from any worker thread,

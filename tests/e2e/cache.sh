@@ -438,7 +438,14 @@ mkdir -p "$X/web/a/b" && printf 'export default [];\n' >"$X/web/eslint.config.js
 n_web() { (cd "$X" && "$W" --no-cache "$@" --format json . | jq '[.violations[] | select(.file | startswith("web/"))] | length'); }
 check_eq "--changed-since: files below an ESLint configuration are judged as in a full walk" "2 2" \
 	"$(n_web) $(n_web --changed-since HEAD)"
-rm -rf "$X/web"
+# a configuration that is a symlink to a file configures, as ESLint follows it: found alike in a
+# full walk's listing (which once left it out), by the scan of the changed files (which takes
+# the listing's word) and by libgit2's path (which probes the directories)
+printf 'export default [];\n' >"$X/shared.eslint.js" && rm "$X/web/eslint.config.js" &&
+	ln -s ../shared.eslint.js "$X/web/eslint.config.js" || fail "link web/eslint.config.js"
+check_eq "--changed-since: a symlinked ESLint configuration counts, as in a full walk and via libgit2" "2 2 2" \
+	"$(n_web) $(n_web --changed-since HEAD) $(GIT_NAMESPACE= n_web --changed-since HEAD)"
+rm -rf "$X/web" "$X/shared.eslint.js"
 
 # --- revisions and objects read without libgit2 (walker/odb.h) ---------------------------------
 # Each as git says, and as the libgit2 path says (GIT_NAMESPACE set, even empty, sends the run
