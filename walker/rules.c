@@ -4,6 +4,7 @@
 #include "rules.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pcre2.h>
@@ -1100,12 +1101,26 @@ unsigned rules_tool_of_name(const char *name, size_t len)
 	return 0;
 }
 
+/* Is the entry name of d_type type in dirfd a file, as a configuration must be? */
+static int config_is_file(int dirfd, const char *name, unsigned char type)
+{
+	struct stat st;
+	if (type == DT_REG)
+		return 1;
+	return (type == DT_UNKNOWN || type == DT_LNK) && !fstatat(dirfd, name, &st, 0) && S_ISREG(st.st_mode);
+}
+
+unsigned rules_tool_of_entry(int dirfd, const char *name, size_t len, unsigned char type)
+{
+	unsigned tool = rules_tool_of_name(name, len);
+	return tool && config_is_file(dirfd, name, type) ? tool : 0;
+}
+
 unsigned rules_tools_in_dir(int dirfd)
 {
 	unsigned tools = 0;
-	struct stat st;
 	for (size_t i = 0; i < sizeof(tool_files) / sizeof(tool_files[0]); i++)
-		if (!(tools & tool_files[i].tool) && !fstatat(dirfd, tool_files[i].name, &st, 0) && S_ISREG(st.st_mode))
+		if (!(tools & tool_files[i].tool) && config_is_file(dirfd, tool_files[i].name, DT_UNKNOWN))
 			tools |= tool_files[i].tool;
 	return tools;
 }

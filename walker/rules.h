@@ -114,6 +114,10 @@ struct rules_class {
 /* The rules_tool bit a file name configures (".eslintrc.json", "eslint.config.mjs",
  * "biome.json"), or 0. */
 unsigned rules_tool_of_name(const char *name, size_t len);
+/* The rules_tool bit the entry name (len bytes, of d_type type, DT_UNKNOWN when not known) of the
+ * directory dirfd configures, or 0: a configuration's name, and a regular file or a symlink to one
+ * (stat'ed, as ESLint follows it; a directory of that name configures nothing). */
+unsigned rules_tool_of_entry(int dirfd, const char *name, size_t len, unsigned char type);
 /* The tools configured by files in the directory dirfd, by probing their names. */
 unsigned rules_tools_in_dir(int dirfd);
 

@@ -1293,17 +1293,9 @@ static void do_dir(struct worker *me, struct dnode *d)
 	/* --max-depth N: the files of directories down to depth N; only their subdirectories stop */
 	int deep_ok = o->max_depth < 0 || (long)d->depth + 1 <= o->max_depth;
 	/* first the tools configured here, so that every file and subdirectory below knows them */
-	for (size_t i = 0; i < me->nents && w->r->tools_used; i++) {
-		const char *tn = me->names.buf + me->ents[i].name_off;
-		unsigned tool = rules_tool_of_name(tn, me->ents[i].name_len);
-		/* a configuration is a file: a directory of that name configures nothing; a symlink to
-		 * one configures, as ESLint follows it (only stat'ed, as rules_tools_in_dir does) */
-		struct stat tst;
-		uint8_t ty = me->ents[i].type;
-		if (tool && (ty == DT_REG ||
-			     ((ty == DT_UNKNOWN || ty == DT_LNK) && !fstatat(fd, tn, &tst, 0) && S_ISREG(tst.st_mode))))
-			d->tools |= tool;
-	}
+	for (size_t i = 0; i < me->nents && w->r->tools_used; i++)
+		d->tools |= rules_tool_of_entry(fd, me->names.buf + me->ents[i].name_off, me->ents[i].name_len,
+						me->ents[i].type);
 	unsigned self_here = o->nself ? holds_self(o, d->rel + w->prefix_len, d->rellen - w->prefix_len) : 0;
 	for (size_t i = 0; i < me->nents; i++) {
 		struct fent *fe = &me->ents[i];
